@@ -1,0 +1,31 @@
+/**
+ * The CLI's one error funnel. A UsageError (bad flags, bad input files, bad model files) exits 2;
+ * anything else exits 1. Either way the user sees one line on stderr, never a stack trace
+ * (set CHAINRULE_DEBUG=1 to get one).
+ */
+import { ModelFileError } from '../model/file.js';
+import { InputError } from '../data/encode.js';
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Errors that come from what the user gave us: exit code 2. */
+export function isUsageError(err: unknown): boolean {
+  return err instanceof UsageError || err instanceof ModelFileError || err instanceof InputError
+    || (err instanceof Error && (err as { exitCode?: number }).exitCode === 2);
+}
+
+export function exitCodeFor(err: unknown): number {
+  return isUsageError(err) ? 2 : 1;
+}
+
+export function reportError(err: unknown): number {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`chainrule: ${message.split('\n')[0]}\n`);
+  if (process.env.CHAINRULE_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  return exitCodeFor(err);
+}

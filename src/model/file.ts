@@ -1,0 +1,59 @@
+/** Reading and writing model files. Writes are atomic: temp file, fsync, rename. */
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { ModelFile } from './schema.js';
+import { ModelFormatError, parseModel } from './schema.js';
+
+export class ModelFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelFileError';
+  }
+}
+
+export function loadModel(path: string): ModelFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ModelFileError(code === 'ENOENT' ? `${path}: no such model file` : `${path}: cannot read (${code ?? String(err)})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ModelFileError(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+  try {
+    return parseModel(json);
+  } catch (err) {
+    if (err instanceof ModelFormatError) throw new ModelFileError(`${path}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Stable JSON text of a model: same model, same bytes. */
+export function serializeModel(model: ModelFile): string {
+  return `${JSON.stringify(model, null, 2)}\n`;
+}
+
+/** Writes `text` to `path` atomically: a crash leaves either the old file or the new one. */
+export function writeFileAtomic(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    try { unlinkSync(tmp); } catch { /* already gone */ }
+    throw err;
+  }
+  closeSync(fd);
+  renameSync(tmp, path);
+}
+
+export function saveModel(path: string, model: ModelFile): void {
+  writeFileAtomic(path, serializeModel(model));
+}

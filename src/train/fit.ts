@@ -1,0 +1,190 @@
+/**
+ * The training loop: full-batch or mini-batch gradient descent with seeded shuffling, optional L2
+ * weight decay and sample weights, validation loss with early stopping that keeps the best
+ * weights, a NaN/Infinity guard, and a per-epoch callback. Buffers are allocated once, before the
+ * first epoch; the loop itself allocates nothing.
+ */
+import type { Rng } from '../core/rng.js';
+import { shuffleInPlace } from '../core/rng.js';
+import { allFinite } from '../core/kernels.js';
+import type { Network, Workspace } from '../nn/network.js';
+import {
+  backward, createWorkspace, forward, gradientBuffers, inputSize, loss, outputSize, parameterBuffers,
+} from '../nn/network.js';
+import type { Optimizer, OptimizerConfig } from '../optim/optimizers.js';
+import { createOptimizer } from '../optim/optimizers.js';
+
+/** Rows of encoded features X [n × inputs] and targets Y [n × outputs]. */
+export interface Dataset {
+  X: Float64Array;
+  Y: Float64Array;
+  n: number;
+  /** Optional per-row weight of the loss term (class weights). */
+  sampleWeight?: Float64Array;
+}
+
+export interface EpochRecord {
+  /** 1-based epoch number. */
+  epoch: number;
+  /** Mean training loss over the epoch's batches (each before its own update). */
+  loss: number;
+  /** Mean validation loss after the epoch, when a validation set is given. */
+  valLoss?: number;
+}
+
+export interface FitOptions {
+  epochs: number;
+  /** Rows per step, or 'full' for full-batch gradient descent. */
+  batchSize: number | 'full';
+  optimizer: OptimizerConfig | Optimizer;
+  /** Shuffles the rows every epoch with `rng` (default true; no effect on full batches). */
+  shuffle?: boolean;
+  rng: Rng;
+  /** L2 weight decay λ: adds λ·W to every weight gradient (biases are not decayed). */
+  l2?: number;
+  validation?: Dataset;
+  /** Stop after this many epochs without a lower validation loss, restoring the best weights. */
+  patience?: number;
+  /** Called after every epoch; return 'stop' to end training after it. */
+  onEpoch?: (record: EpochRecord) => void | 'stop';
+}
+
+export interface FitResult {
+  history: EpochRecord[];
+  /** The epoch whose weights the network holds at the end. */
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  stoppedByCallback: boolean;
+  optimizer: Optimizer;
+}
+
+/** Thrown when the loss or a parameter becomes NaN or infinite; the network holds the last finite weights. */
+export class DivergenceError extends Error {
+  constructor(readonly epoch: number, readonly lr: number, what: string) {
+    super(`training diverged at epoch ${epoch}: ${what} is not finite; try a smaller --lr than ${lr}`);
+    this.name = 'DivergenceError';
+  }
+}
+
+function copyInto(dst: Float64Array[], src: Float64Array[]): void {
+  for (let b = 0; b < src.length; b++) dst[b].set(src[b]);
+}
+
+/** Mean loss over a dataset, in chunks through `ws`. */
+export function datasetLoss(net: Network, data: Dataset, ws: Workspace): number {
+  const k = inputSize(net);
+  const m = outputSize(net);
+  let total = 0;
+  for (let start = 0; start < data.n; start += ws.capacity) {
+    const rows = Math.min(ws.capacity, data.n - start);
+    forward(net, data.X.subarray(start * k, (start + rows) * k), rows, ws);
+    const w = data.sampleWeight?.subarray(start, start + rows);
+    total += loss(net, data.Y.subarray(start * m, (start + rows) * m), rows, ws, w) * rows;
+  }
+  return total / data.n;
+}
+
+export function fit(net: Network, data: Dataset, options: FitOptions): FitResult {
+  const { epochs, rng } = options;
+  const n = data.n;
+  if (n < 1) throw new RangeError('training needs at least one row');
+  const k = inputSize(net);
+  const m = outputSize(net);
+  const batch = options.batchSize === 'full' ? n : Math.min(options.batchSize, n);
+  const fullBatch = batch === n;
+  const shuffle = (options.shuffle ?? true) && !fullBatch;
+
+  const params = parameterBuffers(net);
+  const optimizer = 'step' in options.optimizer ? options.optimizer : createOptimizer(options.optimizer, params.map((p) => p.length));
+  const lr = optimizer.config.lr;
+  const ws = createWorkspace(net, batch);
+  const grads = gradientBuffers(ws.grads);
+  const l2 = options.l2 ?? 0;
+
+  // Batch gathering buffers (only needed when rows are visited in shuffled order).
+  const order = Uint32Array.from({ length: n }, (_, i) => i);
+  const Xb = shuffle ? new Float64Array(batch * k) : data.X;
+  const Yb = shuffle ? new Float64Array(batch * m) : data.Y;
+  const Wb = shuffle && data.sampleWeight ? new Float64Array(batch) : data.sampleWeight;
+
+  const lastFinite = params.map((p) => Float64Array.from(p));
+  const best = params.map((p) => Float64Array.from(p));
+  const valWs = options.validation ? createWorkspace(net, Math.min(options.validation.n, 4096)) : undefined;
+  let bestValLoss = Infinity;
+  let bestEpoch = 0;
+  let sinceBest = 0;
+  const history: EpochRecord[] = [];
+  let stoppedEarly = false;
+  let stoppedByCallback = false;
+
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    if (shuffle) shuffleInPlace(order, rng);
+    let epochLoss = 0;
+    for (let start = 0; start < n; start += batch) {
+      const rows = Math.min(batch, n - start);
+      let X: Float64Array, Y: Float64Array, W: Float64Array | undefined;
+      if (shuffle) {
+        for (let r = 0; r < rows; r++) {
+          const src = order[start + r];
+          Xb.set(data.X.subarray(src * k, src * k + k), r * k);
+          Yb.set(data.Y.subarray(src * m, src * m + m), r * m);
+          if (Wb && data.sampleWeight) Wb[r] = data.sampleWeight[src];
+        }
+        X = Xb; Y = Yb; W = Wb;
+      } else {
+        X = data.X.subarray(start * k, (start + rows) * k);
+        Y = data.Y.subarray(start * m, (start + rows) * m);
+        W = data.sampleWeight?.subarray(start, start + rows);
+      }
+      forward(net, X, rows, ws);
+      const batchLoss = loss(net, Y, rows, ws, W);
+      if (!Number.isFinite(batchLoss)) {
+        copyInto(params, lastFinite);
+        throw new DivergenceError(epoch, lr, 'the loss');
+      }
+      epochLoss += batchLoss * rows;
+      backward(net, X, Y, rows, ws, W);
+      if (l2 > 0) {
+        for (let l = 0; l < net.layers.length; l++) {
+          const w = net.layers[l].weights;
+          const g = ws.grads.weights[l];
+          for (let i = 0; i < w.length; i++) g[i] += l2 * w[i];
+        }
+      }
+      optimizer.step(params, grads);
+    }
+    for (const p of params) {
+      if (!allFinite(p)) {
+        copyInto(params, lastFinite);
+        throw new DivergenceError(epoch, lr, 'a parameter');
+      }
+    }
+    copyInto(lastFinite, params);
+
+    const record: EpochRecord = { epoch, loss: epochLoss / n };
+    if (options.validation && valWs) {
+      record.valLoss = datasetLoss(net, options.validation, valWs);
+      if (record.valLoss < bestValLoss) {
+        bestValLoss = record.valLoss;
+        bestEpoch = epoch;
+        sinceBest = 0;
+        copyInto(best, params);
+      } else {
+        sinceBest++;
+      }
+    } else {
+      bestEpoch = epoch;
+    }
+    history.push(record);
+    if (options.onEpoch?.(record) === 'stop') {
+      stoppedByCallback = true;
+      break;
+    }
+    if (options.patience !== undefined && options.validation && sinceBest >= options.patience) {
+      stoppedEarly = true;
+      break;
+    }
+  }
+  if (options.validation && options.patience !== undefined && bestEpoch > 0) copyInto(params, best);
+  return { history, bestEpoch, stoppedEarly, stoppedByCallback, optimizer };
+}
