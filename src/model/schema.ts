@@ -13,6 +13,9 @@ export const numericInputSchema = z.object({
   kind: z.literal('numeric'),
   mean: finite.optional(),
   std: finite.optional(),
+  /** The range seen in training (raw units), for counterfactuals; optional. */
+  min: finite.optional(),
+  max: finite.optional(),
 }).refine((v) => (v.mean === undefined) === (v.std === undefined), { message: 'mean and std go together' });
 
 export const categoricalInputSchema = z.object({
