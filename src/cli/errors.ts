@@ -5,6 +5,7 @@
  */
 import { ModelFileError } from '../model/file.js';
 import { InputError } from '../data/encode.js';
+import { DataError } from '../data/csv.js';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -15,7 +16,7 @@ export class UsageError extends Error {
 
 /** Errors that come from what the user gave us: exit code 2. */
 export function isUsageError(err: unknown): boolean {
-  return err instanceof UsageError || err instanceof ModelFileError || err instanceof InputError
+  return err instanceof UsageError || err instanceof ModelFileError || err instanceof InputError || err instanceof DataError
     || (err instanceof Error && (err as { exitCode?: number }).exitCode === 2);
 }
 

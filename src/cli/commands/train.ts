@@ -1,7 +1,148 @@
+/** `chainrule train`: read a CSV (the bundled promotion data by default), train, write the model file. */
 import type { Command } from 'commander';
+import { Option } from 'commander';
+import { readTable, DataError } from '../../data/csv.js';
+import { loadModel, saveModel } from '../../model/file.js';
+import type { ActivationName } from '../../nn/activations.js';
+import type { LossName } from '../../nn/losses.js';
+import type { OptimizerName } from '../../optim/optimizers.js';
+import { trainModel } from '../../train/train-model.js';
+import { UsageError } from '../errors.js';
+import {
+  activationName, batchSize, integer, layerWidths, nameList, nonNegativeNumber, optimizerName,
+  positiveInteger, positiveNumber, printJson,
+} from '../options.js';
+import { bundledData } from '../paths.js';
+
+interface TrainFlags {
+  data?: string;
+  target?: string;
+  positive?: string;
+  features?: string[];
+  categorical?: string[];
+  numeric?: string[];
+  layers: number[];
+  activation: ActivationName;
+  loss: LossName;
+  optimizer: OptimizerName;
+  lr: number;
+  epochs: number;
+  batchSize: number | 'full';
+  val: number;
+  patience?: number;
+  seed: number;
+  init?: string;
+  standardize: boolean;
+  shuffle: boolean;
+  l2: number;
+  threshold: number;
+  out: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export const TRAIN_DEFAULTS = {
+  layers: '2', activation: 'sigmoid', loss: 'bce', optimizer: 'sgd', lr: 0.5, epochs: 300,
+  batchSize: '32', val: 0, seed: 42, l2: 0, threshold: 0.5, out: 'model.json',
+} as const;
+
+function fraction(value: string): number {
+  const x = Number(value);
+  if (value.trim() === '' || !(x >= 0 && x < 1)) throw new UsageError(`--val must be a fraction in [0, 1), got ${value}`);
+  return x;
+}
+
+function lossName(value: string): LossName {
+  if (value !== 'bce' && value !== 'mse') throw new UsageError(`--loss must be bce or mse, got ${value}`);
+  return value;
+}
+
+function threshold(value: string): number {
+  const x = Number(value);
+  if (value.trim() === '' || !(x > 0 && x < 1)) throw new UsageError(`--threshold must be a number in (0, 1), got ${value}`);
+  return x;
+}
 
 export function registerTrain(program: Command): void {
-  program.command('train').description('train a network (in progress)').action(() => {
-    throw new Error('train: not implemented yet');
+  program
+    .command('train')
+    .description('train a network on a CSV file (default: the bundled promotion data and the notes\' 2-2-1 network)')
+    .option('--data <file>', 'training data, CSV with a header row (default: bundled data/promotion.csv)')
+    .option('--target <column>', 'the 0/1 target column (default: "promoted", or the last column)')
+    .option('--positive <value>', 'the target value that counts as positive')
+    .option('--features <a,b>', 'feature columns (default: every column but the target)', nameList)
+    .option('--categorical <a,b>', 'treat these columns as categorical', nameList)
+    .option('--numeric <a,b>', 'treat these columns as numeric', nameList)
+    .option('--layers <widths>', 'hidden-layer widths, comma-separated', layerWidths, layerWidths(TRAIN_DEFAULTS.layers))
+    .option('--activation <name>', 'hidden-layer activation: sigmoid, tanh, relu, linear', activationName, TRAIN_DEFAULTS.activation)
+    .addOption(new Option('--loss <name>', 'loss: bce (sigmoid output) or mse').argParser(lossName).default(TRAIN_DEFAULTS.loss))
+    .option('--optimizer <name>', 'sgd, momentum or adam', optimizerName, TRAIN_DEFAULTS.optimizer)
+    .option('--lr <rate>', 'learning rate η', positiveNumber('--lr'), TRAIN_DEFAULTS.lr)
+    .option('--epochs <n>', 'passes over the training rows', positiveInteger('--epochs'), TRAIN_DEFAULTS.epochs)
+    .option('--batch-size <n|full>', 'rows per step, or "full" for full-batch gradient descent', batchSize, batchSize(TRAIN_DEFAULTS.batchSize))
+    .option('--val <fraction>', 'stratified validation fraction', fraction, TRAIN_DEFAULTS.val)
+    .option('--patience <n>', 'early stopping: epochs without a better validation loss', positiveInteger('--patience'))
+    .option('--l2 <lambda>', 'L2 weight decay λ (adds λ·w to each weight gradient)', nonNegativeNumber('--l2'), TRAIN_DEFAULTS.l2)
+    .option('--threshold <p>', 'decision threshold stored in the model', threshold, TRAIN_DEFAULTS.threshold)
+    .option('--seed <n>', 'seed for initialisation, shuffling and the split', integer('--seed'), TRAIN_DEFAULTS.seed)
+    .option('--init <model.json>', 'start from this model\'s encoders and weights')
+    .option('--standardize', 'standardise numeric inputs with the training mean and std (default)', true)
+    .option('--no-standardize', 'use numeric inputs raw')
+    .option('--no-shuffle', 'visit rows in file order')
+    .option('--out <file>', 'where to write the model file', TRAIN_DEFAULTS.out)
+    .option('--json', 'print one JSON document with the final metrics')
+    .option('--quiet', 'no progress lines')
+    .action((flags: TrainFlags) => runTrain(flags));
+}
+
+function runTrain(flags: TrainFlags): void {
+  if (flags.patience !== undefined && flags.val === 0) throw new UsageError('--patience needs a validation split, e.g. --val 0.2');
+  const init = flags.init ? loadModel(flags.init) : undefined;
+  const file = flags.data ?? bundledData;
+  const table = readTable(file);
+  const targetName = flags.target ?? init?.target.name ?? (table.header.includes('promoted') ? 'promoted' : table.header[table.header.length - 1]);
+  if (!table.header.includes(targetName)) {
+    throw new DataError(`${file}: target column "${targetName}" not found (columns: ${table.header.join(', ')})`);
+  }
+
+  const every = Math.max(1, Math.round(flags.epochs / 10));
+  const log = !flags.quiet && !flags.json;
+  const outcome = trainModel(table, {
+    target: targetName, positive: flags.positive ?? init?.target.positive, features: flags.features,
+    categorical: flags.categorical, numeric: flags.numeric,
+    hidden: flags.layers, activation: flags.activation, loss: flags.loss, optimizer: flags.optimizer,
+    lr: flags.lr, epochs: flags.epochs, batchSize: flags.batchSize, val: flags.val, patience: flags.patience,
+    seed: flags.seed, standardize: flags.standardize, shuffle: flags.shuffle, l2: flags.l2,
+    threshold: flags.threshold, init,
+    onEpoch: log
+      ? (r) => {
+        if (r.epoch % every === 0 || r.epoch === 1) {
+          process.stderr.write(`epoch ${r.epoch}/${flags.epochs}  loss ${r.loss.toFixed(6)}${r.valLoss !== undefined ? `  val loss ${r.valLoss.toFixed(6)}` : ''}\n`);
+        }
+      }
+      : undefined,
   });
+  saveModel(flags.out, outcome.model);
+
+  const summary = {
+    data: flags.data ?? 'bundled:data/promotion.csv',
+    out: flags.out,
+    rows: outcome.rows.train,
+    valRows: outcome.rows.val,
+    epochs: outcome.result.history.length,
+    bestEpoch: outcome.result.bestEpoch,
+    stoppedEarly: outcome.result.stoppedEarly,
+    ...outcome.metrics,
+  };
+  if (flags.json) {
+    printJson(summary);
+    return;
+  }
+  const m = outcome.metrics;
+  process.stdout.write(
+    `trained ${outcome.model.layers.map((l) => l.weights[0].length).concat(1).join('-')} network on ${summary.rows} rows, ${summary.epochs} epochs\n`
+    + `training loss ${m.loss.toFixed(6)}, accuracy ${(100 * m.accuracy).toFixed(2)}%\n`
+    + (m.valLoss !== undefined ? `validation loss ${m.valLoss.toFixed(6)}, accuracy ${(100 * (m.valAccuracy ?? NaN)).toFixed(2)}%\n` : '')
+    + `model written to ${flags.out}\n`,
+  );
 }

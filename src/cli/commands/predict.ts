@@ -1,0 +1,86 @@
+/** `chainrule predict`: probability and decision for each row of a CSV file or a JSON input. */
+import type { Command } from 'commander';
+import { readTable } from '../../data/csv.js';
+import type { EncodeStats } from '../../data/encode.js';
+import { encodeRecords } from '../../data/encode.js';
+import { loadModel } from '../../model/file.js';
+import { modelToNetwork } from '../../model/convert.js';
+import type { ModelFile } from '../../model/schema.js';
+import { predict } from '../../nn/network.js';
+import { UsageError } from '../errors.js';
+import { printJson } from '../options.js';
+
+interface PredictFlags {
+  model: string;
+  data?: string;
+  input?: string;
+  json?: boolean;
+}
+
+export interface Prediction {
+  probability: number;
+  label: 0 | 1;
+}
+
+/** Scores raw records with a model: probability of the positive class and the decision ŷ > threshold. */
+export function predictRecords(model: ModelFile, records: readonly Record<string, unknown>[], stats?: EncodeStats): Prediction[] {
+  const { X, n } = encodeRecords(model.inputs, records, stats);
+  const p = predict(modelToNetwork(model), X, n);
+  return Array.from(p, (probability) => ({ probability, label: probability > model.threshold ? 1 : 0 }));
+}
+
+function parseInput(text: string): Record<string, unknown>[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`--input must be JSON (an object or an array of objects), got ${text} (${(err as Error).message})`);
+  }
+  const rows = Array.isArray(value) ? value : [value];
+  rows.forEach((row, i) => {
+    if (row === null || typeof row !== 'object' || Array.isArray(row)) {
+      throw new UsageError(`--input${Array.isArray(value) ? `[${i}]` : ''} must be an object such as {"years_experience": 5, "performance_score": 80}`);
+    }
+  });
+  return rows as Record<string, unknown>[];
+}
+
+export function registerPredict(program: Command): void {
+  program
+    .command('predict')
+    .description('probability and decision for each input row')
+    .requiredOption('--model <file>', 'model file')
+    .option('--data <file>', 'CSV file of rows to score')
+    .option('--input <json>', 'one row as a JSON object (or an array of them)')
+    .option('--json', 'print one JSON document')
+    .action((flags: PredictFlags) => {
+      if ((flags.data === undefined) === (flags.input === undefined)) throw new UsageError('give exactly one of --data FILE or --input JSON');
+      const model = loadModel(flags.model);
+      let records: Record<string, unknown>[];
+      let where = '--input';
+      if (flags.data !== undefined) {
+        const table = readTable(flags.data);
+        where = flags.data;
+        records = table.rows.map((row) => Object.fromEntries(table.header.map((h, c) => [h, row[c]])));
+      } else {
+        records = parseInput(flags.input as string);
+      }
+      const stats: EncodeStats = { unknown: {} };
+      let predictions: Prediction[];
+      try {
+        predictions = predictRecords(model, records, stats);
+      } catch (err) {
+        if (err instanceof Error) err.message = `${where}: ${err.message}`;
+        throw err;
+      }
+      for (const [name, count] of Object.entries(stats.unknown)) {
+        process.stderr.write(`warning: ${count} row(s) had a category of ${name} unseen in training; encoded as all zeros\n`);
+      }
+      if (flags.json) {
+        printJson({ predictions });
+        return;
+      }
+      const lines = predictions.map((p, i) => `${String(i + 1).padStart(5)}  ${p.probability.toFixed(6)}  ${p.label === 1 ? model.target.positive : 'not ' + model.target.positive}`);
+      process.stdout.write(`  row  probability  decision (${model.target.name}, threshold ${model.threshold})\n${lines.join('\n')}\n`);
+    });
+}

@@ -1,0 +1,131 @@
+/**
+ * From a table to a trained model file: pick features and target, split, fit the encoders on the
+ * training rows, build (or take from --init) the network, run `fit`, and assemble the model file
+ * with its training record. No I/O: the caller reads the table and writes the result.
+ */
+import { createRng } from '../core/rng.js';
+import type { ActivationName } from '../nn/activations.js';
+import type { LossName } from '../nn/losses.js';
+import { createNetwork } from '../nn/init.js';
+import { predict } from '../nn/network.js';
+import type { Network } from '../nn/network.js';
+import type { OptimizerName } from '../optim/optimizers.js';
+import { optimizerConfig } from '../optim/optimizers.js';
+import type { ModelFile } from '../model/schema.js';
+import { encodedWidth } from '../model/schema.js';
+import { modelToNetwork, networkLayers } from '../model/convert.js';
+import type { Table } from '../data/csv.js';
+import { DataError } from '../data/csv.js';
+import { encodeTable, encodeTarget, fitInputs, inferTarget, stratifiedSplit } from '../data/prepare.js';
+import { accuracy } from '../data/metrics.js';
+import type { EpochRecord, FitResult } from './fit.js';
+import { fit } from './fit.js';
+
+export interface TrainOptions {
+  target: string;
+  positive?: string;
+  /** Feature columns; default every column but the target. */
+  features?: string[];
+  categorical?: string[];
+  numeric?: string[];
+  hidden: number[];
+  activation: ActivationName;
+  loss: LossName;
+  optimizer: OptimizerName;
+  lr: number;
+  epochs: number;
+  batchSize: number | 'full';
+  /** Fraction of rows held out (stratified) for validation; 0 for none. */
+  val: number;
+  patience?: number;
+  seed: number;
+  standardize: boolean;
+  shuffle: boolean;
+  l2: number;
+  threshold: number;
+  /** Start from this model's encoders and weights instead of a fresh initialisation. */
+  init?: ModelFile;
+  onEpoch?: (record: EpochRecord) => void | 'stop';
+}
+
+export interface TrainOutcome {
+  model: ModelFile;
+  net: Network;
+  result: FitResult;
+  rows: { train: number; val: number };
+  metrics: { loss: number; accuracy: number; valLoss?: number; valAccuracy?: number };
+}
+
+// Separate streams, so that e.g. turning on validation does not change the initial weights.
+const STREAM = { init: 0, shuffle: 0x9e3779b9, split: 0x85ebca6b } as const;
+
+export function trainModel(table: Table, options: TrainOptions): TrainOutcome {
+  const target = inferTarget(table, options.target, options.positive);
+  const features = options.init
+    ? options.init.inputs.map((input) => input.name)
+    : options.features ?? table.header.filter((name) => name !== options.target);
+  if (features.length === 0) throw new DataError(`${table.file}: no feature columns besides the target ${options.target}`);
+  if (features.includes(options.target)) throw new DataError(`${table.file}: the target ${options.target} cannot also be a feature`);
+
+  const allLabels = encodeTarget(table, target);
+  const split = options.val > 0
+    ? stratifiedSplit(allLabels, options.val, createRng((options.seed ^ STREAM.split) | 0).next)
+    : { train: table.rows.map((_, r) => r), val: [] };
+  if (split.train.length === 0) throw new DataError(`${table.file}: no training rows left after the validation split`);
+
+  const inputs = options.init?.inputs ?? fitInputs(table, {
+    features, standardize: options.standardize, fitRows: split.train,
+    categorical: options.categorical, numeric: options.numeric,
+  });
+  const width = encodedWidth(inputs);
+  const net = options.init
+    ? modelToNetwork(options.init)
+    : createNetwork({ inputs: width, hidden: options.hidden, activation: options.activation, loss: options.loss }, createRng(options.seed ^ STREAM.init));
+
+  const train = { X: encodeTable(table, inputs, split.train), Y: encodeTarget(table, target, split.train), n: split.train.length };
+  const val = split.val.length
+    ? { X: encodeTable(table, inputs, split.val), Y: encodeTarget(table, target, split.val), n: split.val.length }
+    : undefined;
+
+  const optimizer = optimizerConfig(options.optimizer, options.lr);
+  const result = fit(net, train, {
+    epochs: options.epochs, batchSize: options.batchSize, optimizer, shuffle: options.shuffle,
+    rng: createRng((options.seed ^ STREAM.shuffle) | 0), l2: options.l2, validation: val,
+    patience: options.patience, onEpoch: options.onEpoch,
+  });
+
+  const last = result.history[result.history.length - 1];
+  const trainP = predict(net, train.X, train.n);
+  const metrics: TrainOutcome['metrics'] = {
+    loss: last?.loss ?? NaN,
+    accuracy: accuracy(trainP, train.Y, options.threshold),
+  };
+  if (val) {
+    metrics.valLoss = last?.valLoss;
+    metrics.valAccuracy = accuracy(predict(net, val.X, val.n), val.Y, options.threshold);
+  }
+
+  const model: ModelFile = {
+    format: 'chainrule/model',
+    version: 1,
+    inputs,
+    target: { name: target.name, positive: target.positive },
+    layers: networkLayers(net),
+    loss: net.loss,
+    threshold: options.init?.threshold ?? options.threshold,
+    training: {
+      seed: options.seed,
+      optimizer,
+      epochs: result.history.length,
+      batchSize: options.batchSize,
+      shuffle: options.shuffle,
+      standardize: options.standardize,
+      val: options.val,
+      ...(options.patience !== undefined ? { patience: options.patience, bestEpoch: result.bestEpoch } : {}),
+      l2: options.l2,
+      rows: train.n,
+      history: result.history,
+    },
+  };
+  return { model, net, result, rows: { train: train.n, val: split.val.length }, metrics };
+}
