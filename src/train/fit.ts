@@ -11,7 +11,7 @@ import type { Network, Workspace } from '../nn/network.js';
 import {
   backward, createWorkspace, forward, gradientBuffers, inputSize, loss, outputSize, parameterBuffers,
 } from '../nn/network.js';
-import type { Optimizer, OptimizerConfig } from '../optim/optimizers.js';
+import type { Optimizer, OptimizerConfig, OptimizerState } from '../optim/optimizers.js';
 import { createOptimizer } from '../optim/optimizers.js';
 
 /** Rows of encoded features X [n × inputs] and targets Y [n × outputs]. */
@@ -47,6 +47,29 @@ export interface FitOptions {
   patience?: number;
   /** Called after every epoch; return 'stop' to end training after it. */
   onEpoch?: (record: EpochRecord) => void | 'stop';
+  /** Checked after every step; true ends training after that step (e.g. on SIGINT). */
+  shouldStop?: () => boolean;
+  /** Called with the full loop state every `checkpointEvery` epochs, to write a checkpoint. */
+  onCheckpoint?: (state: FitState) => void;
+  checkpointEvery?: number;
+  /** Continue from a checkpoint: the network must already hold the checkpoint's parameters. */
+  resume?: FitState;
+}
+
+/**
+ * Everything the loop carries from one epoch to the next, as plain data: resuming from it gives
+ * the same bytes as never having stopped.
+ */
+export interface FitState {
+  epoch: number;
+  rng: number[];
+  optimizer: OptimizerState;
+  history: EpochRecord[];
+  bestValLoss: number | null;
+  bestEpoch: number;
+  sinceBest: number;
+  /** Best parameters so far, as [W0, b0, W1, b1, …] (only with a validation set). */
+  best: number[][];
 }
 
 export interface FitResult {
@@ -54,8 +77,11 @@ export interface FitResult {
   /** The epoch whose weights the network holds at the end. */
   bestEpoch: number;
   stoppedEarly: boolean;
+  /** Training ended early through onEpoch returning 'stop' or shouldStop. */
   stoppedByCallback: boolean;
   optimizer: Optimizer;
+  /** The loop state at the end, as a checkpoint would hold it. */
+  state: FitState;
 }
 
 /** Thrown when the loss or a parameter becomes NaN or infinite; the network holds the last finite weights. */
@@ -116,9 +142,37 @@ export function fit(net: Network, data: Dataset, options: FitOptions): FitResult
   const history: EpochRecord[] = [];
   let stoppedEarly = false;
   let stoppedByCallback = false;
+  let firstEpoch = 1;
 
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    if (shuffle) shuffleInPlace(order, rng);
+  if (options.resume) {
+    const r = options.resume;
+    rng.setState(r.rng);
+    optimizer.setState(r.optimizer);
+    history.push(...r.history.map((h) => ({ ...h })));
+    bestValLoss = r.bestValLoss ?? Infinity;
+    bestEpoch = r.bestEpoch;
+    sinceBest = r.sinceBest;
+    r.best.forEach((b, i) => best[i].set(b));
+    firstEpoch = r.epoch + 1;
+  }
+  const snapshot = (epoch: number): FitState => ({
+    epoch,
+    rng: rng.getState(),
+    optimizer: optimizer.getState(),
+    history: history.map((h) => ({ ...h })),
+    bestValLoss: Number.isFinite(bestValLoss) ? bestValLoss : null,
+    bestEpoch,
+    sinceBest,
+    best: options.validation ? best.map((b) => Array.from(b)) : [],
+  });
+
+  let lastEpoch = firstEpoch - 1;
+  for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
+    if (shuffle) {
+      // From the identity each epoch, so the order depends on the generator's state alone (resumable).
+      for (let i = 0; i < n; i++) order[i] = i;
+      shuffleInPlace(order, rng);
+    }
     let epochLoss = 0;
     for (let start = 0; start < n; start += batch) {
       const rows = Math.min(batch, n - start);
@@ -152,6 +206,10 @@ export function fit(net: Network, data: Dataset, options: FitOptions): FitResult
         }
       }
       optimizer.step(params, grads);
+      if (options.shouldStop?.()) {
+        stoppedByCallback = true;
+        break;
+      }
     }
     for (const p of params) {
       if (!allFinite(p)) {
@@ -161,6 +219,8 @@ export function fit(net: Network, data: Dataset, options: FitOptions): FitResult
     }
     copyInto(lastFinite, params);
 
+    lastEpoch = epoch;
+    // A partial epoch (stopped mid-way) is recorded with the rows it saw.
     const record: EpochRecord = { epoch, loss: epochLoss / n };
     if (options.validation && valWs) {
       record.valLoss = datasetLoss(net, options.validation, valWs);
@@ -172,19 +232,23 @@ export function fit(net: Network, data: Dataset, options: FitOptions): FitResult
       } else {
         sinceBest++;
       }
-    } else {
-      bestEpoch = epoch;
     }
     history.push(record);
+    if (stoppedByCallback) break;
     if (options.onEpoch?.(record) === 'stop') {
       stoppedByCallback = true;
       break;
+    }
+    if (options.onCheckpoint && options.checkpointEvery && epoch % options.checkpointEvery === 0 && epoch < epochs) {
+      options.onCheckpoint(snapshot(epoch));
     }
     if (options.patience !== undefined && options.validation && sinceBest >= options.patience) {
       stoppedEarly = true;
       break;
     }
   }
-  if (options.validation && options.patience !== undefined && bestEpoch > 0) copyInto(params, best);
-  return { history, bestEpoch, stoppedEarly, stoppedByCallback, optimizer };
+  const state = snapshot(lastEpoch);
+  const keepBest = options.validation !== undefined && options.patience !== undefined && bestEpoch > 0;
+  if (keepBest) copyInto(params, best);
+  return { history, bestEpoch: keepBest ? bestEpoch : lastEpoch, stoppedEarly, stoppedByCallback, optimizer, state };
 }
