@@ -1,0 +1,257 @@
+/**
+ * The training loop against plainly written gradient descent: Net 2's full-batch trajectory,
+ * mini-batches in order, L2 and sample weights against finite differences of the penalised /
+ * weighted loss, early stopping that keeps the best weights, the divergence guard, the callback.
+ */
+import { describe, expect, it } from 'vitest';
+import { fit, DivergenceError } from '../../src/train/fit.js';
+import type { Dataset } from '../../src/train/fit.js';
+import { createRng } from '../../src/core/rng.js';
+import { parameterBuffers } from '../../src/nn/network.js';
+import type { RefLayer } from '../nn/reference.js';
+import { centralDifference, closeMixed, paramRefs, refLoss } from '../nn/reference.js';
+import { flat, testRandom, toNetwork, toRefLayers } from '../nn/bridge.js';
+
+const sigma = (z: number) => 1 / (1 + Math.exp(-z));
+
+/** Net 2's parameters under the notes' names. */
+interface P { w11: number; w21: number; w12: number; w22: number; b1: number; b2: number; w1: number; w2: number; b3: number }
+
+const P0: P = { w11: 0.15, w21: -0.4, w12: 0.6, w22: 0.35, b1: 0.1, b2: -0.25, w1: 1.2, w2: -0.8, b3: 0.05 };
+
+/** 12 standardised promotion-like rows [x1, x2, y]: promoted with enough experience and a high score. */
+const ROWS: number[][] = [
+  [-1.2, 0.3, 0], [0.8, 1.1, 1], [1.5, -0.7, 0], [0.2, 1.9, 1], [-0.4, -1.3, 0], [1.1, 0.9, 1],
+  [-1.8, 1.4, 0], [0.6, 0.2, 0], [1.9, 1.6, 1], [-0.1, -0.2, 0], [1.3, 1.2, 1], [0.9, -1.5, 0],
+];
+
+function net2Layers(p: P): RefLayer[] {
+  return [
+    { activation: 'sigmoid', weights: [[p.w11, p.w21], [p.w12, p.w22]], bias: [p.b1, p.b2] },
+    { activation: 'sigmoid', weights: [[p.w1, p.w2]], bias: [p.b3] },
+  ];
+}
+
+/**
+ * One full-batch gradient-descent step of Net 2 written in scalars, with the corrected factors:
+ * δ = ŷ − y, ∂J/∂w_j = a_j·δ, ∂J/∂w_ij = x_i·w_j·a_j(1−a_j)·δ, averaged over the rows.
+ * Returns the mean loss before the step.
+ */
+function plainStep(p: P, rows: number[][], eta: number): number {
+  const g: P = { w11: 0, w21: 0, w12: 0, w22: 0, b1: 0, b2: 0, w1: 0, w2: 0, b3: 0 };
+  let J = 0;
+  for (const [x1, x2, y] of rows) {
+    const a1 = sigma(p.w11 * x1 + p.w21 * x2 + p.b1);
+    const a2 = sigma(p.w12 * x1 + p.w22 * x2 + p.b2);
+    const yhat = sigma(p.w1 * a1 + p.w2 * a2 + p.b3);
+    J += -(y * Math.log(yhat) + (1 - y) * Math.log(1 - yhat));
+    const delta = yhat - y;
+    const d1 = delta * p.w1 * a1 * (1 - a1);
+    const d2 = delta * p.w2 * a2 * (1 - a2);
+    g.w1 += a1 * delta; g.w2 += a2 * delta; g.b3 += delta;
+    g.w11 += x1 * d1; g.w21 += x2 * d1; g.b1 += d1;
+    g.w12 += x1 * d2; g.w22 += x2 * d2; g.b2 += d2;
+  }
+  const n = rows.length;
+  for (const k of Object.keys(p) as (keyof P)[]) p[k] = p[k] - eta * (g[k] / n);
+  return J / n;
+}
+
+function dataset(rows: number[][]): Dataset {
+  return { X: flat(rows.map((r) => [r[0], r[1]])), Y: flat(rows.map((r) => [r[2]])), n: rows.length };
+}
+
+function namedParams(layers: RefLayer[]): P {
+  const [h, o] = layers;
+  return {
+    w11: h.weights[0][0], w21: h.weights[0][1], w12: h.weights[1][0], w22: h.weights[1][1], b1: h.bias[0], b2: h.bias[1],
+    w1: o.weights[0][0], w2: o.weights[0][1], b3: o.bias[0],
+  };
+}
+
+function expectParamsClose(got: P, want: P, tol: number): void {
+  for (const k of Object.keys(want) as (keyof P)[]) {
+    if (!closeMixed(got[k], want[k], tol)) throw new Error(`${k}: fit ${got[k]} vs plain loop ${want[k]}`);
+  }
+}
+
+describe('fit: full-batch gradient descent of Net 2 equals the plain scalar loop', () => {
+  for (const eta of [0.5, 2]) {
+    it(`100 steps, sgd η=${eta}, 12 rows, batchSize 'full': every weight and every epoch loss to 1e-12`, () => {
+      const net = toNetwork(net2Layers(P0), 'bce');
+      const result = fit(net, dataset(ROWS), {
+        epochs: 100, batchSize: 'full', optimizer: { name: 'sgd', lr: eta }, rng: createRng(1),
+      });
+      const plain = { ...P0 };
+      const losses = Array.from({ length: 100 }, () => plainStep(plain, ROWS, eta));
+      expectParamsClose(namedParams(toRefLayers(net)), plain, 1e-12);
+      expect(result.history).toHaveLength(100);
+      result.history.forEach((rec, i) => {
+        expect(rec.epoch).toBe(i + 1);
+        if (!closeMixed(rec.loss, losses[i], 1e-12)) throw new Error(`epoch ${i + 1} loss ${rec.loss} vs ${losses[i]}`);
+      });
+      // It learned something: the loss fell.
+      expect(losses[99]).toBeLessThan(losses[0]);
+    });
+  }
+
+  it('shuffle has no effect on a full batch: two different rng seeds give identical weights', () => {
+    const a = toNetwork(net2Layers(P0), 'bce');
+    const b = toNetwork(net2Layers(P0), 'bce');
+    fit(a, dataset(ROWS), { epochs: 20, batchSize: 'full', optimizer: { name: 'sgd', lr: 1 }, rng: createRng(1) });
+    fit(b, dataset(ROWS), { epochs: 20, batchSize: 'full', optimizer: { name: 'sgd', lr: 1 }, rng: createRng(2) });
+    expect(toRefLayers(a)).toEqual(toRefLayers(b));
+  });
+
+  it('mini-batches of 5 without shuffling (5, 5, 2 rows), 30 epochs, sgd η=0.7: equals the plain loop over consecutive batches', () => {
+    const net = toNetwork(net2Layers(P0), 'bce');
+    fit(net, dataset(ROWS), { epochs: 30, batchSize: 5, shuffle: false, optimizer: { name: 'sgd', lr: 0.7 }, rng: createRng(1) });
+    const plain = { ...P0 };
+    for (let e = 0; e < 30; e++) {
+      for (let s = 0; s < ROWS.length; s += 5) plainStep(plain, ROWS.slice(s, s + 5), 0.7);
+    }
+    expectParamsClose(namedParams(toRefLayers(net)), plain, 1e-12);
+  });
+
+  it('shuffled mini-batches (batch 3): same seed same weights, different seed different weights', () => {
+    const run = (seed: number) => {
+      const net = toNetwork(net2Layers(P0), 'bce');
+      fit(net, dataset(ROWS), { epochs: 10, batchSize: 3, optimizer: { name: 'sgd', lr: 0.5 }, rng: createRng(seed) });
+      return toRefLayers(net);
+    };
+    expect(run(5)).toEqual(run(5));
+    expect(run(5)).not.toEqual(run(6));
+  });
+});
+
+describe('fit: L2 and sample weights step along the gradient of the penalised / weighted loss', () => {
+  const layers: RefLayer[] = [
+    { activation: 'tanh', weights: [[0.5, -0.3], [0.8, 0.1], [-0.6, 0.7]], bias: [0.2, -0.1, 0.05] },
+    { activation: 'sigmoid', weights: [[1.1, -0.9, 0.4]], bias: [-0.2] },
+  ];
+  const rand = testRandom(3);
+  const X = Array.from({ length: 9 }, () => [4 * rand() - 2, 4 * rand() - 2]);
+  const Y = X.map(() => [rand() < 0.5 ? 0 : 1]);
+  const eta = 0.1;
+
+  /** One full-batch sgd step through fit; returns (θ0 − θ1)/η per parameter, in paramRefs order. */
+  function impliedGradient(options: { l2?: number; sampleWeight?: number[] }): number[] {
+    const net = toNetwork(layers, 'bce');
+    const data: Dataset = { X: flat(X), Y: flat(Y), n: X.length, sampleWeight: options.sampleWeight ? Float64Array.from(options.sampleWeight) : undefined };
+    fit(net, data, { epochs: 1, batchSize: 'full', optimizer: { name: 'sgd', lr: eta }, rng: createRng(1), l2: options.l2 });
+    const after = toRefLayers(net);
+    return paramRefs(layers).map((p) => {
+      const before = p.kind === 'weights' ? layers[p.layer].weights[p.j][p.i] : layers[p.layer].bias[p.j];
+      const now = p.kind === 'weights' ? after[p.layer].weights[p.j][p.i] : after[p.layer].bias[p.j];
+      return (before - now) / eta;
+    });
+  }
+
+  it('l2 λ=0.3: the step is the gradient of L + (λ/2)·Σ W² (weights only, biases not decayed), by finite differences', () => {
+    const lambda = 0.3;
+    const penalised = (ls: RefLayer[]) =>
+      refLoss(ls, 'bce', X, Y) + (lambda / 2) * ls.reduce((s, l) => s + l.weights.flat().reduce((t, w) => t + w * w, 0), 0);
+    const got = impliedGradient({ l2: lambda });
+    paramRefs(layers).forEach((p, k) => {
+      const fd = centralDifference(layers, p, penalised);
+      if (!closeMixed(got[k], fd, 1e-6)) throw new Error(`${JSON.stringify(p)}: fit step ${got[k]} vs fd ${fd}`);
+    });
+    // And it differs from the unpenalised step by λ·W exactly where W is a weight.
+    const plain = impliedGradient({});
+    paramRefs(layers).forEach((p, k) => {
+      const want = p.kind === 'weights' ? lambda * layers[p.layer].weights[p.j][p.i] : 0;
+      expect(got[k] - plain[k]).toBeCloseTo(want, 12);
+    });
+  });
+
+  it('sample weights [0.5, 2, 1, 3, 0.25, 1, 1.5, 0.75, 2.5]: the step is the gradient of Σ wᵣ·Lᵣ / n, by finite differences', () => {
+    const sw = [0.5, 2, 1, 3, 0.25, 1, 1.5, 0.75, 2.5];
+    const got = impliedGradient({ sampleWeight: sw });
+    paramRefs(layers).forEach((p, k) => {
+      const fd = centralDifference(layers, p, (ls) => refLoss(ls, 'bce', X, Y, sw));
+      if (!closeMixed(got[k], fd, 1e-6)) throw new Error(`${JSON.stringify(p)}: fit step ${got[k]} vs fd ${fd}`);
+    });
+  });
+
+  it('sample weights survive shuffled mini-batches: batch 1, weight 0 on every row but one = training on that row alone', () => {
+    const sw = X.map((_, r) => (r === 4 ? 1 : 0));
+    const a = toNetwork(layers, 'bce');
+    fit(a, { X: flat(X), Y: flat(Y), n: X.length, sampleWeight: Float64Array.from(sw) },
+      { epochs: 3, batchSize: 1, optimizer: { name: 'sgd', lr: eta }, rng: createRng(9) });
+    const b = toNetwork(layers, 'bce');
+    fit(b, { X: flat([X[4]]), Y: flat([Y[4]]), n: 1 }, { epochs: 3, batchSize: 1, optimizer: { name: 'sgd', lr: eta }, rng: createRng(9) });
+    const ra = toRefLayers(a).flatMap((l) => [...l.weights.flat(), ...l.bias]);
+    const rb = toRefLayers(b).flatMap((l) => [...l.weights.flat(), ...l.bias]);
+    ra.forEach((v, k) => expect(v).toBeCloseTo(rb[k], 14));
+  });
+});
+
+describe('fit: validation, early stopping, callback, divergence', () => {
+  it('patience 3 on a validation set with flipped labels: stops 3 epochs after the best and restores the best weights', () => {
+    const net = toNetwork(net2Layers(P0), 'bce');
+    const flipped = dataset(ROWS.map(([a, b, y]) => [a, b, 1 - y]));
+    const snapshots = new Map<number, number[]>();
+    const params = parameterBuffers(net);
+    const result = fit(net, dataset(ROWS), {
+      epochs: 200, batchSize: 'full', optimizer: { name: 'sgd', lr: 1 }, rng: createRng(1),
+      validation: flipped, patience: 3,
+      onEpoch: (rec) => { snapshots.set(rec.epoch, params.flatMap((p) => Array.from(p))); },
+    });
+    expect(result.stoppedEarly).toBe(true);
+    const valLosses = result.history.map((r) => r.valLoss as number);
+    const best = valLosses.indexOf(Math.min(...valLosses)) + 1;
+    expect(result.bestEpoch).toBe(best);
+    expect(result.history).toHaveLength(best + 3);
+    expect(params.flatMap((p) => Array.from(p))).toEqual(snapshots.get(best));
+    // The restored weights are not simply the last ones.
+    expect(snapshots.get(best)).not.toEqual(snapshots.get(best + 3));
+  });
+
+  it('onEpoch returning "stop" at epoch 4 ends training after epoch 4', () => {
+    const net = toNetwork(net2Layers(P0), 'bce');
+    const seen: number[] = [];
+    const result = fit(net, dataset(ROWS), {
+      epochs: 50, batchSize: 'full', optimizer: { name: 'sgd', lr: 1 }, rng: createRng(1),
+      onEpoch: (rec) => { seen.push(rec.epoch); return rec.epoch === 4 ? 'stop' : undefined; },
+    });
+    expect(seen).toEqual([1, 2, 3, 4]);
+    expect(result.stoppedByCallback).toBe(true);
+    expect(result.history).toHaveLength(4);
+  });
+
+  it('a linear MSE model with η=50 diverges: DivergenceError names the epoch, the net keeps its last finite weights', () => {
+    const layers: RefLayer[] = [{ activation: 'linear', weights: [[0.5, -0.5]], bias: [0.1] }];
+    const net = toNetwork(layers, 'mse');
+    let lastEpoch = 0;
+    let error: unknown;
+    try {
+      fit(net, dataset(ROWS), {
+        epochs: 10_000, batchSize: 'full', optimizer: { name: 'sgd', lr: 50 }, rng: createRng(1),
+        onEpoch: (rec) => { lastEpoch = rec.epoch; },
+      });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(DivergenceError);
+    const e = error as DivergenceError;
+    expect(e.epoch).toBe(lastEpoch + 1);
+    expect(e.message).toContain(`epoch ${lastEpoch + 1}`);
+    expect(e.message).toContain('50');
+    expect(parameterBuffers(net).every((p) => Array.from(p).every(Number.isFinite))).toBe(true);
+  });
+
+  it('training needs at least one row: n = 0 throws', () => {
+    const net = toNetwork(net2Layers(P0), 'bce');
+    expect(() => fit(net, { X: new Float64Array(0), Y: new Float64Array(0), n: 0 }, {
+      epochs: 1, batchSize: 'full', optimizer: { name: 'sgd', lr: 1 }, rng: createRng(1),
+    })).toThrow(/at least one row/);
+  });
+
+  it('a single row, batch size larger than the data (32 > 1): trains as one full batch', () => {
+    const net = toNetwork(net2Layers(P0), 'bce');
+    fit(net, dataset(ROWS.slice(0, 1)), { epochs: 5, batchSize: 32, optimizer: { name: 'sgd', lr: 0.5 }, rng: createRng(1) });
+    const plain = { ...P0 };
+    for (let e = 0; e < 5; e++) plainStep(plain, ROWS.slice(0, 1), 0.5);
+    expectParamsClose(namedParams(toRefLayers(net)), plain, 1e-12);
+  });
+});
