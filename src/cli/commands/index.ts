@@ -1,11 +1,13 @@
 /** Every command of the CLI; each file adds one. */
 import type { Command } from 'commander';
 import { registerTrain } from './train.js';
+import { registerServe } from './serve.js';
 import { registerPredict } from './predict.js';
 import { registerGenData } from './gen-data.js';
 
 export function registerCommands(program: Command): void {
   registerTrain(program);
+  registerServe(program);
   registerPredict(program);
   registerGenData(program);
 }

@@ -1,0 +1,128 @@
+/**
+ * The promotion service: a fastify app over one loaded model.
+ *   GET  /health   { status: "ok", model: { inputs, layers, trainedAt } }
+ *   POST /predict  { rows: [..] } → { predictions: [ { probability, label } ] }
+ *   POST /explain  { input, target } → the document of `chainrule explain --json`
+ *   GET  /         the built web playground (dist/web), or how to build it
+ * A client's mistake is a 4xx with { error, field }, never a 500: bad bodies 400, bodies over
+ * 1 MiB 413, unsupported content types 415, a known path with the wrong method 405.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import type { ModelFile } from '../model/schema.js';
+import { modelToNetwork } from '../model/convert.js';
+import { checkColumns, parsePredictBody, RequestError } from './requests.js';
+import { predictRecords } from './predict.js';
+import { registerExplain } from './explain.js';
+
+export const BODY_LIMIT = 1024 * 1024;
+
+export interface AppOptions {
+  /** The model to serve, already validated (loadModel). */
+  model: ModelFile;
+  /** Where the model was loaded from; its modification time is reported as trainedAt. */
+  modelPath?: string;
+  /** Directory of the built playground (index.html + assets); `/` explains how to build it when absent. */
+  webRoot?: string;
+  /** fastify's pino logger: false (default) for none, or options such as { level, stream }. */
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Methods each route answers, for 405 replies on the known paths. */
+const ROUTES: Record<string, string[]> = { '/health': ['GET', 'HEAD'], '/predict': ['POST'], '/explain': ['POST'] };
+
+/** The model file's mtime: the file holds no timestamp on purpose (same seed → same bytes). */
+function trainedAt(modelPath: string | undefined): string | null {
+  if (!modelPath) return null;
+  try {
+    return statSync(modelPath).mtime.toISOString();
+  } catch {
+    return null;
+  }
+}
+
+function modelSummary(model: ModelFile, modelPath: string | undefined) {
+  return {
+    inputs: model.inputs,
+    target: model.target,
+    layers: model.layers.map((layer) => ({ units: layer.weights.length, inputs: layer.weights[0].length, activation: layer.activation })),
+    threshold: model.threshold,
+    trainedAt: trainedAt(modelPath),
+  };
+}
+
+function errorReply(err: FastifyError | RequestError | Error): { status: number; body: Record<string, unknown> } {
+  if (err instanceof RequestError) {
+    return { status: 400, body: err.row === undefined ? { error: err.message, field: err.field } : { error: err.message, field: err.field, row: err.row } };
+  }
+  const code = (err as FastifyError).code;
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return { status: 413, body: { error: `the request body is larger than ${BODY_LIMIT} bytes (1 MiB)`, field: '(body)' } };
+  }
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return { status: 415, body: { error: 'send the body as JSON with Content-Type: application/json', field: 'content-type' } };
+  }
+  const status = (err as FastifyError).statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    // fastify's own client errors: malformed JSON, empty JSON body, bad content length.
+    return { status, body: { error: `invalid request body: ${err.message}`, field: '(body)' } };
+  }
+  return { status: 500, body: { error: 'internal error' } };
+}
+
+export function buildApp(options: AppOptions): FastifyInstance {
+  const { model, modelPath, webRoot } = options;
+  const net = modelToNetwork(model);
+  const summary = modelSummary(model, modelPath);
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT,
+    // One log line per request (onResponse below) instead of fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
+  });
+
+  app.setErrorHandler((err, request, reply) => {
+    const { status, body } = errorReply(err as FastifyError);
+    if (status >= 500) request.log.error({ err }, 'unhandled error');
+    reply.code(status).send(body);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    const allowed = ROUTES[path];
+    if (allowed) {
+      reply.code(405).header('allow', allowed.join(', '))
+        .send({ error: `${request.method} ${path} is not allowed; use ${allowed.join(' or ')}`, field: 'method' });
+      return;
+    }
+    reply.code(404).send({ error: `no route ${request.method} ${path}`, field: 'url' });
+  });
+
+  app.get('/health', async () => ({ status: 'ok', model: summary }));
+
+  app.post('/predict', async (request) => {
+    const records = parsePredictBody(request.body);
+    checkColumns(model, records);
+    return predictRecords(model, net, records);
+  });
+
+  registerExplain(app, model);
+
+  if (webRoot && existsSync(join(webRoot, 'index.html'))) {
+    app.register(fastifyStatic, { root: webRoot, prefix: '/', index: 'index.html' });
+  } else {
+    app.get('/', async (_request, reply) => {
+      reply.type('text/html; charset=utf-8').send(
+        '<!doctype html><title>chainrule</title><p>The playground is not built. Run <code>npm run build:web</code> '
+        + '(or <code>npm start</code>) and restart the server. The API is up: <a href="/health">/health</a>.</p>',
+      );
+    });
+  }
+  return app;
+}
