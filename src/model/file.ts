@@ -38,12 +38,13 @@ export function serializeModel(model: ModelFile): string {
   return `${JSON.stringify(model, null, 2)}\n`;
 }
 
-/** Writes `text` to `path` atomically: a crash leaves either the old file or the new one. */
-export function writeFileAtomic(path: string, text: string): void {
+/** Writes `text` (or bytes) to `path` atomically: a crash leaves either the old file or the new one. */
+export function writeFileAtomic(path: string, text: string | Uint8Array): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   const fd = openSync(tmp, 'w');
   try {
-    writeSync(fd, text);
+    if (typeof text === 'string') writeSync(fd, text);
+    else writeSync(fd, text);
     fsyncSync(fd);
   } catch (err) {
     closeSync(fd);

@@ -4,10 +4,12 @@ import { registerTrain } from './train.js';
 import { registerServe } from './serve.js';
 import { registerPredict } from './predict.js';
 import { registerGenData } from './gen-data.js';
+import { registerExport } from './export.js';
 
 export function registerCommands(program: Command): void {
   registerTrain(program);
   registerServe(program);
   registerPredict(program);
   registerGenData(program);
+  registerExport(program);
 }

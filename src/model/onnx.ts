@@ -1,0 +1,206 @@
+/**
+ * ONNX export of a model file: one Gemm (Y = X·Wᵀ + b, transB = 1, so the model's row-major
+ * weights [units × inputs] are used as they are) and one activation node per layer, float32
+ * tensors, opset 13 (IR version 7, the IR that opset 13 came with, which every current ONNX
+ * Runtime reads).
+ *
+ * The graph takes the *raw* feature columns: the standardisation (x − mean)/std of numeric inputs
+ * is folded into the first layer, W'[j][c] = W[j][c]/std_c and b'_j = b_j − Σ_c W[j][c]·mean_c/std_c,
+ * so no extra nodes run and a user needs no scaler. Categorical inputs stay one-hot columns in the
+ * model's `categories` order. How to build a row — column order, one-hot layout, the value to use
+ * for a missing number — is written into `metadata_props` (see {@link onnxColumns}).
+ */
+import { readFileSync } from 'node:fs';
+import type { ActivationName } from '../nn/activations.js';
+import { writeFileAtomic } from './file.js';
+import type { ModelFile, ModelInput } from './schema.js';
+import { encodedWidth } from './schema.js';
+import { ONNX_ATTRIBUTE_INT, ONNX_FLOAT, onnxTypes } from './onnx-proto.js';
+
+export const ONNX_OPSET = 13;
+export const ONNX_IR_VERSION = 7;
+export const ONNX_INPUT_NAME = 'features';
+export const ONNX_OUTPUT_NAME = 'probability';
+/** The symbolic batch dimension of `features` and `probability`. */
+export const ONNX_BATCH_DIM = 'N';
+
+const OP_TYPE: Record<ActivationName, string> = {
+  sigmoid: 'Sigmoid',
+  tanh: 'Tanh',
+  relu: 'Relu',
+  linear: 'Identity',
+};
+
+/** One column of the ONNX `features` input: which model input it comes from and how to fill it. */
+export type OnnxColumn =
+  | {
+    column: number;
+    input: string;
+    kind: 'numeric';
+    /** The value to feed when the raw value is missing (the training mean, 0 for a raw input). */
+    fill: number;
+    /** The standardisation already folded into the graph (informational; feed raw values). */
+    mean?: number;
+    std?: number;
+  }
+  | {
+    column: number;
+    input: string;
+    kind: 'categorical';
+    /** This column is 1 when the input equals `category`, else 0 (an unseen category: all zeros). */
+    category: string;
+  };
+
+/** The encoded columns in order, as written to the `chainrule.inputs` metadata entry. */
+export function onnxColumns(inputs: readonly ModelInput[]): OnnxColumn[] {
+  const columns: OnnxColumn[] = [];
+  for (const input of inputs) {
+    if (input.kind === 'numeric') {
+      const scaled = input.mean !== undefined && input.std !== undefined;
+      columns.push({
+        column: columns.length, input: input.name, kind: 'numeric', fill: input.mean ?? 0,
+        ...(scaled ? { mean: input.mean, std: input.std } : {}),
+      });
+    } else {
+      for (const category of input.categories) columns.push({ column: columns.length, input: input.name, kind: 'categorical', category });
+    }
+  }
+  return columns;
+}
+
+/**
+ * The first layer with the inputs' standardisation folded in: for a column c scaled as
+ * (x − mean_c)/s_c (s_c = std_c, or 1 when std_c is 0, as the encoder does),
+ * W'[j][c] = W[j][c]/s_c and b'_j = b_j − Σ_c W[j][c]·mean_c/s_c. Other columns are unchanged.
+ */
+export function foldStandardization(model: ModelFile): { weights: number[][]; bias: number[] } {
+  const first = model.layers[0];
+  const scale: { mean: number; s: number }[] = [];
+  for (const column of onnxColumns(model.inputs)) {
+    scale.push(column.kind === 'numeric' && column.mean !== undefined && column.std !== undefined
+      ? { mean: column.mean, s: column.std > 0 ? column.std : 1 }
+      : { mean: 0, s: 1 });
+  }
+  const weights = first.weights.map((row) => row.map((w, c) => w / scale[c].s));
+  const bias = first.bias.map((b, j) => first.weights[j].reduce((acc, w, c) => acc - (w * scale[c].mean) / scale[c].s, b));
+  return { weights, bias };
+}
+
+export class OnnxExportError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OnnxExportError';
+  }
+}
+
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+function floatTensor(name: string, dims: number[], values: number[], field: string) {
+  values.forEach((v, i) => {
+    if (!(Math.abs(v) <= FLOAT32_MAX)) {
+      throw new OnnxExportError(`${field}[${i}]: ${v} does not fit in a float32 tensor (after folding the standardisation)`);
+    }
+  });
+  return { name, dims, data_type: ONNX_FLOAT, float_data: values };
+}
+
+function tensorType(k: number) {
+  return {
+    tensor_type: {
+      elem_type: ONNX_FLOAT,
+      shape: { dim: [{ dim_param: ONNX_BATCH_DIM }, { dim_value: k }] },
+    },
+  };
+}
+
+function producerVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** The metadata_props entries: everything a user needs to build the `features` rows. */
+export function onnxMetadata(model: ModelFile): Record<string, string> {
+  return {
+    'chainrule.format': `${model.format} v${model.version}`,
+    'chainrule.inputs': JSON.stringify(onnxColumns(model.inputs)),
+    'chainrule.model_inputs': JSON.stringify(model.inputs),
+    'chainrule.target': JSON.stringify(model.target),
+    'chainrule.threshold': String(model.threshold),
+    'chainrule.loss': model.loss,
+    'chainrule.encoding': 'features holds the raw values in chainrule.inputs column order: numeric columns unscaled '
+      + '(the standardisation is folded into the first Gemm; feed fill when missing), categorical columns one-hot '
+      + '(all zeros for a category unseen in training). probability > threshold means target.positive.',
+  };
+}
+
+/** The ONNX ModelProto of a model file, as a plain object in the schema's field names. */
+export function onnxModelObject(model: ModelFile): Record<string, unknown> {
+  const k = encodedWidth(model.inputs);
+  const folded = foldStandardization(model);
+  const initializer: unknown[] = [];
+  const node: unknown[] = [];
+  let input = ONNX_INPUT_NAME;
+  model.layers.forEach((layer, l) => {
+    const weights = l === 0 ? folded.weights : layer.weights;
+    const bias = l === 0 ? folded.bias : layer.bias;
+    const units = weights.length;
+    const W = `layers.${l}.weights`;
+    const b = `layers.${l}.bias`;
+    const z = `layers.${l}.z`;
+    const a = l === model.layers.length - 1 ? ONNX_OUTPUT_NAME : `layers.${l}.a`;
+    initializer.push(
+      floatTensor(W, [units, weights[0].length], weights.flat(), `layers[${l}].weights`),
+      floatTensor(b, [units], bias, `layers[${l}].bias`),
+    );
+    node.push(
+      {
+        name: `layers.${l}.gemm`, op_type: 'Gemm', input: [input, W, b], output: [z],
+        attribute: [{ name: 'transB', type: ONNX_ATTRIBUTE_INT, i: 1 }],
+      },
+      { name: `layers.${l}.${layer.activation}`, op_type: OP_TYPE[layer.activation], input: [z], output: [a] },
+    );
+    input = a;
+  });
+  const outputs = model.layers[model.layers.length - 1].weights.length;
+  return {
+    ir_version: ONNX_IR_VERSION,
+    opset_import: [{ domain: '', version: ONNX_OPSET }],
+    producer_name: 'chainrule',
+    producer_version: producerVersion(),
+    doc_string: `chainrule model predicting ${model.target.name} = ${model.target.positive}`,
+    graph: {
+      name: 'chainrule',
+      node,
+      initializer,
+      input: [{ name: ONNX_INPUT_NAME, type: tensorType(k), doc_string: 'raw feature columns, see metadata chainrule.inputs' }],
+      output: [{ name: ONNX_OUTPUT_NAME, type: tensorType(outputs), doc_string: `P(${model.target.name} = ${model.target.positive})` }],
+    },
+    metadata_props: Object.entries(onnxMetadata(model)).map(([key, value]) => ({ key, value })),
+  };
+}
+
+/** Serialises a model file to ONNX protobuf bytes. */
+export function modelToOnnx(model: ModelFile): Uint8Array {
+  const { ModelProto } = onnxTypes();
+  const object = onnxModelObject(model);
+  const problem = ModelProto.verify(object);
+  if (problem) throw new OnnxExportError(`internal: the ONNX model does not match the schema (${problem})`);
+  return ModelProto.encode(ModelProto.fromObject(object)).finish();
+}
+
+/** Decodes ONNX bytes back into a plain object (int64 as numbers), for inspection and tests. */
+export function decodeOnnx(bytes: Uint8Array): Record<string, unknown> {
+  const { ModelProto } = onnxTypes();
+  return ModelProto.toObject(ModelProto.decode(bytes), { longs: Number, enums: String, defaults: false, oneofs: false });
+}
+
+/** Writes the ONNX file of `model` to `path` atomically; returns the bytes written. */
+export function exportOnnx(model: ModelFile, path: string): Uint8Array {
+  const bytes = modelToOnnx(model);
+  writeFileAtomic(path, bytes);
+  return bytes;
+}
