@@ -13,6 +13,7 @@ import {
 } from '../nn/network.js';
 import type { Optimizer, OptimizerConfig, OptimizerState } from '../optim/optimizers.js';
 import { createOptimizer } from '../optim/optimizers.js';
+import { createEpochRunner } from './fastEpoch.js';
 
 /** Rows of encoded features X [n × inputs] and targets Y [n × outputs]. */
 export interface Dataset {
@@ -54,6 +55,8 @@ export interface FitOptions {
   checkpointEvery?: number;
   /** Continue from a checkpoint: the network must already hold the checkpoint's parameters. */
   resume?: FitState;
+  /** 'fast' (default) runs bit-identical fused kernels (fastEpoch.ts); 'reference' runs the readable loop below. */
+  kernels?: 'fast' | 'reference';
 }
 
 /**
@@ -167,6 +170,7 @@ export function fit(net: Network, data: Dataset, options: FitOptions): FitResult
   });
 
   let lastEpoch = firstEpoch - 1;
+  const fastEpoch = options.kernels === 'reference' ? undefined : createEpochRunner(net, data, optimizer, params, ws, batch, l2);
   for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
     if (shuffle) {
       // From the identity each epoch, so the order depends on the generator's state alone (resumable).
@@ -174,7 +178,15 @@ export function fit(net: Network, data: Dataset, options: FitOptions): FitResult
       shuffleInPlace(order, rng);
     }
     let epochLoss = 0;
-    for (let start = 0; start < n; start += batch) {
+    if (fastEpoch) {
+      epochLoss = fastEpoch.run(order, shuffle, options.shouldStop);
+      if (Number.isNaN(epochLoss)) {
+        copyInto(params, lastFinite);
+        throw new DivergenceError(epoch, lr, 'the loss');
+      }
+      stoppedByCallback = fastEpoch.stopped;
+    }
+    for (let start = 0; !fastEpoch && start < n; start += batch) {
       const rows = Math.min(batch, n - start);
       let X: Float64Array, Y: Float64Array, W: Float64Array | undefined;
       if (shuffle) {

@@ -1,0 +1,105 @@
+/**
+ * Chooses how `fit` runs one epoch of batches. Both choices give bit-for-bit the weights, losses
+ * and optimizer state of the reference loop (forward → loss → backward → l2 → step on each batch):
+ *   - the notes' 2-2-1 sigmoid/BCE network: `net221Epoch`, one fused scalar pass per row;
+ *   - any other network: `fastForward`/`fastBackward` on register-blocked kernels, with batches
+ *     gathered by plain copies (no view allocated per row).
+ */
+import type { Network, Workspace } from '../nn/network.js';
+import { gradientBuffers, loss } from '../nn/network.js';
+import type { Optimizer } from '../optim/optimizers.js';
+import { net221Epoch, isNet221 } from './fast221.js';
+import { createFastScratch, fastBackward, fastForward } from './fastDense.js';
+
+export interface EpochData {
+  X: Float64Array;
+  Y: Float64Array;
+  n: number;
+  sampleWeight?: Float64Array;
+}
+
+export interface EpochRunner {
+  /**
+   * One epoch: rows in `order` when `shuffled`, else in storage order. Returns Σ batchLoss·rows
+   * over the batches run, or NaN at the first batch whose loss is not finite (before its update;
+   * the caller restores). `shouldStop` is asked after every step, as in `fit`.
+   */
+  run(order: Uint32Array, shuffled: boolean, shouldStop?: () => boolean): number;
+  /** True when the last `run` ended early because `shouldStop` said so. */
+  stopped: boolean;
+}
+
+export function createEpochRunner(
+  net: Network, data: EpochData, optimizer: Optimizer, params: Float64Array[], ws: Workspace,
+  batch: number, l2: number,
+): EpochRunner {
+  const grads = gradientBuffers(ws.grads);
+  if (isNet221(net)) return net221Epoch(net, data, optimizer, params, grads, batch, l2);
+  return denseEpoch(net, data, optimizer, params, ws, grads, batch, l2);
+}
+
+function denseEpoch(
+  net: Network, data: EpochData, optimizer: Optimizer, params: Float64Array[], ws: Workspace,
+  grads: Float64Array[], batch: number, l2: number,
+): EpochRunner {
+  const k = net.layers[0].inputs;
+  const m = net.layers[net.layers.length - 1].units;
+  const scratch = createFastScratch(net, batch);
+  // A full batch is never shuffled, so only mini-batches need gathering buffers.
+  const gathering = batch < data.n;
+  const Xb = new Float64Array(gathering ? batch * k : 0);
+  const Yb = new Float64Array(gathering ? batch * m : 0);
+  const Wb = data.sampleWeight && gathering ? new Float64Array(batch) : undefined;
+  const { n } = data;
+
+  const runner: EpochRunner = { run, stopped: false };
+  return runner;
+
+  function run(order: Uint32Array, shuffled: boolean, shouldStop?: () => boolean): number {
+    runner.stopped = false;
+    let epochLoss = 0;
+    for (let start = 0; start < n; start += batch) {
+      const rows = Math.min(batch, n - start);
+      let X: Float64Array, Y: Float64Array, W: Float64Array | undefined;
+      if (shuffled) {
+        gatherRows(Xb, data.X, order, start, rows, k);
+        gatherRows(Yb, data.Y, order, start, rows, m);
+        if (Wb && data.sampleWeight) gatherRows(Wb, data.sampleWeight, order, start, rows, 1);
+        X = Xb; Y = Yb; W = Wb;
+      } else {
+        X = data.X.subarray(start * k, (start + rows) * k);
+        Y = data.Y.subarray(start * m, (start + rows) * m);
+        W = data.sampleWeight?.subarray(start, start + rows);
+      }
+      fastForward(net, X, rows, ws);
+      const batchLoss = loss(net, Y, rows, ws, W);
+      if (!Number.isFinite(batchLoss)) return Number.NaN;
+      epochLoss += batchLoss * rows;
+      fastBackward(net, X, Y, rows, ws, scratch, W);
+      if (l2 > 0) {
+        for (let l = 0; l < net.layers.length; l++) {
+          const w = net.layers[l].weights;
+          const g = ws.grads.weights[l];
+          for (let i = 0; i < w.length; i++) g[i] += l2 * w[i];
+        }
+      }
+      optimizer.step(params, grads);
+      if (shouldStop?.()) {
+        runner.stopped = true;
+        break;
+      }
+    }
+    return epochLoss;
+  }
+}
+
+/** dst[r] = src[order[start + r]] for rows of `width` values. */
+function gatherRows(
+  dst: Float64Array, src: Float64Array, order: Uint32Array, start: number, rows: number, width: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const from = order[start + r] * width;
+    const to = r * width;
+    for (let c = 0; c < width; c++) dst[to + c] = src[from + c];
+  }
+}

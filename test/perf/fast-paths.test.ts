@@ -1,0 +1,216 @@
+/**
+ * The fast paths against the readable reference: `fit(..., { kernels: 'fast' })` must leave the
+ * same bytes as `kernels: 'reference'` (weights, loss history, optimizer state), the blocked
+ * kernels must equal the reference kernels element for element, and fastBackward's gradients must
+ * equal backward's (so certainly within 1e-12 relative). Shapes are odd on purpose (remainders of
+ * the 2×2 blocking) and cover every activation, both losses, sample weights, L2 and every optimizer.
+ */
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../../src/core/rng.js';
+import type { Rng } from '../../src/core/rng.js';
+import { matmul, matmulTransA, matmulTransB } from '../../src/core/kernels.js';
+import { gemmABt, transpose } from '../../src/core/fastKernels.js';
+import type { ActivationName } from '../../src/nn/activations.js';
+import { createNetwork } from '../../src/nn/init.js';
+import type { NetworkSpec } from '../../src/nn/init.js';
+import type { Network } from '../../src/nn/network.js';
+import { backward, cloneNetwork, createWorkspace, forward, parameterBuffers } from '../../src/nn/network.js';
+import { optimizerConfig } from '../../src/optim/optimizers.js';
+import type { OptimizerName } from '../../src/optim/optimizers.js';
+import { createFastScratch, fastBackward, fastForward } from '../../src/train/fastDense.js';
+import { isNet221 } from '../../src/train/fast221.js';
+import { DivergenceError, fit } from '../../src/train/fit.js';
+import type { Dataset, FitOptions } from '../../src/train/fit.js';
+
+function randomArray(rng: Rng, len: number, scale = 1): Float64Array {
+  const a = new Float64Array(len);
+  for (let i = 0; i < len; i++) a[i] = (2 * rng.next() - 1) * scale;
+  return a;
+}
+
+function dataset(rng: Rng, n: number, k: number, m: number, opts: { weights?: boolean; soft?: boolean } = {}): Dataset {
+  const X = randomArray(rng, n * k, 2);
+  const Y = new Float64Array(n * m);
+  for (let i = 0; i < Y.length; i++) Y[i] = opts.soft ? rng.next() : rng.next() < 0.5 ? 0 : 1;
+  const sampleWeight = opts.weights ? Float64Array.from({ length: n }, () => 0.25 + 2 * rng.next()) : undefined;
+  return { X, Y, n, sampleWeight };
+}
+
+/** Bit-level equality of two float arrays, reporting the first differing index. */
+function expectSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  expect(actual.length, `${what} length`).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    if (!Object.is(actual[i], expected[i])) {
+      throw new Error(`${what}[${i}] differs: fast ${actual[i]} vs reference ${expected[i]}`);
+    }
+  }
+}
+
+function runBoth(net: Network, data: Dataset, options: Omit<FitOptions, 'rng'>, seed: number) {
+  const fastNet = cloneNetwork(net);
+  const refNet = cloneNetwork(net);
+  const fast = fit(fastNet, data, { ...options, rng: createRng(seed), kernels: 'fast' });
+  const ref = fit(refNet, data, { ...options, rng: createRng(seed), kernels: 'reference' });
+  return { fastNet, refNet, fast, ref };
+}
+
+function expectSameTraining(r: ReturnType<typeof runBoth>): void {
+  const fp = parameterBuffers(r.fastNet);
+  const rp = parameterBuffers(r.refNet);
+  fp.forEach((p, b) => expectSameBits(p, rp[b], `parameter buffer ${b}`));
+  expectSameBits(r.fast.history.map((h) => h.loss), r.ref.history.map((h) => h.loss), 'epoch loss');
+  expect(r.fast.optimizer.getState()).toEqual(r.ref.optimizer.getState());
+  expect(r.fast.bestEpoch).toBe(r.ref.bestEpoch);
+}
+
+describe('blocked kernels equal the reference kernels bit for bit', () => {
+  for (const [m, k, n] of [[1, 1, 1], [5, 3, 7], [8, 12, 64], [7, 13, 1], [2, 1, 9]]) {
+    it(`gemmABt as matmulTransB, matmulTransA and matmul at m=${m} k=${k} n=${n}`, () => {
+      const rng = createRng(m * 100 + k * 10 + n);
+      const A = randomArray(rng, m * k);
+      const B = randomArray(rng, n * k);
+      A[0] = 0; // a zero the reference skips in its accumulating kernels
+      const ref = new Float64Array(m * n);
+      const fast = new Float64Array(m * n).fill(Number.NaN);
+      matmulTransB(ref, A, B, m, k, n);
+      gemmABt(fast, A, B, m, k, n);
+      expectSameBits(fast, ref, 'A·Bᵀ');
+
+      // dW = Aᵀ·C with A [m×k] and C [m×n], through transposes.
+      const C = randomArray(rng, m * n);
+      const refT = new Float64Array(k * n);
+      matmulTransA(refT, A, C, m, k, n);
+      const AT = new Float64Array(k * m), CT = new Float64Array(n * m);
+      transpose(AT, A, m, k);
+      transpose(CT, C, m, n);
+      const fastT = new Float64Array(k * n);
+      gemmABt(fastT, AT, CT, k, m, n);
+      expectSameBits(fastT, refT, 'Aᵀ·C');
+
+      // dX = A·D with D [k×n], through Dᵀ.
+      const D = randomArray(rng, k * n);
+      const refM = new Float64Array(m * n);
+      matmul(refM, A, D, m, k, n);
+      const DT = new Float64Array(n * k);
+      transpose(DT, D, k, n);
+      const fastM = new Float64Array(m * n);
+      gemmABt(fastM, A, DT, m, k, n);
+      expectSameBits(fastM, refM, 'A·D');
+    });
+  }
+});
+
+describe('fastForward/fastBackward give the reference gradients', () => {
+  const cases: { name: string; spec: NetworkSpec; n: number; weights?: boolean }[] = [
+    { name: '12-64-64-1 relu, bce', spec: { inputs: 12, hidden: [64, 64], activation: 'relu' }, n: 33 },
+    { name: '3-5-4-2 tanh, bce, sample weights', spec: { inputs: 3, hidden: [5, 4], activation: 'tanh', outputs: 2 }, n: 9, weights: true },
+    { name: '4-7-1 sigmoid, mse on a linear output', spec: { inputs: 4, hidden: [7], outputActivation: 'linear', loss: 'mse' }, n: 10 },
+    { name: '1-3-1 linear hidden, mse on a sigmoid output', spec: { inputs: 1, hidden: [3], activation: 'linear', loss: 'mse' }, n: 1 },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const rng = createRng(7);
+      const net = createNetwork(c.spec, rng);
+      const m = c.spec.outputs ?? 1;
+      const data = dataset(rng, c.n, c.spec.inputs, m, { weights: c.weights, soft: true });
+      const refWs = createWorkspace(net, c.n);
+      const fastWs = createWorkspace(net, c.n);
+      const refOut = forward(net, data.X, c.n, refWs);
+      const fastOut = fastForward(net, data.X, c.n, fastWs);
+      expectSameBits(fastOut, refOut, 'output');
+      backward(net, data.X, data.Y, c.n, refWs, data.sampleWeight);
+      fastBackward(net, data.X, data.Y, c.n, fastWs, createFastScratch(net, c.n), data.sampleWeight);
+      net.layers.forEach((_, l) => {
+        expectSameBits(fastWs.grads.weights[l], refWs.grads.weights[l], `dW[${l}]`);
+        expectSameBits(fastWs.grads.bias[l], refWs.grads.bias[l], `db[${l}]`);
+      });
+      // Not vacuous: the gradients are non-trivial.
+      expect(Math.max(...refWs.grads.weights[0].map(Math.abs))).toBeGreaterThan(1e-6);
+    });
+  }
+});
+
+describe('fit with fast kernels leaves the reference bytes', () => {
+  const net221 = (seed: number) => createNetwork({ inputs: 2, hidden: [2] }, createRng(seed));
+
+  it('routes the notes\' 2-2-1 network to the written-out path', () => {
+    expect(isNet221(net221(1))).toBe(true);
+    expect(isNet221(createNetwork({ inputs: 2, hidden: [3] }, createRng(1)))).toBe(false);
+    expect(isNet221(createNetwork({ inputs: 2, hidden: [2], loss: 'mse' }, createRng(1)))).toBe(false);
+  });
+
+  const variants: { name: string; batchSize: number | 'full'; optimizer: OptimizerName; lr: number; l2?: number; weights?: boolean; shuffle?: boolean }[] = [
+    { name: 'full batch, sgd lr 0.5', batchSize: 'full', optimizer: 'sgd', lr: 0.5 },
+    { name: 'one sample at a time, shuffled, sgd', batchSize: 1, optimizer: 'sgd', lr: 0.3 },
+    { name: 'batch 7, unshuffled, sgd, l2 0.01, sample weights', batchSize: 7, optimizer: 'sgd', lr: 0.2, l2: 0.01, weights: true, shuffle: false },
+    { name: 'batch 5, momentum', batchSize: 5, optimizer: 'momentum', lr: 0.1 },
+    { name: 'batch 8, adam, sample weights, l2', batchSize: 8, optimizer: 'adam', lr: 0.01, weights: true, l2: 0.001 },
+  ];
+  for (const v of variants) {
+    it(`2-2-1: ${v.name}`, () => {
+      const rng = createRng(11);
+      const data = dataset(rng, 53, 2, 1, { weights: v.weights });
+      const r = runBoth(net221(3), data, {
+        epochs: 12, batchSize: v.batchSize, optimizer: optimizerConfig(v.optimizer, v.lr), l2: v.l2, shuffle: v.shuffle,
+      }, 99);
+      expectSameTraining(r);
+      expect(r.fast.history[11].loss).toBeLessThan(r.fast.history[0].loss);
+    });
+  }
+
+  const dense: { name: string; spec: NetworkSpec; act?: ActivationName; batchSize: number | 'full'; optimizer: OptimizerName; lr: number; weights?: boolean }[] = [
+    { name: '12-16-16-1 relu, adam, batch 16', spec: { inputs: 12, hidden: [16, 16], activation: 'relu' }, batchSize: 16, optimizer: 'adam', lr: 0.01 },
+    { name: '3-5-2 tanh, two outputs, momentum, batch 4, weights', spec: { inputs: 3, hidden: [5], activation: 'tanh', outputs: 2 }, batchSize: 4, optimizer: 'momentum', lr: 0.05, weights: true },
+    { name: '2-3-1 sigmoid (not 2-2-1), full batch sgd', spec: { inputs: 2, hidden: [3] }, batchSize: 'full', optimizer: 'sgd', lr: 0.5 },
+  ];
+  for (const d of dense) {
+    it(`dense: ${d.name}`, () => {
+      const rng = createRng(5);
+      const net = createNetwork(d.spec, rng);
+      const data = dataset(rng, 41, d.spec.inputs, d.spec.outputs ?? 1, { weights: d.weights });
+      const r = runBoth(net, data, { epochs: 6, batchSize: d.batchSize, optimizer: optimizerConfig(d.optimizer, d.lr), l2: 0.001 }, 4);
+      expectSameTraining(r);
+    });
+  }
+
+  it('diverges at the same epoch on both paths and restores the same weights', () => {
+    const rng = createRng(2);
+    const data = dataset(rng, 40, 2, 1);
+    for (let i = 0; i < data.X.length; i++) data.X[i] *= 1e3;
+    const errors: string[] = [];
+    const nets: Network[] = [];
+    for (const kernels of ['fast', 'reference'] as const) {
+      const net = net221(8);
+      nets.push(net);
+      try {
+        fit(net, data, { epochs: 200, batchSize: 1, optimizer: optimizerConfig('sgd', 1e300), rng: createRng(1), kernels });
+        errors.push('no error');
+      } catch (e) {
+        expect(e).toBeInstanceOf(DivergenceError);
+        errors.push((e as Error).message);
+      }
+    }
+    expect(errors[0]).toMatch(/diverged at epoch \d+/);
+    expect(errors[0]).toBe(errors[1]);
+    parameterBuffers(nets[0]).forEach((p, b) => expectSameBits(p, parameterBuffers(nets[1])[b], `restored ${b}`));
+  });
+
+  it('stops after the same step when shouldStop says so', () => {
+    const data = dataset(createRng(3), 30, 2, 1);
+    const results = (['fast', 'reference'] as const).map((kernels) => {
+      let steps = 0;
+      const net = net221(4);
+      const res = fit(net, data, {
+        epochs: 5, batchSize: 4, optimizer: optimizerConfig('sgd', 0.5), rng: createRng(6), kernels,
+        shouldStop: () => ++steps === 10,
+      });
+      return { net, res, steps };
+    });
+    expect(results[0].steps).toBe(10);
+    expect(results[1].steps).toBe(10);
+    expect(results[0].res.stoppedByCallback).toBe(true);
+    expectSameBits(results[0].res.history.map((h) => h.loss), results[1].res.history.map((h) => h.loss), 'loss');
+    expect(results[0].res.history).toHaveLength(2);
+    parameterBuffers(results[0].net).forEach((p, b) => expectSameBits(p, parameterBuffers(results[1].net)[b], `param ${b}`));
+  });
+});
