@@ -52,7 +52,13 @@ export function writeFileAtomic(path: string, text: string | Uint8Array): void {
     throw err;
   }
   closeSync(fd);
-  renameSync(tmp, path);
+  try {
+    renameSync(tmp, path);
+  } catch (err) {
+    // A failed rename (e.g. the target is a directory) must not leave the temp file behind.
+    try { unlinkSync(tmp); } catch { /* already gone */ }
+    throw err;
+  }
 }
 
 export function saveModel(path: string, model: ModelFile): void {
