@@ -1,0 +1,49 @@
+/**
+ * The two independent references a factor product is checked against: the network's batched
+ * backward pass, and a central finite difference of the loss. The finite difference perturbs the
+ * parameter in a copy of the network, so explaining never changes the model it explains.
+ */
+import type { Gradients, Network } from '../nn/network.js';
+import { backward, cloneNetwork, createWorkspace, forward, loss } from '../nn/network.js';
+
+/** Step of the central difference, relative to the parameter's size (truncation ~h², rounding ~ε/h). */
+export const FD_STEP = 1e-6;
+
+/** Loss of one encoded row under `net`. */
+export function lossAt(net: Network, x: readonly number[], y: number): number {
+  const ws = createWorkspace(net, 1);
+  forward(net, Float64Array.from(x), 1, ws);
+  return loss(net, Float64Array.of(y), 1, ws);
+}
+
+/** ∂L/∂θ for every parameter of one sample, from the library's backward pass (copied out). */
+export function backpropGradients(net: Network, x: readonly number[], y: number): Gradients {
+  const ws = createWorkspace(net, 1);
+  const X = Float64Array.from(x);
+  const Y = Float64Array.of(y);
+  forward(net, X, 1, ws);
+  const grads = backward(net, X, Y, 1, ws);
+  return { weights: grads.weights.map((w) => Float64Array.from(w)), bias: grads.bias.map((b) => Float64Array.from(b)) };
+}
+
+/**
+ * Central finite differences (L(θ+h) − L(θ−h))/2h for every parameter, in the layout of
+ * Gradients. Works on one private copy of the network, restoring each parameter after use.
+ */
+export function finiteDifferenceGradients(net: Network, x: readonly number[], y: number, step = FD_STEP): Gradients {
+  const copy = cloneNetwork(net);
+  const fd = (buffer: Float64Array, index: number): number => {
+    const old = buffer[index];
+    const h = step * Math.max(1, Math.abs(old));
+    buffer[index] = old + h;
+    const up = lossAt(copy, x, y);
+    buffer[index] = old - h;
+    const down = lossAt(copy, x, y);
+    buffer[index] = old;
+    return (up - down) / (2 * h);
+  };
+  return {
+    weights: copy.layers.map((layer) => Float64Array.from(layer.weights, (_, k) => fd(layer.weights, k))),
+    bias: copy.layers.map((layer) => Float64Array.from(layer.bias, (_, k) => fd(layer.bias, k))),
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * Explaining one sample: the loss, every gradient, each gradient's chain-rule factors with the
+ * backprop value and a finite-difference check, one gradient-descent step, and (given the
+ * model's inputs) how the prediction depends on each input. Works on any network; the model is
+ * never changed (finite differences and the step use copies).
+ */
+import type { Gradients, Network } from '../nn/network.js';
+import type { ModelInput } from '../model/schema.js';
+import type { ParamFactors, StepReport } from './types.js';
+import { createNaming, forEachParameter } from './naming.js';
+import { traceSample } from './trace.js';
+import { parameterChain } from './factors.js';
+import { backpropGradients, finiteDifferenceGradients } from './check.js';
+import { gradientStep } from './step.js';
+import type { DecisionLabels, InputExplanation } from './prediction.js';
+import { explainInputs } from './prediction.js';
+
+export interface ExplainOptions {
+  /** Learning rate η of the illustrated gradient-descent step (default 0.5, the CLI's default). */
+  lr?: number;
+  /** Only this parameter's factors (its JSON name or terminal label); all when undefined. */
+  param?: string;
+  /** The model's inputs and the raw record, for the per-input explanation. */
+  inputs?: { readonly model: readonly ModelInput[]; readonly record: Record<string, unknown>; readonly labels: DecisionLabels };
+}
+
+export interface NetworkExplanation {
+  readonly loss: number;
+  readonly prediction: number;
+  readonly target: number;
+  readonly gradients: { readonly layers: { weights: number[][]; bias: number[] }[] };
+  readonly factors: ParamFactors[];
+  readonly check: {
+    /** max |backprop − finite difference| over every parameter. */
+    readonly maxAbsDiff: number;
+    /** max |factor product − backprop| over every parameter. */
+    readonly maxProductDiff: number;
+  };
+  readonly step: StepReport;
+  /** Every parameter name, in file order (what `param` accepts). */
+  readonly parameters: string[];
+  readonly inputs?: InputExplanation[];
+}
+
+export const DEFAULT_LR = 0.5;
+
+export class UnknownParameterError extends Error {
+  constructor(readonly param: string, readonly known: readonly string[]) {
+    super(`unknown parameter ${JSON.stringify(param)}; expected one of ${known.join(', ')}`);
+    this.name = 'UnknownParameterError';
+  }
+}
+
+function nested(net: Network, grads: Gradients): { weights: number[][]; bias: number[] }[] {
+  return net.layers.map((layer, l) => ({
+    weights: Array.from({ length: layer.units }, (_, j) => Array.from(grads.weights[l].subarray(j * layer.inputs, (j + 1) * layer.inputs))),
+    bias: Array.from(grads.bias[l]),
+  }));
+}
+
+export function explainNetwork(net: Network, x: readonly number[], y: number, options: ExplainOptions = {}): NetworkExplanation {
+  const naming = createNaming(net);
+  const trace = traceSample(net, x, y);
+  const grads = backpropGradients(net, x, y);
+  const fd = finiteDifferenceGradients(net, x, y);
+  const factors: ParamFactors[] = [];
+  let maxAbsDiff = 0;
+  let maxProductDiff = 0;
+  forEachParameter(net, (l, j, i) => {
+    const index = i === undefined ? j : j * net.layers[l].inputs + i;
+    const gradient = i === undefined ? grads.bias[l][index] : grads.weights[l][index];
+    const finiteDifference = i === undefined ? fd.bias[l][index] : fd.weights[l][index];
+    const chain = parameterChain(net, trace, naming, l, j, i);
+    maxAbsDiff = Math.max(maxAbsDiff, Math.abs(gradient - finiteDifference));
+    maxProductDiff = Math.max(maxProductDiff, Math.abs(chain.product - gradient));
+    factors.push({
+      param: naming.param(l, j, i),
+      label: naming.label(l, j, i),
+      layer: l,
+      kind: i === undefined ? 'bias' : 'weight',
+      unit: j,
+      ...(i === undefined ? {} : { input: i }),
+      ...chain,
+      gradient,
+      finiteDifference,
+    });
+  });
+  const parameters = factors.map((f) => f.param);
+  let shown = factors;
+  if (options.param !== undefined) {
+    shown = factors.filter((f) => f.param === options.param || f.label === options.param);
+    if (shown.length === 0) throw new UnknownParameterError(options.param, parameters);
+  }
+  return {
+    loss: trace.loss,
+    prediction: trace.yhat,
+    target: y,
+    gradients: { layers: nested(net, grads) },
+    factors: shown,
+    check: { maxAbsDiff, maxProductDiff },
+    step: gradientStep(net, grads, x, y, options.lr ?? DEFAULT_LR, naming),
+    parameters,
+    ...(options.inputs ? { inputs: explainInputs(net, options.inputs.model, options.inputs.record, trace, options.inputs.labels) } : {}),
+  };
+}

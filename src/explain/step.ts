@@ -1,0 +1,26 @@
+/**
+ * One gradient-descent step θ ← θ − η·∂L/∂θ on every parameter at once, taken on a copy, with the
+ * loss of the sample before and after. The model itself is not touched.
+ */
+import type { Gradients, Network } from '../nn/network.js';
+import { cloneNetwork } from '../nn/network.js';
+import type { StepRecord, StepReport } from './types.js';
+import type { Naming } from './naming.js';
+import { forEachParameter } from './naming.js';
+import { lossAt } from './check.js';
+
+export function gradientStep(net: Network, grads: Gradients, x: readonly number[], y: number, lr: number, naming: Naming): StepReport {
+  const next = cloneNetwork(net);
+  const parameters: StepRecord[] = [];
+  forEachParameter(net, (l, j, i) => {
+    const layer = net.layers[l];
+    const index = i === undefined ? j : j * layer.inputs + i;
+    const old = i === undefined ? layer.bias[index] : layer.weights[index];
+    const gradient = i === undefined ? grads.bias[l][index] : grads.weights[l][index];
+    const updated = old - lr * gradient;
+    if (i === undefined) next.layers[l].bias[index] = updated;
+    else next.layers[l].weights[index] = updated;
+    parameters.push({ param: naming.param(l, j, i), old, lr, gradient, new: updated });
+  });
+  return { lr, rule: 'θ ← θ − η·∂L/∂θ', lossBefore: lossAt(net, x, y), lossAfter: lossAt(next, x, y), parameters };
+}
