@@ -5,6 +5,8 @@ import { registerServe } from './serve.js';
 import { registerPredict } from './predict.js';
 import { registerGenData } from './gen-data.js';
 import { registerExport } from './export.js';
+import { registerExplain } from './explain.js';
+import { registerNotes } from './notes.js';
 
 export function registerCommands(program: Command): void {
   registerTrain(program);
@@ -12,4 +14,6 @@ export function registerCommands(program: Command): void {
   registerPredict(program);
   registerGenData(program);
   registerExport(program);
+  registerExplain(program);
+  registerNotes(program);
 }

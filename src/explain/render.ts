@@ -1,0 +1,107 @@
+/**
+ * Terminal renderings of an explanation and of the notes check: aligned plain text built from
+ * the same records the JSON carries (nothing is computed here).
+ */
+import type { NetworkExplanation } from './explain.js';
+import type { Factor, ParamFactors } from './types.js';
+import type { NotesReport } from './notes/check.js';
+import { num } from './format.js';
+
+/** Display width: code points, combining marks not counted. */
+function width(s: string): number {
+  let n = 0;
+  for (const ch of s) if (!/\p{M}/u.test(ch)) n++;
+  return n;
+}
+
+function pad(s: string, w: number): string {
+  return s + ' '.repeat(Math.max(0, w - width(s)));
+}
+
+function padStart(s: string, w: number): string {
+  return ' '.repeat(Math.max(0, w - width(s))) + s;
+}
+
+/** Rows of cells as aligned columns (the last column is not padded). */
+export function table(rows: readonly (readonly string[])[], indent = '  ', right: readonly number[] = []): string[] {
+  const widths: number[] = [];
+  rows.forEach((row) => row.forEach((cell, c) => { widths[c] = Math.max(widths[c] ?? 0, width(cell)); }));
+  return rows.map((row) => indent + row.map((cell, c) => {
+    if (c === row.length - 1) return right.includes(c) ? padStart(cell, widths[c]) : cell;
+    return right.includes(c) ? padStart(cell, widths[c]) : pad(cell, widths[c]);
+  }).join('  ').trimEnd());
+}
+
+function factorRows(terms: readonly Factor[]): string[][] {
+  return terms.map((t) => [t.symbol, t.formula, `= ${num(t.value)}`, `${t.meaning}${t.note ? ` ${t.note}` : ''}`]);
+}
+
+function renderParam(f: ParamFactors): string[] {
+  const lines = [`∂L/∂${f.label} = ${num(f.gradient)}    (backprop ${num(f.gradient)}, finite difference ${num(f.finiteDifference)})`];
+  const rows = factorRows(f.terms);
+  rows.push(['product', f.productForm === 'factored' ? 'of the factors above' : 'ŷ rounds to 0 or 1: the factored form is 0·∞, simplified form used', `= ${num(f.product)}`, '']);
+  if (f.simplified) rows.push(['simplified', f.simplified.formula, `= ${num(f.simplified.product)}`, 'factors (1)·(2) cancel to ŷ − y']);
+  lines.push(...table(rows, '    '));
+  for (const t of f.terms) {
+    if (!t.sum) continue;
+    lines.push(`    where ${t.symbol} = Σ of`);
+    lines.push(...table(t.sum.map((s) => [s.symbol, `${num(s.weight)} · ${num(s.delta)}`, `= ${num(s.value)}`]), '      '));
+  }
+  return lines;
+}
+
+export function renderExplanation(doc: NetworkExplanation & { threshold?: number; label?: string }): string {
+  const lines: string[] = [];
+  const decision = doc.label !== undefined ? ` (${doc.label}, threshold ${num(doc.threshold ?? 0.5)})` : '';
+  lines.push(`prediction ŷ = ${num(doc.prediction)}${decision}    target y = ${num(doc.target)}    loss L = ${num(doc.loss)}`);
+  lines.push('');
+  lines.push('each gradient as its chain-rule factors (output side first, as the notes write them):');
+  for (const f of doc.factors) {
+    lines.push('');
+    lines.push(...renderParam(f));
+  }
+  lines.push('');
+  lines.push(`check: max |backprop − finite difference| = ${num(doc.check.maxAbsDiff, 3)};  max |product − backprop| = ${num(doc.check.maxProductDiff, 3)}`);
+  lines.push('');
+  const step = doc.step;
+  lines.push(`one gradient-descent step, ${step.rule} with η = ${num(step.lr)}:`);
+  const shown = new Set(doc.factors.map((f) => f.param));
+  const stepRows = step.parameters.filter((p) => shown.has(p.param)).map((p) => [p.param, num(p.old), `− ${num(p.lr)} × ${num(p.gradient)}`, `= ${num(p.new)}`]);
+  lines.push(...table([['param', 'old', '− η × gradient', 'new'], ...stepRows]));
+  lines.push(`  loss on this sample: ${num(step.lossBefore)} → ${num(step.lossAfter)} after the full step`);
+  if (doc.inputs && doc.inputs.length) {
+    lines.push('');
+    lines.push('the prediction and each input:');
+    for (const input of doc.inputs) {
+      lines.push(`  ${input.name} = ${input.kind === 'numeric' ? num(input.value) : input.value}: ${input.sentence}`);
+      if (input.kind === 'numeric') lines.push(`    counterfactual: ${input.counterfactual.sentence}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderNotes(report: NotesReport): string {
+  const lines: string[] = [];
+  const notes = [...new Set(report.formulas.map((f) => f.note))];
+  for (const note of notes) {
+    const points = report.points[note];
+    lines.push(`${note}: ${points.length} points (seed ${report.seed}); value and finite difference at the first point:`);
+    const rows: string[][] = [['formula', 'as written', 'value', 'finite diff', 'verdict']];
+    const extra = new Map<number, string[]>();
+    report.formulas.filter((f) => f.note === note).forEach((f) => {
+      rows.push([f.name, f.asWritten, num(f.value), num(f.finiteDifference), f.verdict === 'slips' ? `SLIPS${f.slip ? ` (README slip ${f.slip})` : ''}` : 'holds']);
+      const more: string[] = [];
+      if (f.reading) more.push(`read as: ${f.reading}`);
+      if (f.corrected) more.push(`corrected: ${f.corrected}`);
+      if (more.length) extra.set(rows.length - 1, more);
+    });
+    table(rows, '  ', [2, 3]).forEach((line, r) => {
+      lines.push(line);
+      for (const m of extra.get(r) ?? []) lines.push(`      ${m}`);
+    });
+    lines.push('');
+  }
+  const slips = report.formulas.filter((f) => f.verdict === 'slips').length;
+  lines.push(`${report.formulas.length} formulas: ${report.formulas.length - slips} hold, ${slips} slip.`);
+  return `${lines.join('\n')}\n`;
+}
