@@ -98,7 +98,9 @@ const FLOAT32_MAX = 3.4028234663852886e38;
 function floatTensor(name: string, dims: number[], values: number[], field: string) {
   values.forEach((v, i) => {
     if (!(Math.abs(v) <= FLOAT32_MAX)) {
-      throw new OnnxExportError(`${field}[${i}]: ${v} does not fit in a float32 tensor (after folding the standardisation)`);
+      // Named as in the model file: weights[j][i] for a matrix, bias[j] for a vector.
+      const at = dims.length === 2 ? `[${Math.floor(i / dims[1])}][${i % dims[1]}]` : `[${i}]`;
+      throw new OnnxExportError(`${field}${at}: ${v} does not fit in a float32 tensor (after folding the standardisation)`);
     }
   });
   return { name, dims, data_type: ONNX_FLOAT, float_data: values };
@@ -133,7 +135,7 @@ export function onnxMetadata(model: ModelFile): Record<string, string> {
     'chainrule.loss': model.loss,
     'chainrule.encoding': 'features holds the raw values in chainrule.inputs column order: numeric columns unscaled '
       + '(the standardisation is folded into the first Gemm; feed fill when missing), categorical columns one-hot '
-      + '(all zeros for a category unseen in training). probability > threshold means target.positive.',
+      + '(a missing value is the category "(missing)" when listed; all zeros for a category unseen in training). probability > threshold means target.positive.',
   };
 }
 
