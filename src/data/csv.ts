@@ -1,15 +1,28 @@
 /**
- * Reading a CSV file into a table of strings: header row required, delimiter detected among
- * `,` `;` and tab from the header line, quoted fields and a BOM handled by csv-parse.
- * Errors name the file and the row.
+ * Reading a CSV file into a compact column table, streaming (csv-parse's stream API), so a file of
+ * a million rows is never held as text or as per-row string objects: each column keeps its values
+ * as numbers (Float64Array) while they all parse as numbers, and as small-int codes into its
+ * distinct values while those are few (or all distinct, for string ids). Header row required,
+ * delimiter detected among `,` `;` and tab, quoted fields and a UTF-8 BOM handled by csv-parse.
+ * Errors name the file, the row (the header is row 1) and the column.
  */
-import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { parse } from 'csv-parse';
+import { ColumnBuilder, type Column } from './column.js';
+
+export type { Column } from './column.js';
+export { LEVEL_CAP } from './column.js';
 
 export interface Table {
   file: string;
   header: string[];
-  rows: string[][];
+  /** Number of data rows. */
+  n: number;
+  /** One per header name, in header order; a column not asked for (see ReadOptions.only) is undefined. */
+  columns: (Column | undefined)[];
+  /** The file row of data row r (0-based): the header is row 1, so usually r + 2. */
+  row(r: number): number;
 }
 
 export class DataError extends Error {
@@ -19,31 +32,176 @@ export class DataError extends Error {
   }
 }
 
-export function detectDelimiter(headerLine: string): string {
-  const counts = [',', ';', '\t'].map((d) => [d, headerLine.split(d).length - 1] as const);
-  counts.sort((a, b) => b[1] - a[1]);
-  return counts[0][1] > 0 ? counts[0][0] : ',';
+export interface ReadOptions {
+  /**
+   * Store only these columns (others are checked for their field count only), or a function of the
+   * header that returns them (it may throw a DataError, e.g. for an absent target). Default: all.
+   */
+  only?: readonly string[] | ((header: readonly string[]) => readonly string[]);
+  /** Keep every distinct value of these columns even past LEVEL_CAP (declared categorical). */
+  keepLevels?: readonly string[];
 }
 
-export function readTable(file: string): Table {
-  let text: string;
+const DELIMITERS = [',', ';', '\t'] as const;
+
+/** The delimiter among `,` `;` tab that occurs most often outside quotes in the header line (`,` when none does). */
+export function detectDelimiter(headerLine: string): string {
+  const counts = new Map<string, number>(DELIMITERS.map((d) => [d, 0]));
+  let quoted = false;
+  for (const ch of headerLine) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && counts.has(ch)) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  }
+  let best = ',';
+  let most = 0;
+  for (const [d, c] of counts) {
+    if (c > most) {
+      best = d;
+      most = c;
+    }
+  }
+  return best;
+}
+
+export function columnOf(table: Table, name: string): Column | undefined {
+  const at = table.header.indexOf(name);
+  return at < 0 ? undefined : table.columns[at];
+}
+
+/** The column by name, or a DataError naming the file and listing the columns. */
+export function requireColumn(table: Table, name: string, what = 'column'): Column {
+  const column = columnOf(table, name);
+  if (!column) throw new DataError(`${table.file}: ${what} "${name}" not found (columns: ${table.header.join(', ')})`);
+  return column;
+}
+
+/** Accumulates parsed records into columns; shared by the file reader and `tableFromRows`. */
+class TableBuilder {
+  private readonly builders: (ColumnBuilder | undefined)[];
+  private lines = new Uint32Array(1024);
+  private n = 0;
+  private shifted = false;
+
+  constructor(private readonly file: string, readonly header: string[], options: ReadOptions) {
+    const seen = new Set<string>();
+    header.forEach((name, c) => {
+      if (seen.has(name)) throw new DataError(`${file}: row 1, column ${c + 1}: duplicate column name ${JSON.stringify(name)}`);
+      seen.add(name);
+    });
+    const only = typeof options.only === 'function' ? options.only(header) : options.only;
+    this.builders = header.map((name) => (only && !only.includes(name)
+      ? undefined
+      : new ColumnBuilder(name, options.keepLevels?.includes(name) ?? false)));
+  }
+
+  add(record: readonly string[], line: number): void {
+    const { header, file } = this;
+    if (record.length !== header.length) {
+      const detail = record.length < header.length
+        ? `column ${header[record.length]} is missing`
+        : `extra field ${JSON.stringify(record[header.length])} after column ${header[header.length - 1]}`;
+      throw new DataError(`${file}: row ${line}: expected ${header.length} fields as in the header, got ${record.length} (${detail})`);
+    }
+    const r = this.n;
+    for (let c = 0; c < record.length; c++) {
+      const value = record[c];
+      if (value.includes('\u0000')) throw new DataError(`${file}: row ${line}, column ${header[c]}: not a text file (a NUL byte in a field)`);
+      this.builders[c]?.push(value, r);
+    }
+    if (r === this.lines.length) {
+      const grown = new Uint32Array(this.lines.length * 2);
+      grown.set(this.lines);
+      this.lines = grown;
+    }
+    this.lines[r] = line;
+    if (line !== r + 2) this.shifted = true;
+    this.n++;
+  }
+
+  finish(): Table {
+    if (this.n === 0) throw new DataError(`${this.file}: header only, no data rows`);
+    const lines = this.shifted ? this.lines.subarray(0, this.n) : undefined;
+    return {
+      file: this.file,
+      header: this.header,
+      n: this.n,
+      columns: this.builders.map((b) => b?.finish(this.n)),
+      row: lines ? (r) => lines[r] : (r) => r + 2,
+    };
+  }
+}
+
+/** A table from rows already in memory (tests, small inputs); the same checks as the file reader. */
+export function tableFromRows(file: string, header: string[], rows: readonly (readonly string[])[], options: ReadOptions = {}): Table {
+  const builder = new TableBuilder(file, header.map((h) => h.trim()), options);
+  rows.forEach((row, r) => builder.add(row.map((v) => v.trim()), r + 2));
+  return builder.finish();
+}
+
+const SNIFF_BYTES = 64 * 1024;
+
+/** The first bytes of the file, checked for being text; returns the header line for delimiter detection. */
+async function sniff(file: string): Promise<string> {
+  let handle;
   try {
-    text = readFileSync(file, 'utf8');
+    handle = await open(file, 'r');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new DataError(`${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code})`}`);
   }
-  if (text.includes('\u0000')) throw new DataError(`${file}: not a text file (found a NUL byte)`);
-  const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
-  if (firstLine.trim() === '') throw new DataError(`${file}: empty file (a header row is required)`);
-  let records: string[][];
   try {
-    records = parse(text, { bom: true, delimiter: detectDelimiter(firstLine), skip_empty_lines: true, trim: true });
-  } catch (err) {
-    const e = err as { lines?: number; message: string };
-    throw new DataError(`${file}: row ${e.lines ?? '?'}: ${e.message}`);
+    const buffer = Buffer.alloc(SNIFF_BYTES);
+    let length: number;
+    try {
+      ({ bytesRead: length } = await handle.read(buffer, 0, SNIFF_BYTES, 0));
+    } catch (err) {
+      throw new DataError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    const head = buffer.subarray(0, length);
+    const nul = head.indexOf(0);
+    if (nul >= 0) throw new DataError(`${file}: not a text file (a NUL byte at byte ${nul}; CSV must be UTF-8 text)`);
+    try {
+      // stream: true tolerates a multi-byte character cut at the end of the sniffed block.
+      new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
+    } catch {
+      throw new DataError(`${file}: not a text file (not valid UTF-8 in the first ${length} bytes; save the CSV as UTF-8)`);
+    }
+    const text = head.toString('utf8').replace(/^\uFEFF/, '');
+    const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
+    if (text.trim() === '') throw new DataError(`${file}: empty file (a header row is required)`);
+    if (firstLine.trim() === '') throw new DataError(`${file}: row 1: empty header row (a header row is required)`);
+    return firstLine;
+  } finally {
+    await handle.close();
   }
-  const [header, ...rows] = records;
-  if (rows.length === 0) throw new DataError(`${file}: header only, no data rows`);
-  return { file, header, rows };
+}
+
+interface ParsedRecord {
+  record: string[];
+  info: { lines: number };
+}
+
+/** Streams a CSV file into a Table. Every error is a DataError naming the file (and row, column where there is one). */
+export async function readTable(file: string, options: ReadOptions = {}): Promise<Table> {
+  const headerLine = await sniff(file);
+  const parser = createReadStream(file).pipe(parse({
+    bom: true, delimiter: detectDelimiter(headerLine), skip_empty_lines: true, trim: true,
+    relax_column_count: true, info: true,
+  }));
+  let builder: TableBuilder | undefined;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<ParsedRecord>) {
+      if (!builder) builder = new TableBuilder(file, record, options);
+      else builder.add(record, info.lines);
+    }
+  } catch (err) {
+    if (err instanceof DataError) throw err;
+    const e = err as { lines?: number; column?: number | string; message: string; code?: string };
+    if (e.code === 'EISDIR' || e.code === 'EACCES') throw new DataError(`${file}: cannot read (${e.code})`);
+    throw new DataError(`${file}: row ${e.lines ?? '?'}: ${e.message.replace(/^Invalid Record Length: /, '')}`);
+  } finally {
+    parser.destroy();
+  }
+  if (!builder) throw new DataError(`${file}: empty file (a header row is required)`);
+  return builder.finish();
 }

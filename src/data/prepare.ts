@@ -1,12 +1,14 @@
 /**
- * From a table of strings to a training set: choose the feature columns, infer each one's kind,
- * fit the encoders (mean/std on the training rows only) and encode X and Y.
+ * From a column table to a training set: find the target's positive value, choose the feature
+ * columns (leaving out id-like ones), infer each one's kind, fit the encoders (mean/std on the
+ * training rows only) and encode X and Y.
  */
 import type { ModelInput } from '../model/schema.js';
 import { encodedWidth } from '../model/schema.js';
-import type { Table } from './csv.js';
-import { DataError } from './csv.js';
-import { encodeRecord, isMissing, MISSING_LEVEL } from './encode.js';
+import type { Column, Table } from './csv.js';
+import { DataError, LEVEL_CAP, requireColumn } from './csv.js';
+import type { EncodeStats } from './encode.js';
+import { MISSING_LEVEL } from './encode.js';
 
 export interface TargetSpec {
   name: string;
@@ -17,21 +19,25 @@ export interface TargetSpec {
 const POSITIVE = ['1', 'true', 'yes', 'y', 't'];
 const NEGATIVE = ['0', 'false', 'no', 'n', 'f'];
 
+/** Receives notices and warnings meant for the user (the CLI prints them on stderr). */
+export type Notify = (message: string) => void;
+
+/** Checks a target column has no missing value and at most two values; returns the values seen. */
+export function targetValues(table: Table, name: string): readonly string[] {
+  const column = requireColumn(table, name, 'target column');
+  if (column.firstMissingRow >= 0) {
+    throw new DataError(`${table.file}: row ${table.row(column.firstMissingRow)}, column ${name}: the target is missing`);
+  }
+  if (column.levels.length > 2) {
+    const [a, b, c] = column.levels;
+    throw new DataError(`${table.file}: row ${table.row(column.levelRows[2])}, column ${name}: target must have two values, found a third: ${JSON.stringify(c)} (after ${JSON.stringify(a)}, ${JSON.stringify(b)})`);
+  }
+  return column.levels;
+}
+
 /** Finds the positive value of a binary target column; errors name the row of a third value. */
 export function inferTarget(table: Table, name: string, positive?: string): TargetSpec {
-  const col = table.header.indexOf(name);
-  if (col < 0) throw new DataError(`${table.file}: target column "${name}" not found (columns: ${table.header.join(', ')})`);
-  const seen: string[] = [];
-  table.rows.forEach((row, r) => {
-    const v = row[col];
-    if (isMissing(v)) throw new DataError(`${table.file}: row ${r + 2}, column ${name}: the target is missing`);
-    if (!seen.includes(v)) {
-      seen.push(v);
-      if (seen.length > 2) {
-        throw new DataError(`${table.file}: row ${r + 2}, column ${name}: target must have two values, found a third: ${JSON.stringify(v)} (after ${seen.slice(0, 2).map((s) => JSON.stringify(s)).join(', ')})`);
-      }
-    }
-  });
+  const seen = targetValues(table, name);
   if (positive !== undefined) {
     if (!seen.includes(positive)) throw new DataError(`${table.file}: column ${name}: positive value ${JSON.stringify(positive)} does not occur (values: ${seen.join(', ')})`);
     return { name, positive };
@@ -42,77 +48,205 @@ export function inferTarget(table: Table, name: string, positive?: string): Targ
   throw new DataError(`${table.file}: column ${name}: cannot tell the positive class of values ${seen.map((s) => JSON.stringify(s)).join(', ')}; pass --positive VALUE`);
 }
 
-/** Encoded targets: 1 for the positive value, else 0. */
+/** Encoded targets: 1 for the positive value, else 0 (call targetValues or inferTarget first). */
 export function encodeTarget(table: Table, target: TargetSpec, rows?: readonly number[]): Float64Array {
-  const col = table.header.indexOf(target.name);
-  const idx = rows ?? table.rows.map((_, r) => r);
-  return Float64Array.from(idx, (r) => (table.rows[r][col] === target.positive ? 1 : 0));
+  const column = requireColumn(table, target.name, 'target column');
+  const codes = column.codes as Int32Array;
+  const positive = column.levels.indexOf(target.positive);
+  const n = rows ? rows.length : table.n;
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) y[i] = codes[rows ? rows[i] : i] === positive ? 1 : 0;
+  return y;
+}
+
+const ID_NAME = /(^id$|[_\s-]id$|[a-z]Id$|^id[_\s-]|_no$|^key$|_key$)/i;
+
+/**
+ * An id-like column carries no signal and is left out by default: a value on every row and no
+ * value twice, and either not numeric (e.g. "E1001") or integers whose name looks like an id
+ * (`id`, `employee_id`, `userId`, `_no`, `key`) or that run consecutively (a row number).
+ */
+export function isIdLike(column: Column, n: number): boolean {
+  if (n < 2 || column.missing > 0) return false;
+  if (!column.numbers) return column.distinct;
+  const xs = column.numbers;
+  for (let i = 0; i < n; i++) if (!Number.isInteger(xs[i])) return false;
+  const sorted = Float64Array.from(xs).sort();
+  for (let i = 1; i < n; i++) if (sorted[i] === sorted[i - 1]) return false;
+  return ID_NAME.test(column.name) || sorted[n - 1] - sorted[0] === n - 1;
+}
+
+export interface FeatureOptions {
+  target: string;
+  /** Given feature columns; default every column but the target and id-like ones. */
+  features?: readonly string[];
+  categorical?: readonly string[];
+  numeric?: readonly string[];
+  notify?: Notify;
+}
+
+/** The feature columns to train on; notices name the id-like columns left out. */
+export function selectFeatures(table: Table, options: FeatureOptions): string[] {
+  const declared = [...(options.categorical ?? []), ...(options.numeric ?? [])];
+  for (const name of declared) requireColumn(table, name);
+  const both = (options.categorical ?? []).find((name) => options.numeric?.includes(name));
+  if (both) throw new DataError(`column ${both} is declared both --categorical and --numeric`);
+  if (options.features) {
+    for (const name of options.features) requireColumn(table, name);
+    if (options.features.includes(options.target)) throw new DataError(`${table.file}: the target ${options.target} cannot also be a feature`);
+    return [...options.features];
+  }
+  const features: string[] = [];
+  for (const name of table.header) {
+    if (name === options.target) continue;
+    const column = requireColumn(table, name);
+    if (!declared.includes(name) && isIdLike(column, table.n)) {
+      options.notify?.(`notice: ${table.file}: leaving out column ${name}: it looks like an id (a distinct value on every row); name it in --features to use it`);
+      continue;
+    }
+    features.push(name);
+  }
+  if (features.length === 0) throw new DataError(`${table.file}: no feature columns besides the target ${options.target}`);
+  return features;
 }
 
 export interface InferOptions {
-  features: string[];
+  features: readonly string[];
   /** Fit mean/std for numeric inputs (default true). */
   standardize: boolean;
   /** Rows the encoders are fitted on (the training split); default all. */
   fitRows?: readonly number[];
-  categorical?: string[];
-  numeric?: string[];
+  categorical?: readonly string[];
+  numeric?: readonly string[];
+  notify?: Notify;
+}
+
+function notANumber(table: Table, column: Column): DataError {
+  const bad = column.firstNonNumeric as { row: number; value: string };
+  return new DataError(`${table.file}: row ${table.row(bad.row)}, column ${column.name}: expected a number, got ${JSON.stringify(bad.value)}`);
+}
+
+function tooManyLevels(table: Table, column: Column, count?: number): DataError {
+  return new DataError(`${table.file}: column ${column.name}: a categorical column may have at most ${LEVEL_CAP} levels, this one has ${count ?? `more than ${LEVEL_CAP}`}; leave it out with --features (or declare it --numeric if it is a number)`);
+}
+
+function fitNumeric(table: Table, column: Column, fitRows: readonly number[] | undefined, options: InferOptions): ModelInput {
+  const xs = column.numbers as Float64Array;
+  const n = fitRows ? fitRows.length : table.n;
+  // Sums in row order, so the same rows give the same bytes.
+  let count = 0;
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const x = xs[fitRows ? fitRows[i] : i];
+    if (Number.isNaN(x)) continue;
+    count++;
+    sum += x;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  if (count === 0) throw new DataError(`${table.file}: column ${column.name}: no values in the training rows (all missing)`);
+  const mean = sum / count;
+  let squares = 0;
+  for (let i = 0; i < n; i++) {
+    const x = xs[fitRows ? fitRows[i] : i];
+    if (!Number.isNaN(x)) squares += (x - mean) ** 2;
+  }
+  const std = Math.sqrt(squares / count);
+  if (std === 0) {
+    options.notify?.(`warning: ${table.file}: column ${column.name} is constant (${mean}) in the training rows; it carries no information and is encoded as 0`);
+  }
+  return options.standardize
+    ? { name: column.name, kind: 'numeric', mean, std, min, max }
+    : { name: column.name, kind: 'numeric', min, max };
+}
+
+function fitCategorical(table: Table, column: Column, fitRows: readonly number[] | undefined, options: InferOptions): ModelInput {
+  if (!column.codes) throw tooManyLevels(table, column);
+  const used = new Uint8Array(column.levels.length);
+  let missing = false;
+  const n = fitRows ? fitRows.length : table.n;
+  for (let i = 0; i < n; i++) {
+    const code = column.codes[fitRows ? fitRows[i] : i];
+    if (code < 0) missing = true;
+    else used[code] = 1;
+  }
+  const levels = column.levels.filter((_, c) => used[c]);
+  if (missing) levels.push(MISSING_LEVEL);
+  levels.sort();
+  if (levels.length > LEVEL_CAP) throw tooManyLevels(table, column, levels.length);
+  if (levels.length === 1) {
+    options.notify?.(`warning: ${table.file}: column ${column.name} is constant (${JSON.stringify(levels[0])}) in the training rows; it carries no information`);
+  }
+  return { name: column.name, kind: 'categorical', categories: levels };
 }
 
 /** Infers and fits the model inputs for the chosen feature columns. */
 export function fitInputs(table: Table, options: InferOptions): ModelInput[] {
-  const fitRows = options.fitRows ?? table.rows.map((_, r) => r);
   return options.features.map((name) => {
-    const col = table.header.indexOf(name);
-    if (col < 0) throw new DataError(`${table.file}: column "${name}" not found (columns: ${table.header.join(', ')})`);
-    const values = fitRows.map((r) => table.rows[r][col]);
-    const present = values.filter((v) => !isMissing(v));
-    const allNumeric = present.every((v) => Number.isFinite(Number(v)));
-    const kind = options.numeric?.includes(name) ? 'numeric' : options.categorical?.includes(name) ? 'categorical' : allNumeric ? 'numeric' : 'categorical';
-    if (kind === 'numeric') {
-      table.rows.forEach((row, r) => {
-        if (!isMissing(row[col]) && !Number.isFinite(Number(row[col]))) {
-          throw new DataError(`${table.file}: row ${r + 2}, column ${name}: expected a number, got ${JSON.stringify(row[col])}`);
-        }
-      });
-      const xs = present.map(Number);
-      if (xs.length === 0) throw new DataError(`${table.file}: column ${name}: no values`);
-      const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
-      const std = Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / xs.length);
-      // A loop, not Math.min(...xs): a million arguments overflow the stack.
-      let min = Infinity;
-      let max = -Infinity;
-      for (const x of xs) {
-        if (x < min) min = x;
-        if (x > max) max = x;
-      }
-      return options.standardize
-        ? { name, kind: 'numeric' as const, mean, std, min, max }
-        : { name, kind: 'numeric' as const, min, max };
-    }
-    const levels = [...new Set(values.map((v) => (isMissing(v) ? MISSING_LEVEL : v)))].sort();
-    return { name, kind: 'categorical' as const, categories: levels };
+    const column = requireColumn(table, name);
+    const declaredNumeric = options.numeric?.includes(name) ?? false;
+    const declaredCategorical = options.categorical?.includes(name) ?? false;
+    if (declaredNumeric && !column.numbers) throw notANumber(table, column);
+    const numeric = declaredNumeric || (!declaredCategorical && column.numbers !== undefined);
+    return numeric ? fitNumeric(table, column, options.fitRows, options) : fitCategorical(table, column, options.fitRows, options);
   });
 }
 
-/** Encodes the given rows of the table with fitted inputs into X [rows × width]. */
-export function encodeTable(table: Table, inputs: readonly ModelInput[], rows?: readonly number[]): Float64Array {
-  const idx = rows ?? table.rows.map((_, r) => r);
-  const width = encodedWidth(inputs);
-  const cols = inputs.map((input) => table.header.indexOf(input.name));
-  const X = new Float64Array(idx.length * width);
-  const record: Record<string, string> = {};
-  idx.forEach((r, i) => {
-    inputs.forEach((input, k) => {
-      if (cols[k] < 0) throw new DataError(`${table.file}: column "${input.name}" (a model input) not found`);
-      record[input.name] = table.rows[r][cols[k]];
-    });
-    try {
-      encodeRecord(inputs, record, X, i * width);
-    } catch (err) {
-      throw new DataError(`${table.file}: row ${r + 2}, column ${(err as Error).message}`);
-    }
+/** For each level code of a column, the index of that level in the input's categories (−1 unknown); slot 0 is for missing. */
+function categoryIndex(column: Column, categories: readonly string[]): Int32Array {
+  const index = new Int32Array(column.levels.length + 1);
+  index[0] = categories.indexOf(MISSING_LEVEL);
+  column.levels.forEach((level, c) => {
+    index[c + 1] = categories.indexOf(level);
   });
+  return index;
+}
+
+/**
+ * Encodes the given rows of the table with fitted inputs into X [rows × width], exactly as
+ * encodeRecord does one record; unknown categories become all zeros and are counted in `stats`.
+ */
+export function encodeTable(table: Table, inputs: readonly ModelInput[], rows?: readonly number[], stats?: EncodeStats): Float64Array {
+  const n = rows ? rows.length : table.n;
+  const width = encodedWidth(inputs);
+  const X = new Float64Array(n * width);
+  let offset = 0;
+  for (const input of inputs) {
+    const column = requireColumn(table, input.name, 'model input');
+    if (input.kind === 'numeric') {
+      if (!column.numbers) throw notANumber(table, column);
+      const xs = column.numbers;
+      const fill = input.mean ?? 0;
+      const scaled = input.mean !== undefined && input.std !== undefined;
+      const mean = input.mean ?? 0;
+      const std = input.std !== undefined && input.std > 0 ? input.std : 1;
+      for (let i = 0; i < n; i++) {
+        const raw = xs[rows ? rows[i] : i];
+        const x = Number.isNaN(raw) ? fill : raw;
+        const value = scaled ? (x - mean) / std : x;
+        // (1e300 − mean)/std overflows when std < 1: refuse it rather than feed the network ±Infinity.
+        if (!Number.isFinite(value)) {
+          throw new DataError(`${table.file}: row ${table.row(rows ? rows[i] : i)}, column ${input.name}: ${raw} is too large for this model (standardised with mean ${input.mean} and std ${input.std} it overflows)`);
+        }
+        X[i * width + offset] = value;
+      }
+      offset += 1;
+    } else {
+      if (!column.codes) throw tooManyLevels(table, column);
+      const codes = column.codes;
+      const index = categoryIndex(column, input.categories);
+      let unknown = 0;
+      for (let i = 0; i < n; i++) {
+        const at = index[codes[rows ? rows[i] : i] + 1];
+        if (at >= 0) X[i * width + offset + at] = 1;
+        else unknown++;
+      }
+      if (unknown > 0 && stats) stats.unknown[input.name] = (stats.unknown[input.name] ?? 0) + unknown;
+      offset += input.categories.length;
+    }
+  }
   return X;
 }
 
@@ -121,14 +255,28 @@ export function stratifiedSplit(labels: Float64Array, fraction: number, next: ()
   const train: number[] = [];
   const val: number[] = [];
   for (const cls of [0, 1]) {
-    const idx = [...labels.keys()].filter((i) => labels[i] === cls);
+    const idx: number[] = [];
+    for (let i = 0; i < labels.length; i++) if (labels[i] === cls) idx.push(i);
     for (let i = idx.length - 1; i > 0; i--) {
       const j = Math.floor(next() * (i + 1));
       [idx[i], idx[j]] = [idx[j], idx[i]];
     }
     const nVal = Math.round(idx.length * fraction);
-    val.push(...idx.slice(0, nVal));
-    train.push(...idx.slice(nVal));
+    for (let i = 0; i < idx.length; i++) (i < nVal ? val : train).push(idx[i]);
   }
   return { train: train.sort((a, b) => a - b), val: val.sort((a, b) => a - b) };
+}
+
+/** Per-row weights n / (2·n_c) from the class counts of `y` (scikit-learn's class_weight="balanced"). */
+export function balancedWeights(y: Float64Array, counts: { positive: number; negative: number } = countClasses(y)): Float64Array {
+  const total = counts.positive + counts.negative;
+  const wPos = counts.positive > 0 ? total / (2 * counts.positive) : 0;
+  const wNeg = counts.negative > 0 ? total / (2 * counts.negative) : 0;
+  return Float64Array.from(y, (label) => (label === 1 ? wPos : wNeg));
+}
+
+export function countClasses(y: Float64Array): { positive: number; negative: number } {
+  let positive = 0;
+  for (let i = 0; i < y.length; i++) if (y[i] === 1) positive++;
+  return { positive, negative: y.length - positive };
 }

@@ -16,9 +16,12 @@ import { encodedWidth } from '../model/schema.js';
 import { modelToNetwork, networkLayers } from '../model/convert.js';
 import type { Table } from '../data/csv.js';
 import { DataError } from '../data/csv.js';
-import { encodeTable, encodeTarget, fitInputs, inferTarget, stratifiedSplit } from '../data/prepare.js';
+import type { Notify } from '../data/prepare.js';
+import {
+  balancedWeights, countClasses, encodeTable, encodeTarget, fitInputs, inferTarget, selectFeatures, stratifiedSplit,
+} from '../data/prepare.js';
 import { accuracy } from '../data/metrics.js';
-import type { EpochRecord, FitResult } from './fit.js';
+import type { Dataset, EpochRecord, FitResult } from './fit.js';
 import { fit } from './fit.js';
 
 export interface TrainOptions {
@@ -42,10 +45,14 @@ export interface TrainOptions {
   standardize: boolean;
   shuffle: boolean;
   l2: number;
+  /** 'balanced' weighs each row by n / (2·n_c) of its class in the training split. */
+  classWeight?: 'balanced';
   threshold: number;
   /** Start from this model's encoders and weights instead of a fresh initialisation. */
   init?: ModelFile;
   onEpoch?: (record: EpochRecord) => void | 'stop';
+  /** Notices (id-like columns left out) and warnings (constant columns). */
+  notify?: Notify;
 }
 
 export interface TrainOutcome {
@@ -63,29 +70,38 @@ export function trainModel(table: Table, options: TrainOptions): TrainOutcome {
   const target = inferTarget(table, options.target, options.positive);
   const features = options.init
     ? options.init.inputs.map((input) => input.name)
-    : options.features ?? table.header.filter((name) => name !== options.target);
-  if (features.length === 0) throw new DataError(`${table.file}: no feature columns besides the target ${options.target}`);
+    : selectFeatures(table, {
+      target: options.target, features: options.features, categorical: options.categorical, numeric: options.numeric,
+      notify: options.notify,
+    });
   if (features.includes(options.target)) throw new DataError(`${table.file}: the target ${options.target} cannot also be a feature`);
 
   const allLabels = encodeTarget(table, target);
   const split = options.val > 0
     ? stratifiedSplit(allLabels, options.val, createRng((options.seed ^ STREAM.split) | 0).next)
-    : { train: table.rows.map((_, r) => r), val: [] };
-  if (split.train.length === 0) throw new DataError(`${table.file}: no training rows left after the validation split`);
+    : undefined;
+  if (split && split.train.length === 0) throw new DataError(`${table.file}: no training rows left after the validation split`);
+  const trainRows = split?.train;
 
   const inputs = options.init?.inputs ?? fitInputs(table, {
-    features, standardize: options.standardize, fitRows: split.train,
-    categorical: options.categorical, numeric: options.numeric,
+    features, standardize: options.standardize, fitRows: trainRows,
+    categorical: options.categorical, numeric: options.numeric, notify: options.notify,
   });
   const width = encodedWidth(inputs);
   const net = options.init
     ? modelToNetwork(options.init)
     : createNetwork({ inputs: width, hidden: options.hidden, activation: options.activation, loss: options.loss }, createRng(options.seed ^ STREAM.init));
 
-  const train = { X: encodeTable(table, inputs, split.train), Y: encodeTarget(table, target, split.train), n: split.train.length };
-  const val = split.val.length
-    ? { X: encodeTable(table, inputs, split.val), Y: encodeTarget(table, target, split.val), n: split.val.length }
-    : undefined;
+  const trainY = trainRows ? encodeTarget(table, target, trainRows) : allLabels;
+  const train: Dataset = { X: encodeTable(table, inputs, trainRows), Y: trainY, n: trainY.length };
+  const counts = countClasses(train.Y);
+  if (options.classWeight === 'balanced') train.sampleWeight = balancedWeights(train.Y, counts);
+  let val: Dataset | undefined;
+  if (split && split.val.length) {
+    const Y = encodeTarget(table, target, split.val);
+    val = { X: encodeTable(table, inputs, split.val), Y, n: split.val.length };
+    if (options.classWeight === 'balanced') val.sampleWeight = balancedWeights(Y, counts);
+  }
 
   const optimizer = optimizerConfig(options.optimizer, options.lr);
   const result = fit(net, train, {
@@ -123,9 +139,10 @@ export function trainModel(table: Table, options: TrainOptions): TrainOutcome {
       val: options.val,
       ...(options.patience !== undefined ? { patience: options.patience, bestEpoch: result.bestEpoch } : {}),
       l2: options.l2,
+      ...(options.classWeight ? { classWeight: options.classWeight } : {}),
       rows: train.n,
       history: result.history,
     },
   };
-  return { model, net, result, rows: { train: train.n, val: split.val.length }, metrics };
+  return { model, net, result, rows: { train: train.n, val: val?.n ?? 0 }, metrics };
 }

@@ -4,6 +4,7 @@ import { registerTrain } from './train.js';
 import { registerServe } from './serve.js';
 import { registerPredict } from './predict.js';
 import { registerGenData } from './gen-data.js';
+import { registerEvaluate } from './evaluate.js';
 import { registerExport } from './export.js';
 import { registerExplain } from './explain.js';
 import { registerNotes } from './notes.js';
@@ -13,6 +14,7 @@ export function registerCommands(program: Command): void {
   registerServe(program);
   registerPredict(program);
   registerGenData(program);
+  registerEvaluate(program);
   registerExport(program);
   registerExplain(program);
   registerNotes(program);

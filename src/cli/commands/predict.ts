@@ -1,8 +1,10 @@
 /** `chainrule predict`: probability and decision for each row of a CSV file or a JSON input. */
 import type { Command } from 'commander';
 import { readTable } from '../../data/csv.js';
+import type { Table } from '../../data/csv.js';
+import { encodeTable } from '../../data/prepare.js';
 import type { EncodeStats } from '../../data/encode.js';
-import { encodeRecords } from '../../data/encode.js';
+import { encodeRecords, InputError } from '../../data/encode.js';
 import { loadModel } from '../../model/file.js';
 import { modelToNetwork } from '../../model/convert.js';
 import type { ModelFile } from '../../model/schema.js';
@@ -29,6 +31,28 @@ export function predictRecords(model: ModelFile, records: readonly Record<string
   return Array.from(p, (probability) => ({ probability, label: probability > model.threshold ? 1 : 0 }));
 }
 
+/** Scores every row of a table (CSV file) with a model; a model input absent from the file is named. */
+export function predictTable(model: ModelFile, table: Table, stats?: EncodeStats): Prediction[] {
+  const X = encodeTable(table, model.inputs, undefined, stats);
+  const p = predict(modelToNetwork(model), X, table.n);
+  return Array.from(p, (probability) => ({ probability, label: probability > model.threshold ? 1 : 0 }));
+}
+
+/** Reads a CSV for scoring with `model`: only its inputs are stored, categorical ones with every level. */
+export function readForModel(model: ModelFile, file: string, extra: readonly string[] = []): Promise<Table> {
+  const names = model.inputs.map((input) => input.name);
+  return readTable(file, {
+    only: [...names, ...extra],
+    keepLevels: model.inputs.filter((input) => input.kind === 'categorical').map((input) => input.name),
+  });
+}
+
+export function warnUnknown(stats: EncodeStats): void {
+  for (const [name, count] of Object.entries(stats.unknown)) {
+    process.stderr.write(`warning: ${count} row(s) had a category of ${name} unseen in training; encoded as all zeros\n`);
+  }
+}
+
 function parseInput(text: string): Record<string, unknown>[] {
   let value: unknown;
   try {
@@ -53,29 +77,22 @@ export function registerPredict(program: Command): void {
     .option('--data <file>', 'CSV file of rows to score')
     .option('--input <json>', 'one row as a JSON object (or an array of them)')
     .option('--json', 'print one JSON document')
-    .action((flags: PredictFlags) => {
+    .action(async (flags: PredictFlags) => {
       if ((flags.data === undefined) === (flags.input === undefined)) throw new UsageError('give exactly one of --data FILE or --input JSON');
       const model = loadModel(flags.model);
-      let records: Record<string, unknown>[];
-      let where = '--input';
-      if (flags.data !== undefined) {
-        const table = readTable(flags.data);
-        where = flags.data;
-        records = table.rows.map((row) => Object.fromEntries(table.header.map((h, c) => [h, row[c]])));
-      } else {
-        records = parseInput(flags.input as string);
-      }
       const stats: EncodeStats = { unknown: {} };
       let predictions: Prediction[];
-      try {
-        predictions = predictRecords(model, records, stats);
-      } catch (err) {
-        if (err instanceof Error) err.message = `${where}: ${err.message}`;
-        throw err;
+      if (flags.data !== undefined) {
+        predictions = predictTable(model, await readForModel(model, flags.data), stats);
+      } else {
+        try {
+          predictions = predictRecords(model, parseInput(flags.input as string), stats);
+        } catch (err) {
+          if (err instanceof InputError) err.message = `--input: ${err.message}`;
+          throw err;
+        }
       }
-      for (const [name, count] of Object.entries(stats.unknown)) {
-        process.stderr.write(`warning: ${count} row(s) had a category of ${name} unseen in training; encoded as all zeros\n`);
-      }
+      warnUnknown(stats);
       if (flags.json) {
         printJson({ predictions });
         return;

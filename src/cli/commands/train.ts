@@ -1,12 +1,14 @@
 /** `chainrule train`: read a CSV (the bundled promotion data by default), train, write the model file. */
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { Presets, SingleBar } from 'cli-progress';
 import { readTable, DataError } from '../../data/csv.js';
+import type { EpochRecord } from '../../train/fit.js';
 import { loadModel, saveModel } from '../../model/file.js';
 import type { ActivationName } from '../../nn/activations.js';
 import type { LossName } from '../../nn/losses.js';
 import type { OptimizerName } from '../../optim/optimizers.js';
-import { trainModel } from '../../train/train-model.js';
+import { trainModel, type TrainOutcome } from '../../train/train-model.js';
 import { UsageError } from '../errors.js';
 import {
   activationName, batchSize, integer, layerWidths, nameList, nonNegativeNumber, optimizerName,
@@ -35,6 +37,7 @@ interface TrainFlags {
   standardize: boolean;
   shuffle: boolean;
   l2: number;
+  classWeight?: 'balanced' | 'none';
   threshold: number;
   out: string;
   json?: boolean;
@@ -57,6 +60,11 @@ function lossName(value: string): LossName {
   return value;
 }
 
+function classWeight(value: string): 'balanced' | 'none' {
+  if (value !== 'balanced' && value !== 'none') throw new UsageError(`--class-weight must be balanced or none, got ${value}`);
+  return value;
+}
+
 function threshold(value: string): number {
   const x = Number(value);
   if (value.trim() === '' || !(x > 0 && x < 1)) throw new UsageError(`--threshold must be a number in (0, 1), got ${value}`);
@@ -70,7 +78,7 @@ export function registerTrain(program: Command): void {
     .option('--data <file>', 'training data, CSV with a header row (default: bundled data/promotion.csv)')
     .option('--target <column>', 'the 0/1 target column (default: "promoted", or the last column)')
     .option('--positive <value>', 'the target value that counts as positive')
-    .option('--features <a,b>', 'feature columns (default: every column but the target)', nameList)
+    .option('--features <a,b>', 'feature columns (default: every column but the target, leaving out id-like ones)', nameList)
     .option('--categorical <a,b>', 'treat these columns as categorical', nameList)
     .option('--numeric <a,b>', 'treat these columns as numeric', nameList)
     .option('--layers <widths>', 'hidden-layer widths, comma-separated', layerWidths, layerWidths(TRAIN_DEFAULTS.layers))
@@ -83,6 +91,7 @@ export function registerTrain(program: Command): void {
     .option('--val <fraction>', 'stratified validation fraction', fraction, TRAIN_DEFAULTS.val)
     .option('--patience <n>', 'early stopping: epochs without a better validation loss', positiveInteger('--patience'))
     .option('--l2 <lambda>', 'L2 weight decay λ (adds λ·w to each weight gradient)', nonNegativeNumber('--l2'), TRAIN_DEFAULTS.l2)
+    .option('--class-weight <balanced|none>', 'balanced: weigh each row by n/(2·n_c) of its class, so both classes count equally (default none)', classWeight)
     .option('--threshold <p>', 'decision threshold stored in the model', threshold, TRAIN_DEFAULTS.threshold)
     .option('--seed <n>', 'seed for initialisation, shuffling and the split', integer('--seed'), TRAIN_DEFAULTS.seed)
     .option('--init <model.json>', 'start from this model\'s encoders and weights')
@@ -91,37 +100,51 @@ export function registerTrain(program: Command): void {
     .option('--no-shuffle', 'visit rows in file order')
     .option('--out <file>', 'where to write the model file', TRAIN_DEFAULTS.out)
     .option('--json', 'print one JSON document with the final metrics')
-    .option('--quiet', 'no progress lines')
+    .option('--quiet', 'no progress bar or progress lines')
     .action((flags: TrainFlags) => runTrain(flags));
 }
 
-function runTrain(flags: TrainFlags): void {
+/** The default target: "promoted" when present, else the last column. */
+function defaultTarget(header: readonly string[]): string {
+  return header.includes('promoted') ? 'promoted' : header[header.length - 1];
+}
+
+async function runTrain(flags: TrainFlags): Promise<void> {
   if (flags.patience !== undefined && flags.val === 0) throw new UsageError('--patience needs a validation split, e.g. --val 0.2');
   const init = flags.init ? loadModel(flags.init) : undefined;
   const file = flags.data ?? bundledData;
-  const table = readTable(file);
-  const targetName = flags.target ?? init?.target.name ?? (table.header.includes('promoted') ? 'promoted' : table.header[table.header.length - 1]);
-  if (!table.header.includes(targetName)) {
-    throw new DataError(`${file}: target column "${targetName}" not found (columns: ${table.header.join(', ')})`);
-  }
-
-  const every = Math.max(1, Math.round(flags.epochs / 10));
-  const log = !flags.quiet && !flags.json;
-  const outcome = trainModel(table, {
-    target: targetName, positive: flags.positive ?? init?.target.positive, features: flags.features,
-    categorical: flags.categorical, numeric: flags.numeric,
-    hidden: flags.layers, activation: flags.activation, loss: flags.loss, optimizer: flags.optimizer,
-    lr: flags.lr, epochs: flags.epochs, batchSize: flags.batchSize, val: flags.val, patience: flags.patience,
-    seed: flags.seed, standardize: flags.standardize, shuffle: flags.shuffle, l2: flags.l2,
-    threshold: flags.threshold, init,
-    onEpoch: log
-      ? (r) => {
-        if (r.epoch % every === 0 || r.epoch === 1) {
-          process.stderr.write(`epoch ${r.epoch}/${flags.epochs}  loss ${r.loss.toFixed(6)}${r.valLoss !== undefined ? `  val loss ${r.valLoss.toFixed(6)}` : ''}\n`);
-        }
+  let targetName = flags.target ?? init?.target.name;
+  const features = init ? init.inputs.map((input) => input.name) : flags.features;
+  const table = await readTable(file, {
+    keepLevels: flags.categorical,
+    only: (header) => {
+      targetName ??= defaultTarget(header);
+      if (!header.includes(targetName)) {
+        throw new DataError(`${file}: target column "${targetName}" not found (columns: ${header.join(', ')})`);
       }
-      : undefined,
+      return features ? [...features, targetName] : header;
+    },
   });
+  const target = targetName as string;
+
+  const log = !flags.quiet && !flags.json;
+  const progress = log ? createProgress(flags.epochs) : undefined;
+  let outcome: TrainOutcome;
+  try {
+    outcome = trainModel(table, {
+      target, positive: flags.positive ?? init?.target.positive, features: flags.features,
+      categorical: flags.categorical, numeric: flags.numeric,
+      hidden: flags.layers, activation: flags.activation, loss: flags.loss, optimizer: flags.optimizer,
+      lr: flags.lr, epochs: flags.epochs, batchSize: flags.batchSize, val: flags.val, patience: flags.patience,
+      seed: flags.seed, standardize: flags.standardize, shuffle: flags.shuffle, l2: flags.l2,
+      classWeight: flags.classWeight === 'balanced' ? 'balanced' : undefined,
+      threshold: flags.threshold, init,
+      onEpoch: progress?.onEpoch,
+      notify: (message) => process.stderr.write(`${message}\n`),
+    });
+  } finally {
+    progress?.stop();
+  }
   saveModel(flags.out, outcome.model);
 
   const summary = {
@@ -145,4 +168,33 @@ function runTrain(flags: TrainFlags): void {
     + (m.valLoss !== undefined ? `validation loss ${m.valLoss.toFixed(6)}, accuracy ${(100 * (m.valAccuracy ?? NaN)).toFixed(2)}%\n` : '')
     + `model written to ${flags.out}\n`,
   );
+}
+
+/**
+ * Progress on stderr: a cli-progress bar (epoch, loss, val loss, ETA) when stderr is a terminal,
+ * else one plain line every tenth of the epochs, so logs and CI output stay readable.
+ */
+function createProgress(epochs: number): { onEpoch: (r: EpochRecord) => void; stop: () => void } {
+  if (process.stderr.isTTY) {
+    const bar = new SingleBar({
+      stream: process.stderr,
+      format: 'epoch {value}/{total} [{bar}] loss {loss}  val loss {valLoss}  ETA {eta_formatted}',
+      hideCursor: true,
+      etaBuffer: 50,
+    }, Presets.shades_classic);
+    bar.start(epochs, 0, { loss: '-', valLoss: '-' });
+    return {
+      onEpoch: (r) => bar.update(r.epoch, { loss: r.loss.toFixed(6), valLoss: r.valLoss !== undefined ? r.valLoss.toFixed(6) : '-' }),
+      stop: () => bar.stop(),
+    };
+  }
+  const every = Math.max(1, Math.round(epochs / 10));
+  return {
+    onEpoch: (r) => {
+      if (r.epoch % every === 0 || r.epoch === 1) {
+        process.stderr.write(`epoch ${r.epoch}/${epochs}  loss ${r.loss.toFixed(6)}${r.valLoss !== undefined ? `  val loss ${r.valLoss.toFixed(6)}` : ''}\n`);
+      }
+    },
+    stop: () => undefined,
+  };
 }
