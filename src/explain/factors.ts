@@ -22,6 +22,11 @@ export interface ChainResult {
   readonly simplified?: { formula: string; terms: Factor[]; product: number };
 }
 
+/** A formula as a factor of a product: parenthesised unless it is one symbol or one call like a1(1 − a1). */
+function inProduct(formula: string): string {
+  return !/\s/.test(formula) || /^[^\s(]+\([^()]*\)$/.test(formula) ? formula : `(${formula})`;
+}
+
 function productOf(terms: readonly Factor[]): number {
   return terms.reduce((p, t) => p * t.value, 1);
 }
@@ -114,7 +119,10 @@ function localFactor(trace: Trace, naming: Naming, l: number, j: number, i: numb
 export function parameterChain(net: Network, trace: Trace, naming: Naming, l: number, j: number, i: number | undefined): ChainResult {
   const terms = [...lossToUnit(net, trace, naming, l, j), localFactor(trace, naming, l, j, i)];
   const product = productOf(terms);
-  if (net.loss !== 'bce') return { terms, product, productForm: 'factored' };
+  // The chain starts at the loss only when every layer above has one unit; otherwise it starts
+  // with a δ sum, whose deltas are already the fused ŷ − y.
+  const reachesOutput = net.layers.slice(l + 1).every((above) => above.units === 1);
+  if (net.loss !== 'bce' || !reachesOutput) return { terms, product, productForm: 'factored' };
   // Sigmoid + BCE: the first two factors are (1) ∂L/∂ŷ and (2) ∂ŷ/∂z; their product is ŷ − y.
   const zOut = naming.z(net.layers.length - 1, 0);
   const fused: Factor = {
@@ -124,7 +132,7 @@ export function parameterChain(net: Network, trace: Trace, naming: Naming, l: nu
     value: trace.yhat - trace.y,
   };
   const simplifiedTerms = [fused, ...terms.slice(2)];
-  const formula = simplifiedTerms.map((t) => (t.sum ? t.symbol : /[ +−-]/.test(t.formula) ? `(${t.formula})` : t.formula)).join(' · ');
+  const formula = simplifiedTerms.map((t) => (t.sum ? t.symbol : inProduct(t.formula))).join(' · ');
   const simplified = { formula, terms: simplifiedTerms, product: productOf(simplifiedTerms) };
   // When ŷ rounds to 0 or 1 factor (1) is infinite and (2) is 0: the factored product is 0·∞.
   if (!Number.isFinite(product)) return { terms, product: simplified.product, productForm: 'simplified', simplified };

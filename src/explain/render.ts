@@ -37,7 +37,7 @@ function factorRows(terms: readonly Factor[]): string[][] {
 }
 
 function renderParam(f: ParamFactors): string[] {
-  const lines = [`∂L/∂${f.label} = ${num(f.gradient)}    (backprop ${num(f.gradient)}, finite difference ${num(f.finiteDifference)})`];
+  const lines = [`∂L/∂${f.label}:  backprop ${num(f.gradient)},  finite difference ${num(f.finiteDifference)}`];
   const rows = factorRows(f.terms);
   rows.push(['product', f.productForm === 'factored' ? 'of the factors above' : 'ŷ rounds to 0 or 1: the factored form is 0·∞, simplified form used', `= ${num(f.product)}`, '']);
   if (f.simplified) rows.push(['simplified', f.simplified.formula, `= ${num(f.simplified.product)}`, 'factors (1)·(2) cancel to ŷ − y']);
@@ -89,7 +89,7 @@ export function renderNotes(report: NotesReport): string {
     const rows: string[][] = [['formula', 'as written', 'value', 'finite diff', 'verdict']];
     const extra = new Map<number, string[]>();
     report.formulas.filter((f) => f.note === note).forEach((f) => {
-      rows.push([f.name, f.asWritten, num(f.value), num(f.finiteDifference), f.verdict === 'slips' ? `SLIPS${f.slip ? ` (README slip ${f.slip})` : ''}` : 'holds']);
+      rows.push([f.name, f.asWritten, num(f.value, 7), num(f.finiteDifference, 7), f.verdict === 'slips' ? `SLIPS${f.slip ? ` (README slip ${f.slip})` : ''}` : 'holds']);
       const more: string[] = [];
       if (f.reading) more.push(`read as: ${f.reading}`);
       if (f.corrected) more.push(`corrected: ${f.corrected}`);
