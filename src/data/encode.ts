@@ -50,9 +50,14 @@ export function encodeRecord(
     const value = record[input.name];
     if (input.kind === 'numeric') {
       const x = parseNumeric(value, input.name) ?? input.mean ?? 0;
-      out[c++] = input.mean !== undefined && input.std !== undefined
+      const scaled = input.mean !== undefined && input.std !== undefined
         ? (x - input.mean) / (input.std > 0 ? input.std : 1)
         : x;
+      // (1e300 − mean)/std overflows to Infinity when std < 1; refuse it rather than feed the network ±Infinity.
+      if (!Number.isFinite(scaled)) {
+        throw new InputError(input.name, `${input.name}: ${JSON.stringify(value)} is too large for this model (standardised with mean ${input.mean} and std ${input.std} it overflows)`);
+      }
+      out[c++] = scaled;
     } else {
       const level = isMissing(value) ? MISSING_LEVEL : String(value);
       const at = input.categories.indexOf(level);

@@ -1,0 +1,104 @@
+/**
+ * Fuzzing the HTTP bodies through fastify's inject (no socket): any JSON, malformed JSON, odd
+ * content types, records with odd values, oversized bodies. Property: a 200 whose every
+ * probability is a finite number in [0, 1] with label 0/1, or a 4xx with { error, field }, never a
+ * 500, never a hang (bounded bodies).
+ */
+import fc from 'fast-check';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { buildApp } from '../../src/server/app.js';
+import { parseModel } from '../../src/model/schema.js';
+import { validModel } from './models.js';
+import { params, runs, timeout } from './settings.js';
+
+let app: FastifyInstance;
+beforeAll(async () => {
+  app = buildApp({ model: parseModel(validModel()) });
+  await app.ready();
+});
+afterAll(() => app.close());
+
+const cell = fc.oneof(
+  fc.double(),
+  fc.constantFrom(1e300, -1e300, 5e-324, -5e-324, 1e-310, 0, -0, Number.MAX_VALUE, -Number.MAX_VALUE),
+  fc.constantFrom('Sales', 'HR', '', 'NA', '?', ' 3.5 ', '1e400', 'Infinity', '-Infinity', 'NaN', '0x10', '\u0000'),
+  fc.string({ maxLength: 12 }),
+  fc.constant(null),
+  fc.jsonValue({ maxDepth: 2 }),
+);
+const record = fc.oneof(
+  fc.record({ years_experience: cell, department: cell }, { requiredKeys: [] }),
+  fc.dictionary(fc.constantFrom('years_experience', 'department', 'promoted', 'other', '__proto__', 'constructor'), cell, { maxKeys: 4 }),
+);
+const body = fc.oneof(
+  fc.record({ rows: fc.array(record, { maxLength: 5 }) }),
+  fc.record({ row: record }),
+  record,
+  fc.record({ input: record, target: fc.oneof(fc.double(), fc.constantFrom(0, 1, 0.5, -1, 2)), lr: fc.option(fc.double(), { nil: undefined }) }, { requiredKeys: ['input'] }),
+  fc.jsonValue({ maxDepth: 4 }),
+);
+const raw = fc.oneof(
+  body.map((b) => JSON.stringify(b) ?? 'null'),
+  fc.string({ maxLength: 200 }),
+  body.map((b) => (JSON.stringify(b) ?? 'null').slice(0, -1)),
+);
+const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', '', 'application/json; charset=latin1');
+
+/** Replies seen, by status: the suite must reach both the scoring path and the refusals. */
+const seen = new Map<number, number>();
+
+function checkReply(status: number, payload: string, url: string): void {
+  seen.set(status, (seen.get(status) ?? 0) + 1);
+  expect(status).not.toBe(500);
+  expect([200, 400, 404, 405, 413, 415]).toContain(status);
+  const json = JSON.parse(payload);
+  if (status === 200) {
+    if (url === '/predict') {
+      for (const p of json.predictions) {
+        expect(Number.isFinite(p.probability)).toBe(true);
+        expect(p.probability).toBeGreaterThanOrEqual(0);
+        expect(p.probability).toBeLessThanOrEqual(1);
+        expect([0, 1]).toContain(p.label);
+      }
+    } else {
+      expect(Number.isFinite(json.loss)).toBe(true);
+      expect(Number.isFinite(json.prediction)).toBe(true);
+    }
+  } else {
+    expect(typeof json.error).toBe('string');
+    expect(typeof json.field).toBe('string');
+  }
+}
+
+describe(`HTTP body fuzz (${runs(400)} runs each, fixed seed)`, () => {
+  test('POST /predict and /explain with JSON bodies from records of odd values: 200 with finite probabilities or 4xx { error, field }', async () => {
+    await fc.assert(fc.asyncProperty(body, fc.constantFrom('/predict', '/explain'), async (b, url) => {
+      const res = await app.inject({ method: 'POST', url, payload: JSON.stringify(b) ?? 'null', headers: { 'content-type': 'application/json' } });
+      checkReply(res.statusCode, res.payload, url);
+    }), params(400));
+  }, timeout(400));
+
+  test('any text with any content type, including malformed JSON: never a 500', async () => {
+    await fc.assert(fc.asyncProperty(raw, contentType, fc.constantFrom('/predict', '/explain', '/health', '/nope'), async (text, type, url) => {
+      const res = await app.inject({ method: 'POST', url, payload: text, headers: type ? { 'content-type': type } : {} });
+      checkReply(res.statusCode, res.payload, url);
+    }), params(400));
+  }, timeout(400));
+
+  test('the fuzzing reached both 200 answers and 400 refusals', () => {
+    expect(seen.get(200) ?? 0).toBeGreaterThan(10);
+    expect(seen.get(400) ?? 0).toBeGreaterThan(10);
+  });
+
+  test('bodies just under and over the 1 MiB limit: 200/400 under, 413 over', async () => {
+    for (const size of [1024 * 1024 - 64, 1024 * 1024 + 1, 4 * 1024 * 1024]) {
+      const filler = 'x'.repeat(size - 40);
+      const payload = JSON.stringify({ rows: [{ years_experience: 1, department: filler }] });
+      const res = await app.inject({ method: 'POST', url: '/predict', payload, headers: { 'content-type': 'application/json' } });
+      if (payload.length > 1024 * 1024) expect(res.statusCode).toBe(413);
+      else expect([200, 400]).toContain(res.statusCode);
+      checkReply(res.statusCode, res.payload, '/predict');
+    }
+  });
+});
