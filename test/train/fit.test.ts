@@ -12,68 +12,10 @@ import { parameterBuffers } from '../../src/nn/network.js';
 import type { RefLayer } from '../nn/reference.js';
 import { centralDifference, closeMixed, paramRefs, refLoss } from '../nn/reference.js';
 import { flat, testRandom, toNetwork, toRefLayers } from '../nn/bridge.js';
-
-const sigma = (z: number) => 1 / (1 + Math.exp(-z));
-
-/** Net 2's parameters under the notes' names. */
-interface P { w11: number; w21: number; w12: number; w22: number; b1: number; b2: number; w1: number; w2: number; b3: number }
-
-const P0: P = { w11: 0.15, w21: -0.4, w12: 0.6, w22: 0.35, b1: 0.1, b2: -0.25, w1: 1.2, w2: -0.8, b3: 0.05 };
-
-/** 12 standardised promotion-like rows [x1, x2, y]: promoted with enough experience and a high score. */
-const ROWS: number[][] = [
-  [-1.2, 0.3, 0], [0.8, 1.1, 1], [1.5, -0.7, 0], [0.2, 1.9, 1], [-0.4, -1.3, 0], [1.1, 0.9, 1],
-  [-1.8, 1.4, 0], [0.6, 0.2, 0], [1.9, 1.6, 1], [-0.1, -0.2, 0], [1.3, 1.2, 1], [0.9, -1.5, 0],
-];
-
-function net2Layers(p: P): RefLayer[] {
-  return [
-    { activation: 'sigmoid', weights: [[p.w11, p.w21], [p.w12, p.w22]], bias: [p.b1, p.b2] },
-    { activation: 'sigmoid', weights: [[p.w1, p.w2]], bias: [p.b3] },
-  ];
-}
-
-/**
- * One full-batch gradient-descent step of Net 2 written in scalars, with the corrected factors:
- * δ = ŷ − y, ∂J/∂w_j = a_j·δ, ∂J/∂w_ij = x_i·w_j·a_j(1−a_j)·δ, averaged over the rows.
- * Returns the mean loss before the step.
- */
-function plainStep(p: P, rows: number[][], eta: number): number {
-  const g: P = { w11: 0, w21: 0, w12: 0, w22: 0, b1: 0, b2: 0, w1: 0, w2: 0, b3: 0 };
-  let J = 0;
-  for (const [x1, x2, y] of rows) {
-    const a1 = sigma(p.w11 * x1 + p.w21 * x2 + p.b1);
-    const a2 = sigma(p.w12 * x1 + p.w22 * x2 + p.b2);
-    const yhat = sigma(p.w1 * a1 + p.w2 * a2 + p.b3);
-    J += -(y * Math.log(yhat) + (1 - y) * Math.log(1 - yhat));
-    const delta = yhat - y;
-    const d1 = delta * p.w1 * a1 * (1 - a1);
-    const d2 = delta * p.w2 * a2 * (1 - a2);
-    g.w1 += a1 * delta; g.w2 += a2 * delta; g.b3 += delta;
-    g.w11 += x1 * d1; g.w21 += x2 * d1; g.b1 += d1;
-    g.w12 += x1 * d2; g.w22 += x2 * d2; g.b2 += d2;
-  }
-  const n = rows.length;
-  for (const k of Object.keys(p) as (keyof P)[]) p[k] = p[k] - eta * (g[k] / n);
-  return J / n;
-}
+import { P0, ROWS, expectParamsClose, namedParams, net2Layers, plainStep } from '../fixtures/net2.js';
 
 function dataset(rows: number[][]): Dataset {
   return { X: flat(rows.map((r) => [r[0], r[1]])), Y: flat(rows.map((r) => [r[2]])), n: rows.length };
-}
-
-function namedParams(layers: RefLayer[]): P {
-  const [h, o] = layers;
-  return {
-    w11: h.weights[0][0], w21: h.weights[0][1], w12: h.weights[1][0], w22: h.weights[1][1], b1: h.bias[0], b2: h.bias[1],
-    w1: o.weights[0][0], w2: o.weights[0][1], b3: o.bias[0],
-  };
-}
-
-function expectParamsClose(got: P, want: P, tol: number): void {
-  for (const k of Object.keys(want) as (keyof P)[]) {
-    if (!closeMixed(got[k], want[k], tol)) throw new Error(`${k}: fit ${got[k]} vs plain loop ${want[k]}`);
-  }
 }
 
 for (const kernels of ['fast', 'reference'] as const) {
