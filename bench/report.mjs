@@ -1,0 +1,57 @@
+/** The bench's table and its goal ratios (issue 8), computed from one run's medians. */
+
+/** [workload, peer, minimum ratio chainrule/peer, label] */
+const GOALS = [
+  ['C', 'hand loop (written out)', 1, 'C ≥ 1.0× the written-out hand loop'],
+  ['C', 'brain.js', 2, 'C ≥ 2× brain.js'],
+  ['C', 'pytorch', 250, 'C ≥ 250× PyTorch'],
+  ['A', 'pytorch', 1, 'A ≥ 1.0× PyTorch (1 thread)'],
+  ['A', 'tfjs-cpu', 5, 'A ≥ 5× tfjs-cpu'],
+  ['A', 'tfjs-wasm', 5, 'A ≥ 5× tfjs-wasm'],
+  ['A', 'brain.js', 5, 'A ≥ 5× brain.js'],
+  ['B', 'tfjs-wasm', 3, 'B ≥ 3× tfjs-wasm'],
+  ['B', 'pytorch', 1, 'B ≥ 1.0× PyTorch (stretch)'],
+];
+
+const rate = (doc, workload, system) =>
+  doc.find((w) => w.name === workload)?.results.find((r) => r.system === system && !r.error)?.samplesPerSec;
+
+export function evaluateGoals(workloads) {
+  return GOALS.map(([workload, peer, target, goal]) => {
+    const ours = rate(workloads, workload, 'chainrule');
+    const theirs = rate(workloads, workload, peer);
+    if (ours === undefined || theirs === undefined) return { goal, workload, peer, target, ratio: null, met: null };
+    const ratio = ours / theirs;
+    return { goal, workload, peer, target, ratio, met: ratio >= target };
+  });
+}
+
+const fmtRate = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(0));
+
+export function renderTable(doc) {
+  const lines = [
+    '| workload | system | samples/s | chainrule ÷ system | final loss | peak RSS MiB | samples trained |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const w of doc.workloads) {
+    const ours = w.results.find((r) => r.system === 'chainrule' && !r.error)?.samplesPerSec;
+    const sorted = [...w.results].sort((a, b) => (b.samplesPerSec ?? -1) - (a.samplesPerSec ?? -1));
+    for (const r of sorted) {
+      if (r.error) {
+        lines.push(`| ${w.name}: ${w.title} | ${r.system} | failed: ${r.error.replace(/\|/g, '/')} | | | | |`);
+        continue;
+      }
+      const ratio = ours ? `${(ours / r.samplesPerSec).toFixed(2)}×` : '';
+      lines.push(`| ${w.name}: ${w.title} | ${r.system} | ${fmtRate(r.samplesPerSec)} | ${ratio} | ${r.finalLoss.toFixed(4)} | ${r.peakRssMiB.toFixed(0)} | ${r.samples.toLocaleString('en-US')} |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export function renderGoals(doc) {
+  const lines = ['| goal | ratio | met |', '| --- | ---: | --- |'];
+  for (const g of doc.goals) {
+    lines.push(`| ${g.goal} | ${g.ratio === null ? 'n/a' : `${g.ratio.toFixed(2)}×`} | ${g.met === null ? 'not measured' : g.met ? 'yes' : 'no'} |`);
+  }
+  return lines.join('\n');
+}
