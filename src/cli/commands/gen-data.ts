@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { createRng } from '../../core/rng.js';
 import { generateSimple } from '../../data/generate.js';
+import { generateHr, hrCsv } from '../../data/generate-hr.js';
 import { writeFileAtomic } from '../../model/file.js';
 import { UsageError } from '../errors.js';
 import { integer, positiveInteger } from '../options.js';
@@ -25,6 +26,13 @@ export const generators: Record<string, SchemaGenerator> = {
     return {
       csv: `${lines.join('\n')}\n`,
       summary: `${rows} rows, ${positives} promoted (${((100 * positives) / Math.max(rows, 1)).toFixed(1)}%), Bayes rate on this sample ${(100 * data.bayesAccuracy).toFixed(2)}%`,
+    };
+  },
+  hr(rows, seed) {
+    const data = generateHr(rows, createRng(seed));
+    return {
+      csv: hrCsv(data.rows),
+      summary: `${rows} rows, ${data.positives} promoted (${((100 * data.positives) / Math.max(rows, 1)).toFixed(1)}%), ROC AUC of the true score on this sample ${data.truthAuc.toFixed(4)}`,
     };
   },
 };
