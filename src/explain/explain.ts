@@ -59,6 +59,10 @@ function nested(net: Network, grads: Gradients): { weights: number[][]; bias: nu
 }
 
 export function explainNetwork(net: Network, x: readonly number[], y: number, options: ExplainOptions = {}): NetworkExplanation {
+  const outputs = net.layers[net.layers.length - 1].units;
+  // The factors follow the one output ŷ; a model file always has exactly one (schema.ts).
+  if (outputs !== 1) throw new RangeError(`explain needs a network with one output unit, got ${outputs}`);
+  if (x.length !== net.layers[0].inputs) throw new RangeError(`explain needs ${net.layers[0].inputs} encoded inputs, got ${x.length}`);
   const naming = createNaming(net);
   const trace = traceSample(net, x, y);
   const grads = backpropGradients(net, x, y);
