@@ -14,6 +14,14 @@ export class UsageError extends Error {
   }
 }
 
+/** Ends the command with this exit code and no message: the message was already printed (e.g. by a worker thread). */
+export class ExitCode extends Error {
+  constructor(readonly code: number) {
+    super(`exit code ${code}`);
+    this.name = 'ExitCode';
+  }
+}
+
 /** Errors that come from what the user gave us: exit code 2. */
 export function isUsageError(err: unknown): boolean {
   return err instanceof UsageError || err instanceof ModelFileError || err instanceof InputError || err instanceof DataError
@@ -21,10 +29,12 @@ export function isUsageError(err: unknown): boolean {
 }
 
 export function exitCodeFor(err: unknown): number {
+  if (err instanceof ExitCode) return err.code;
   return isUsageError(err) ? 2 : 1;
 }
 
 export function reportError(err: unknown): number {
+  if (err instanceof ExitCode) return err.code;
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`chainrule: ${message.split('\n')[0]}\n`);
   if (process.env.CHAINRULE_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);

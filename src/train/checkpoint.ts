@@ -7,7 +7,7 @@
  * load, naming the bad field.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { writeFileAtomic } from '../model/file.js';
 import type { ModelFile } from '../model/schema.js';
@@ -49,6 +49,8 @@ export const checkpointBlockSchema = z.object({
   version: z.literal(1),
   /** The flags that shape training (data digest, architecture, optimizer, seed, …). */
   flags: z.record(z.string(), flagValue),
+  /** SHA-256 of the training data file's bytes. */
+  dataSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   state: fitStateSchema,
 });
 
@@ -58,6 +60,7 @@ export interface Checkpoint {
   /** The model file part (parameters at the checkpoint's epoch), without the checkpoint block. */
   model: ModelFile;
   flags: TrainingFlags;
+  dataSha256?: string;
   state: FitState;
 }
 
@@ -108,11 +111,14 @@ export function parseCheckpoint(value: unknown): Checkpoint {
   }
   const state = result.data.state as FitState;
   checkConsistent(rest as ModelFile, state);
-  return { model: rest as ModelFile, flags: result.data.flags, state };
+  return { model: rest as ModelFile, flags: result.data.flags, dataSha256: result.data.dataSha256, state };
 }
 
 export function serializeCheckpoint(checkpoint: Checkpoint): string {
-  const block: CheckpointBlock = { format: CHECKPOINT_FORMAT, version: 1, flags: checkpoint.flags, state: checkpoint.state };
+  const block: CheckpointBlock = {
+    format: CHECKPOINT_FORMAT, version: 1, flags: checkpoint.flags,
+    ...(checkpoint.dataSha256 ? { dataSha256: checkpoint.dataSha256 } : {}), state: checkpoint.state,
+  };
   // Doubles survive JSON.stringify → JSON.parse exactly (shortest round-trip form), so moments and
   // parameters come back bit for bit.
   return `${JSON.stringify({ ...checkpoint.model, checkpoint: block }, null, 2)}\n`;
@@ -183,7 +189,9 @@ export function reconcileFlags(
   return merged;
 }
 
-/** SHA-256 of the training data's bytes, so a resume on different data is refused. */
-export function digest(bytes: string | Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+/** SHA-256 of a file's bytes, streamed (data files may be large), so a resume on different data is refused. */
+export async function fileDigest(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }

@@ -21,7 +21,7 @@ import {
   balancedWeights, countClasses, encodeTable, encodeTarget, fitInputs, inferTarget, selectFeatures, stratifiedSplit,
 } from '../data/prepare.js';
 import { accuracy } from '../data/metrics.js';
-import type { Dataset, EpochRecord, FitResult } from './fit.js';
+import type { Dataset, EpochRecord, FitResult, FitState } from './fit.js';
 import { fit } from './fit.js';
 
 export interface TrainOptions {
@@ -53,6 +53,14 @@ export interface TrainOptions {
   onEpoch?: (record: EpochRecord) => void | 'stop';
   /** Notices (id-like columns left out) and warnings (constant columns). */
   notify?: Notify;
+  /** Continue from a checkpoint's loop state; `init` must then be the checkpoint's model. */
+  resume?: FitState;
+  /** Call `onCheckpoint` every this many epochs. */
+  checkpointEvery?: number;
+  /** The loop state and the model file as they stand at a checkpoint epoch. */
+  onCheckpoint?: (state: FitState, model: ModelFile) => void;
+  /** Checked after every step; true ends training after that step (SIGINT). */
+  shouldStop?: () => boolean;
 }
 
 export interface TrainOutcome {
@@ -104,10 +112,37 @@ export function trainModel(table: Table, options: TrainOptions): TrainOutcome {
   }
 
   const optimizer = optimizerConfig(options.optimizer, options.lr);
+  // The model file as it stands after `history`: used for checkpoints and for the final file.
+  const modelAt = (history: EpochRecord[], bestEpoch: number): ModelFile => ({
+    format: 'chainrule/model',
+    version: 1,
+    inputs,
+    target: { name: target.name, positive: target.positive },
+    layers: networkLayers(net),
+    loss: net.loss,
+    threshold: options.init?.threshold ?? options.threshold,
+    training: {
+      seed: options.seed,
+      optimizer,
+      epochs: history.length,
+      batchSize: options.batchSize,
+      shuffle: options.shuffle,
+      standardize: options.standardize,
+      val: options.val,
+      ...(options.patience !== undefined ? { patience: options.patience, bestEpoch } : {}),
+      l2: options.l2,
+      ...(options.classWeight ? { classWeight: options.classWeight } : {}),
+      rows: train.n,
+      history,
+    },
+  });
+  const onCheckpoint = options.onCheckpoint;
   const result = fit(net, train, {
     epochs: options.epochs, batchSize: options.batchSize, optimizer, shuffle: options.shuffle,
     rng: createRng((options.seed ^ STREAM.shuffle) | 0), l2: options.l2, validation: val,
     patience: options.patience, onEpoch: options.onEpoch,
+    resume: options.resume, checkpointEvery: options.checkpointEvery, shouldStop: options.shouldStop,
+    onCheckpoint: onCheckpoint && ((state) => onCheckpoint(state, modelAt(state.history, state.bestEpoch))),
   });
 
   const last = result.history[result.history.length - 1];
@@ -121,28 +156,6 @@ export function trainModel(table: Table, options: TrainOptions): TrainOutcome {
     metrics.valAccuracy = accuracy(predict(net, val.X, val.n), val.Y, options.threshold);
   }
 
-  const model: ModelFile = {
-    format: 'chainrule/model',
-    version: 1,
-    inputs,
-    target: { name: target.name, positive: target.positive },
-    layers: networkLayers(net),
-    loss: net.loss,
-    threshold: options.init?.threshold ?? options.threshold,
-    training: {
-      seed: options.seed,
-      optimizer,
-      epochs: result.history.length,
-      batchSize: options.batchSize,
-      shuffle: options.shuffle,
-      standardize: options.standardize,
-      val: options.val,
-      ...(options.patience !== undefined ? { patience: options.patience, bestEpoch: result.bestEpoch } : {}),
-      l2: options.l2,
-      ...(options.classWeight ? { classWeight: options.classWeight } : {}),
-      rows: train.n,
-      history: result.history,
-    },
-  };
+  const model = modelAt(result.history, result.bestEpoch);
   return { model, net, result, rows: { train: train.n, val: val?.n ?? 0 }, metrics };
 }

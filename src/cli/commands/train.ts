@@ -9,14 +9,18 @@ import type { ActivationName } from '../../nn/activations.js';
 import type { LossName } from '../../nn/losses.js';
 import type { OptimizerName } from '../../optim/optimizers.js';
 import { trainModel, type TrainOutcome } from '../../train/train-model.js';
-import { UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
+import { INTERRUPTED_EXIT, runInterruptible } from '../interrupt.js';
+import {
+  CheckpointError, fileDigest, loadCheckpoint, reconcileFlags, saveCheckpoint, type Checkpoint, type TrainingFlags,
+} from '../../train/checkpoint.js';
 import {
   activationName, batchSize, integer, layerWidths, nameList, nonNegativeNumber, optimizerName,
   positiveInteger, positiveNumber, printJson,
 } from '../options.js';
 import { bundledData } from '../paths.js';
 
-interface TrainFlags {
+export interface TrainFlags {
   data?: string;
   target?: string;
   positive?: string;
@@ -42,6 +46,26 @@ interface TrainFlags {
   out: string;
   json?: boolean;
   quiet?: boolean;
+  checkpointEvery?: number;
+  checkpoint?: string;
+  resume?: string;
+}
+
+/** The flags that shape training: recorded in a checkpoint and checked on resume. */
+const SHAPING = [
+  'data', 'target', 'positive', 'features', 'categorical', 'numeric', 'layers', 'activation', 'loss', 'optimizer',
+  'lr', 'epochs', 'batchSize', 'val', 'patience', 'l2', 'classWeight', 'threshold', 'seed', 'init', 'standardize', 'shuffle',
+] as const satisfies readonly (keyof TrainFlags)[];
+
+function shapingFlags(flags: TrainFlags): TrainingFlags {
+  const out: TrainingFlags = {};
+  for (const key of SHAPING) if (flags[key] !== undefined) out[key] = flags[key] as TrainingFlags[string];
+  return out;
+}
+
+/** `batchSize` → `--batch-size`. */
+function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 export const TRAIN_DEFAULTS = {
@@ -101,7 +125,31 @@ export function registerTrain(program: Command): void {
     .option('--out <file>', 'where to write the model file', TRAIN_DEFAULTS.out)
     .option('--json', 'print one JSON document with the final metrics')
     .option('--quiet', 'no progress bar or progress lines')
-    .action((flags: TrainFlags) => runTrain(flags));
+    .option('--checkpoint-every <n>', 'every N epochs, write a checkpoint (model, optimizer moments, epoch, RNG state) atomically', positiveInteger('--checkpoint-every'))
+    .option('--checkpoint <file>', 'where to write checkpoints (default: <out>.ckpt.json)')
+    .option('--resume <checkpoint>', 'continue from a checkpoint: the same final model, byte for byte, as a run never stopped (flags not given are taken from it)')
+    .action((flags: TrainFlags, cmd: Command) => trainCommand(flags, cmd));
+}
+
+/**
+ * Main thread: settles the flags (a resume takes the checkpoint's, refusing conflicting ones),
+ * then trains in a worker thread so that Ctrl-C is heard mid-epoch (see ../interrupt.ts).
+ */
+async function trainCommand(flags: TrainFlags, cmd: Command): Promise<void> {
+  let run = flags;
+  if (flags.resume !== undefined) {
+    const ckpt = loadCheckpoint(flags.resume);
+    const explicit = new Set<string>(SHAPING.filter((key) => cmd.getOptionValueSource(key) === 'cli'));
+    run = { ...flags, ...reconcileFlags(ckpt.flags, shapingFlags(flags), explicit, flagName, new Set(['epochs'])) } as TrainFlags;
+    if (run.epochs <= ckpt.state.epoch) {
+      throw new UsageError(`--epochs must be more than the checkpoint's epoch ${ckpt.state.epoch}, got ${run.epochs}`);
+    }
+  }
+  if (run.checkpoint !== undefined && run.checkpointEvery === undefined) throw new UsageError('--checkpoint needs --checkpoint-every N');
+  const code = await runInterruptible(new URL('../train-worker.js', import.meta.url), run, {
+    message: 'chainrule: interrupted; finishing the current step, then saving the best model so far (Ctrl-C again quits at once, saving nothing)',
+  });
+  if (code !== 0) throw new ExitCode(code);
 }
 
 /** The default target: "promoted" when present, else the last column. */
@@ -109,9 +157,12 @@ function defaultTarget(header: readonly string[]): string {
   return header.includes('promoted') ? 'promoted' : header[header.length - 1];
 }
 
-async function runTrain(flags: TrainFlags): Promise<void> {
+/** Reads, trains, writes; returns the exit code (130 when interrupted). Runs in the worker thread. */
+export async function runTrain(flags: TrainFlags, control: { shouldStop?: () => boolean } = {}): Promise<number> {
   if (flags.patience !== undefined && flags.val === 0) throw new UsageError('--patience needs a validation split, e.g. --val 0.2');
-  const init = flags.init ? loadModel(flags.init) : undefined;
+  const ckpt: Checkpoint | undefined = flags.resume !== undefined ? loadCheckpoint(flags.resume) : undefined;
+  // A resume starts from the checkpoint's encoders and parameters.
+  const init = ckpt?.model ?? (flags.init ? loadModel(flags.init) : undefined);
   const file = flags.data ?? bundledData;
   let targetName = flags.target ?? init?.target.name;
   const features = init ? init.inputs.map((input) => input.name) : flags.features;
@@ -126,6 +177,11 @@ async function runTrain(flags: TrainFlags): Promise<void> {
     },
   });
   const target = targetName as string;
+  const dataSha256 = flags.checkpointEvery !== undefined || ckpt ? await fileDigest(file) : undefined;
+  if (ckpt?.dataSha256 && ckpt.dataSha256 !== dataSha256) {
+    throw new CheckpointError(`--resume: ${file} is not the data the checkpoint ${flags.resume} was trained on (its SHA-256 differs); give the same --data`);
+  }
+  const checkpointPath = flags.checkpoint ?? `${flags.out}.ckpt.json`;
 
   const log = !flags.quiet && !flags.json;
   const progress = log ? createProgress(flags.epochs) : undefined;
@@ -141,11 +197,23 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       threshold: flags.threshold, init,
       onEpoch: progress?.onEpoch,
       notify: (message) => process.stderr.write(`${message}\n`),
+      resume: ckpt?.state,
+      checkpointEvery: flags.checkpointEvery,
+      onCheckpoint: flags.checkpointEvery !== undefined
+        ? (state, model) => saveCheckpoint(checkpointPath, { model, flags: shapingFlags(flags), dataSha256, state })
+        : undefined,
+      shouldStop: control.shouldStop,
     });
   } finally {
     progress?.stop();
   }
+  const interrupted = outcome.result.stoppedByCallback && (control.shouldStop?.() ?? false);
+  if (interrupted) outcome.model.training = { ...outcome.model.training, interrupted: true };
   saveModel(flags.out, outcome.model);
+  if (interrupted) {
+    const last = outcome.result.history.length;
+    process.stderr.write(`chainrule: interrupted in epoch ${last}; the ${outcome.result.bestEpoch === last ? 'latest' : `best (epoch ${outcome.result.bestEpoch})`} model so far is in ${flags.out}, marked training.interrupted\n`);
+  }
 
   const summary = {
     data: flags.data ?? 'bundled:data/promotion.csv',
@@ -155,11 +223,13 @@ async function runTrain(flags: TrainFlags): Promise<void> {
     epochs: outcome.result.history.length,
     bestEpoch: outcome.result.bestEpoch,
     stoppedEarly: outcome.result.stoppedEarly,
+    ...(interrupted ? { interrupted: true } : {}),
     ...outcome.metrics,
   };
+  const code = interrupted ? INTERRUPTED_EXIT : 0;
   if (flags.json) {
     printJson(summary);
-    return;
+    return code;
   }
   const m = outcome.metrics;
   process.stdout.write(
@@ -168,6 +238,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
     + (m.valLoss !== undefined ? `validation loss ${m.valLoss.toFixed(6)}, accuracy ${(100 * (m.valAccuracy ?? NaN)).toFixed(2)}%\n` : '')
     + `model written to ${flags.out}\n`,
   );
+  return code;
 }
 
 /**
