@@ -130,6 +130,13 @@ describe('explaining a prediction', () => {
     expect(cf.sentence).toBe('none in the observed range: no x in [0, 10] changes the decision on its own');
   });
 
+  it('explainModel leaves the model file object untouched', () => {
+    const before = JSON.stringify(promotion);
+    explainModel(promotion, record, 1, { lr: 2 });
+    explainModel(deepModel().model, { a: 1, b: 2, c: 3 }, 0);
+    expect(JSON.stringify(promotion)).toBe(before);
+  });
+
   it('bad input throws InputError naming the field', () => {
     const check = (fn: () => unknown, field: string, message: RegExp) => {
       try {
