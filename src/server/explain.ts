@@ -1,10 +1,23 @@
-/** POST /explain, wired to the explain module once it exists. */
+/**
+ * POST /explain `{ "input": {..}, "target": 0|1, "lr"?, "param"? }` → the document of
+ * `chainrule explain --json`, built by the explain module; this file only validates and maps
+ * errors (InputError naming the field → 400).
+ */
 import type { FastifyInstance } from 'fastify';
 import type { ModelFile } from '../model/schema.js';
+import { InputError } from '../data/encode.js';
+import { explainModel } from '../explain/index.js';
+import { checkColumns, parseExplainBody, RequestError } from './requests.js';
 
 export function registerExplain(app: FastifyInstance, model: ModelFile): void {
-  void model;
-  app.post('/explain', async (_request, reply) => {
-    reply.code(501).send({ error: 'explain is not available in this build', field: 'url' });
+  app.post('/explain', async (request) => {
+    const body = parseExplainBody(request.body);
+    checkColumns(model, [body.input]);
+    try {
+      return explainModel(model, body.input, body.target, { lr: body.lr, param: body.param });
+    } catch (err) {
+      if (err instanceof InputError) throw new RequestError(err.field, err.message);
+      throw err;
+    }
   });
 }

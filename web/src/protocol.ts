@@ -1,0 +1,31 @@
+/** Messages between the page (controller) and the training worker. */
+import type { ModelLayer } from '../../src/model/schema.js';
+import type { RunConfig } from './config.js';
+import type { EpochLoss } from './session.js';
+
+export type ToWorker =
+  /** Start a run from the config; replays training up to config.epoch before the first snapshot. */
+  | { type: 'load'; runId: number; config: RunConfig }
+  | { type: 'play' }
+  | { type: 'pause' }
+  | { type: 'step' }
+  | { type: 'speed'; speed: number };
+
+export interface Snapshot {
+  type: 'snapshot';
+  runId: number;
+  epoch: number;
+  running: boolean;
+  layers: ModelLayer[];
+  /** Loss records after the ones the page already has (history[from …]). */
+  from: number;
+  losses: EpochLoss[];
+  gridSize: number;
+  grid: Float64Array;
+  /** Why training stopped by itself (divergence), if it did. */
+  error?: string;
+}
+
+export type FromWorker = Snapshot;
+
+export const GRID_SIZE = 50;

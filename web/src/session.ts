@@ -1,0 +1,103 @@
+/**
+ * One training run of the playground: the data, the network, a persistent optimizer and shuffle
+ * generator, trained one epoch at a time with the library's `fit`. Deterministic: the same config
+ * trained to the same epoch gives the same weights, however the epochs were batched into frames.
+ * Pure (no DOM, no worker API) so it runs in the worker and in Node tests alike.
+ */
+import { createRng } from '../../src/core/rng.js';
+import { createNetwork } from '../../src/nn/init.js';
+import { createWorkspace, predict, type Network } from '../../src/nn/network.js';
+import { createOptimizer, optimizerConfig, type Optimizer } from '../../src/optim/optimizers.js';
+import { datasetLoss, fit, type Dataset } from '../../src/train/fit.js';
+import { networkLayers } from '../../src/model/convert.js';
+import type { ModelFile, ModelLayer } from '../../src/model/schema.js';
+import type { RunConfig } from './config.js';
+import { encodePoint, makeData, type PlaygroundData, type Point } from './datasets.js';
+
+export interface EpochLoss {
+  epoch: number;
+  /** Mean BCE over the training points after the epoch's updates. */
+  train: number;
+  test: number;
+}
+
+export interface Session {
+  readonly config: RunConfig;
+  readonly data: PlaygroundData;
+  readonly net: Network;
+  readonly epoch: number;
+  readonly history: readonly EpochLoss[];
+  /** Trains one more epoch; throws the library's DivergenceError when the loss blows up. */
+  runEpoch(): EpochLoss;
+  /** ŷ on a size×size grid over the axes, row 0 at the top (largest x2). */
+  grid(size: number): Float64Array;
+  layers(): ModelLayer[];
+}
+
+function toDataset(data: PlaygroundData, points: readonly Point[]): Dataset {
+  const X = new Float64Array(points.length * 2);
+  const Y = new Float64Array(points.length);
+  points.forEach((p, r) => {
+    X.set(encodePoint(data, p.x1, p.x2), r * 2);
+    Y[r] = p.y;
+  });
+  return { X, Y, n: points.length };
+}
+
+/** Seeds derived from the run's seed: data, init and shuffling draw from separate streams. */
+const INIT_STREAM = 0x1f123bb5;
+const SHUFFLE_STREAM = 0x2b7e1516;
+
+export function createSession(config: RunConfig): Session {
+  const data = makeData(config);
+  const train = toDataset(data, data.train);
+  const test = toDataset(data, data.test);
+  const net = createNetwork({ inputs: 2, hidden: config.hidden, activation: config.activation }, createRng((config.seed ^ INIT_STREAM) >>> 0));
+  const shuffleRng = createRng((config.seed ^ SHUFFLE_STREAM) >>> 0);
+  const optimizer: Optimizer = createOptimizer(optimizerConfig(config.optimizer, config.lr), net.layers.flatMap((l) => [l.weights.length, l.bias.length]));
+  const ws = createWorkspace(net, Math.max(train.n, test.n, 1));
+  const losses = (epoch: number): EpochLoss => ({ epoch, train: datasetLoss(net, train, ws), test: test.n ? datasetLoss(net, test, ws) : NaN });
+  const history: EpochLoss[] = [losses(0)];
+  let epoch = 0;
+
+  return {
+    config,
+    data,
+    net,
+    get epoch() { return epoch; },
+    history,
+    runEpoch() {
+      fit(net, train, { epochs: 1, batchSize: Math.min(config.batchSize, train.n), optimizer, rng: shuffleRng, shuffle: true });
+      epoch++;
+      const record = losses(epoch);
+      history.push(record);
+      return record;
+    },
+    grid(size) {
+      const X = new Float64Array(size * size * 2);
+      const [a1, a2] = data.axes;
+      for (let gy = 0; gy < size; gy++) {
+        const x2 = a2.max - ((gy + 0.5) / size) * (a2.max - a2.min);
+        for (let gx = 0; gx < size; gx++) {
+          const x1 = a1.min + ((gx + 0.5) / size) * (a1.max - a1.min);
+          X.set(encodePoint(data, x1, x2), (gy * size + gx) * 2);
+        }
+      }
+      return predict(net, X, size * size);
+    },
+    layers: () => networkLayers(net),
+  };
+}
+
+/** The run's network as a model file over the two raw axes (standardised by the file's encoders). */
+export function playgroundModel(data: PlaygroundData, layers: ModelLayer[]): ModelFile {
+  return {
+    format: 'chainrule/model',
+    version: 1,
+    inputs: data.axes.map((axis, k) => ({ name: axis.name, kind: 'numeric' as const, mean: data.mean[k], std: data.std[k] })),
+    target: { name: data.name === 'promotion' ? 'promoted' : 'label', positive: '1' },
+    layers,
+    loss: 'bce',
+    threshold: 0.5,
+  };
+}

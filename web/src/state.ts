@@ -1,0 +1,47 @@
+/** The one state object of the page, owned by the controller and passed to every view. */
+import type { ModelLayer } from '../../src/model/schema.js';
+import type { ExplainDocument } from '../../src/explain/index.js';
+import type { RunConfig } from './config.js';
+import type { PlaygroundData } from './datasets.js';
+import type { EpochLoss } from './session.js';
+
+/** A parameter of the network: weights[unit][input] of a layer, or bias[unit] when input is undefined. */
+export interface ParamRef {
+  layer: number;
+  unit: number;
+  input?: number;
+}
+
+export interface PlaygroundState {
+  config: RunConfig;
+  data: PlaygroundData;
+  runId: number;
+  running: boolean;
+  /** True until the worker's first snapshot of this run (it may be replaying a linked run). */
+  loading: boolean;
+  epoch: number;
+  layers: ModelLayer[] | null;
+  history: EpochLoss[];
+  grid: Float64Array | null;
+  gridSize: number;
+  selection: { param: ParamRef | null; point: number };
+  /** The explain module's document for the selected parameter and training point. */
+  explanation: ExplainDocument | null;
+  error: string | null;
+}
+
+export function paramKey(ref: ParamRef): string {
+  return ref.input === undefined ? `layers[${ref.layer}].bias[${ref.unit}]` : `layers[${ref.layer}].weights[${ref.unit}][${ref.input}]`;
+}
+
+export function parseParamKey(key: string): ParamRef | null {
+  const w = /^layers\[(\d+)\]\.weights\[(\d+)\]\[(\d+)\]$/.exec(key);
+  if (w) return { layer: Number(w[1]), unit: Number(w[2]), input: Number(w[3]) };
+  const b = /^layers\[(\d+)\]\.bias\[(\d+)\]$/.exec(key);
+  return b ? { layer: Number(b[1]), unit: Number(b[2]) } : null;
+}
+
+export function paramValue(layers: ModelLayer[], ref: ParamRef): number {
+  const layer = layers[ref.layer];
+  return ref.input === undefined ? layer.bias[ref.unit] : layer.weights[ref.unit][ref.input];
+}

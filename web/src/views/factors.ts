@@ -1,0 +1,69 @@
+/**
+ * The chain-rule factors of the selected parameter for the chosen training point, as the explain
+ * module computes them: each factor's symbol, meaning, formula and value, their product, the
+ * backprop gradient and the finite-difference check. This view only formats those records.
+ */
+import type { ParamFactors } from '../../../src/explain/index.js';
+import { short } from '../colors.js';
+import type { PlaygroundState } from '../state.js';
+
+function escape(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}
+
+function termsTable(terms: ParamFactors['terms']): string {
+  const rows = terms.map((t) => {
+    const sum = t.sum ? `<div class="sum">${t.sum.map((s) => `${escape(s.symbol)} = ${short(s.weight)}·${short(s.delta)} = ${short(s.value)}`).join('<br>')}</div>` : '';
+    return `<tr data-testid="factor-row"><td class="sym">${escape(t.symbol)}${t.note ? ` <span class="note">${escape(t.note)}</span>` : ''}</td>`
+      + `<td>${escape(t.meaning)}</td><td class="formula">${escape(t.formula)}${sum}</td><td class="num" data-testid="factor-value" title="${t.value}">${short(t.value)}</td></tr>`;
+  }).join('');
+  return `<table class="factors"><thead><tr><th>factor</th><th>meaning</th><th>formula</th><th>value</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+export class FactorsView {
+  private readonly body: HTMLElement;
+  private readonly pointInput: HTMLInputElement;
+  private readonly pointInfo: HTMLElement;
+  private last: unknown = null;
+
+  constructor(container: HTMLElement, handlers: { onPoint(index: number): void }) {
+    container.innerHTML = `
+      <h2>Chain-rule factors</h2>
+      <div class="point">training point <button data-testid="point-prev" title="previous point">◀</button>
+        <input type="number" min="0" step="1" value="0" data-testid="point-index" aria-label="training point index">
+        <button data-testid="point-next" title="next point">▶</button> <span class="point-info"></span></div>
+      <div class="factors-body" data-testid="factors"></div>`;
+    this.body = container.querySelector('.factors-body')!;
+    this.pointInput = container.querySelector('[data-testid=point-index]')!;
+    this.pointInfo = container.querySelector('.point-info')!;
+    this.pointInput.addEventListener('change', () => handlers.onPoint(Number(this.pointInput.value)));
+    container.querySelector('[data-testid=point-prev]')!.addEventListener('click', () => handlers.onPoint(Number(this.pointInput.value) - 1));
+    container.querySelector('[data-testid=point-next]')!.addEventListener('click', () => handlers.onPoint(Number(this.pointInput.value) + 1));
+  }
+
+  update(state: PlaygroundState): void {
+    if (this.last === state.explanation && Number(this.pointInput.value) === state.selection.point && state.selection.param) return;
+    this.last = state.explanation;
+    const point = state.data.train[state.selection.point];
+    this.pointInput.max = String(state.data.train.length - 1);
+    if (document.activeElement !== this.pointInput) this.pointInput.value = String(state.selection.point);
+    const [a1, a2] = state.data.axes;
+    this.pointInfo.textContent = point ? `${a1.name} = ${short(point.x1)}, ${a2.name} = ${short(point.x2)}, y = ${point.y}` : '';
+    const doc = state.explanation;
+    if (!state.selection.param || !doc) {
+      this.body.innerHTML = '<p class="hint">Click a weight (an edge) or a bias (a node) in the network to see ∂L/∂θ as a product of chain-rule factors for this point.</p>';
+      return;
+    }
+    const f = doc.factors[0];
+    const simplified = f.simplified
+      ? `<p class="simplified">sigmoid + BCE: ∂L/∂ŷ·∂ŷ/∂z = ŷ − y, so ∂L/∂${escape(f.label)} = ${escape(f.simplified.formula)} = <b>${short(f.simplified.product)}</b></p>`
+      : '';
+    this.body.innerHTML = `
+      <p><b data-testid="factor-param">∂L/∂${escape(f.label)}</b> · ŷ = ${short(doc.prediction)}, y = ${doc.target}, L = ${short(doc.loss)}</p>
+      ${termsTable(f.terms)}
+      ${simplified}
+      <p class="totals">product <b data-testid="factor-product" title="${f.product}">${short(f.product)}</b>
+        · backprop <b data-testid="factor-gradient" title="${f.gradient}">${short(f.gradient)}</b>
+        · finite difference <b data-testid="factor-fd" title="${f.finiteDifference}">${short(f.finiteDifference)}</b></p>`;
+  }
+}
