@@ -17,9 +17,13 @@ import type { ModelFile, ModelInput } from './schema.js';
 import { encodedWidth } from './schema.js';
 import { ONNX_ATTRIBUTE_INT, ONNX_FLOAT, onnxTypes } from './onnx-proto.js';
 
+/** The ONNX operator set the graph imports (Gemm, Sigmoid, Tanh, Relu, Identity as of opset 13). */
 export const ONNX_OPSET = 13;
+/** The ONNX IR version written: 7, the IR released with opset 13. */
 export const ONNX_IR_VERSION = 7;
+/** The graph input: float32 [N, k], the raw feature columns in `chainrule.inputs` order. */
 export const ONNX_INPUT_NAME = 'features';
+/** The graph output: float32 [N, 1], the probability of the positive class. */
 export const ONNX_OUTPUT_NAME = 'probability';
 /** The symbolic batch dimension of `features` and `probability`. */
 export const ONNX_BATCH_DIM = 'N';
@@ -86,6 +90,7 @@ export function foldStandardization(model: ModelFile): { weights: number[][]; bi
   return { weights, bias };
 }
 
+/** The model cannot be written as ONNX (a parameter beyond float32 range, say); the message names the field. */
 export class OnnxExportError extends Error {
   constructor(message: string) {
     super(message);

@@ -1,0 +1,216 @@
+/**
+ * chainrule as a library: build, train and run small neural networks, explain every gradient as
+ * its chain-rule factors, save and load model files, and export them to ONNX.
+ *
+ * Two levels, both typed:
+ * - **Model level** (raw records in, a {@link ModelFile} out): {@link readCsv} → {@link train} →
+ *   {@link predict} / {@link explain} (metrics such as {@link accuracy} on the side) →
+ *   {@link saveModel} / {@link exportOnnx}.
+ * - **Network level** (encoded Float64Array rows): {@link createNetwork} + {@link createRng} →
+ *   {@link fit} with an `onEpoch` callback → {@link predictNetwork}.
+ *
+ * ```ts
+ * import { readCsv, train, predict, explain } from 'chainrule';
+ * const table = await readCsv('promotion.csv');
+ * const { model } = train(table, { target: 'promoted', hidden: [2], epochs: 200 });
+ * predict(model, [{ years_experience: 6, performance_score: 82 }]);
+ * explain(model, { years_experience: 6, performance_score: 82 }, 1).factors;
+ * ```
+ *
+ * @packageDocumentation
+ */
+import type { ModelFile } from './model/schema.js';
+import type { EncodeStats } from './data/encode.js';
+import { encodeRecords } from './data/encode.js';
+import { modelToNetwork } from './model/convert.js';
+import { loadModel as loadModelFile, saveModel as saveModelFile } from './model/file.js';
+import type { Network } from './nn/network.js';
+import { predict as forwardProbabilities } from './nn/network.js';
+import type { NetworkSpec } from './nn/init.js';
+import { createNetwork as initNetwork } from './nn/init.js';
+import type { Rng } from './core/rng.js';
+import { createRng as seededRng } from './core/rng.js';
+import type { Dataset, FitOptions, FitResult } from './train/fit.js';
+import { fit as fitLoop } from './train/fit.js';
+import type { Table } from './data/csv.js';
+import { readTable } from './data/csv.js';
+import type { TrainOptions, TrainOutcome } from './train/train-model.js';
+import { trainModel } from './train/train-model.js';
+import type { ExplainDocument } from './explain/index.js';
+import { explainModel } from './explain/index.js';
+
+// ---- Networks: building, training, running -------------------------------------------------------
+
+/**
+ * A fresh multilayer perceptron: `spec.inputs` encoded columns, hidden layers of widths
+ * `spec.hidden` with `spec.activation`, one sigmoid output unit with BCE unless told otherwise.
+ * Weights come from `rng` (Xavier uniform; He normal for relu), biases start at 0.
+ *
+ * @example `createNetwork({ inputs: 2, hidden: [2] }, createRng(42))` is the notes' 2-2-1 network.
+ */
+export function createNetwork(spec: NetworkSpec, rng: Rng): Network {
+  return initNetwork(spec, rng);
+}
+
+/**
+ * A seeded pseudo-random generator (sfc32): same seed, same numbers, on every platform. Every
+ * random choice in chainrule (initialisation, shuffling, splits) takes one.
+ */
+export function createRng(seed: number): Rng {
+  return seededRng(seed);
+}
+
+/**
+ * Trains `net` in place on encoded rows: full-batch or mini-batch gradient descent with the given
+ * optimizer, seeded shuffling, optional L2 decay, sample weights, validation with early stopping
+ * (`patience`, keeping the best weights), and `onEpoch(record)` after every epoch (return `'stop'`
+ * to end). Pass an `Optimizer` instance instead of a config to continue with its state.
+ *
+ * @throws DivergenceError naming the epoch when the loss or a parameter becomes NaN or infinite
+ *   (the network keeps the last finite weights).
+ */
+export function fit(net: Network, data: Dataset, options: FitOptions): FitResult {
+  return fitLoop(net, data, options);
+}
+
+export { initWeights } from './nn/init.js';
+export type { NetworkSpec } from './nn/init.js';
+export { shuffleInPlace } from './core/rng.js';
+export type { Rng } from './core/rng.js';
+export {
+  forward, backward, loss, createWorkspace, cloneNetwork, validateNetwork, predict as predictNetwork,
+} from './nn/network.js';
+export type { Network, Layer, Gradients, Workspace } from './nn/network.js';
+export { activations, sigmoid, ACTIVATIONS } from './nn/activations.js';
+export type { Activation, ActivationName } from './nn/activations.js';
+export type { LossName } from './nn/losses.js';
+export { createOptimizer, optimizerConfig, OPTIMIZERS } from './optim/optimizers.js';
+export type { Optimizer, OptimizerConfig, OptimizerName, OptimizerState } from './optim/optimizers.js';
+export { datasetLoss, DivergenceError } from './train/fit.js';
+export type { Dataset, EpochRecord, FitOptions, FitResult } from './train/fit.js';
+
+// ---- Model files ---------------------------------------------------------------------------------
+
+/**
+ * Reads and validates a model file (format `chainrule/model`, version 1).
+ *
+ * @throws ModelFileError naming the file and, for a malformed model, the field
+ *   (`model.json: layers[1].weights[0]: expected 2 weights …`).
+ */
+export function loadModel(path: string): ModelFile {
+  return loadModelFile(path);
+}
+
+/** Writes a model file atomically (temp file, fsync, rename): a crash leaves the old file or the new one. */
+export function saveModel(path: string, model: ModelFile): void {
+  saveModelFile(path, model);
+}
+
+export { serializeModel, ModelFileError } from './model/file.js';
+export { parseModel, encodedWidth, ModelFormatError } from './model/schema.js';
+export type { ModelFile, ModelInput, ModelLayer, NumericInput, CategoricalInput } from './model/schema.js';
+export { modelToNetwork, networkLayers, withNetwork } from './model/convert.js';
+
+// ---- Data ----------------------------------------------------------------------------------------
+
+/**
+ * Reads a CSV file (header row required; `,` `;` or tab detected; quotes and a BOM handled) into a
+ * table for {@link train}.
+ *
+ * @throws DataError naming the file and the row.
+ */
+export async function readCsv(path: string): Promise<Table> {
+  return readTable(path);
+}
+
+export { DataError } from './data/csv.js';
+export type { Table } from './data/csv.js';
+export { encodeRecord, encodeRecords, InputError, MISSING_LEVEL } from './data/encode.js';
+export type { EncodeStats } from './data/encode.js';
+export * from './data/metrics.js';
+
+// ---- Explanations --------------------------------------------------------------------------------
+
+/**
+ * Explains one prediction and one gradient-descent step: the loss for `target` (any number in
+ * [0, 1]), every gradient, and each gradient as its chain-rule factors (`symbol`, `meaning`,
+ * `formula`, `value`), checked against central finite differences — the document
+ * `chainrule explain --json` prints.
+ *
+ * @param input - one raw record, input name → value.
+ * @param options - `lr` for the step (default: the model's training rate), `param` to explain one
+ *   parameter (the notes' names such as `w11`, or `layers[l].weights[j][i]`).
+ * @throws InputError naming the field (`target`, `lr`, `param` or the input) of a bad value.
+ */
+export function explain(
+  model: ModelFile, input: Record<string, unknown>, target: number, options?: Parameters<typeof explainModel>[3],
+): ExplainDocument {
+  return explainModel(model, input, target, options);
+}
+
+export { explainNetwork, checkNotes } from './explain/index.js';
+export type { ExplainDocument, NetworkExplanation, Factor, ParamFactors, NotesReport, NoteFormula } from './explain/index.js';
+
+// ---- ONNX ----------------------------------------------------------------------------------------
+export {
+  exportOnnx, modelToOnnx, decodeOnnx, onnxColumns, onnxMetadata, foldStandardization, OnnxExportError,
+  ONNX_OPSET, ONNX_IR_VERSION, ONNX_INPUT_NAME, ONNX_OUTPUT_NAME,
+} from './model/onnx.js';
+export type { OnnxColumn } from './model/onnx.js';
+
+/** One scored record: the probability of the positive class and the decision `probability > threshold`. */
+export interface Prediction {
+  probability: number;
+  label: 0 | 1;
+}
+
+/**
+ * Scores raw records (input name → value, as in a CSV row or a JSON body) with a model file:
+ * each record is encoded with the model's own encoders (standardisation, one-hot, missing values),
+ * run forward, and compared with the model's threshold.
+ *
+ * @param stats - when given, counts categories unseen in training (encoded as all zeros) per input.
+ * @throws InputError naming the field of a missing or malformed value (`row 3: salary: …`).
+ */
+export function predict(model: ModelFile, records: readonly Record<string, unknown>[], stats?: EncodeStats): Prediction[] {
+  const { X, n } = encodeRecords(model.inputs, records, stats);
+  const probability = forwardProbabilities(modelToNetwork(model), X, n);
+  return Array.from(probability, (p) => ({ probability: p, label: p > model.threshold ? 1 : 0 }));
+}
+
+/**
+ * What {@link train} uses for every option not given; the same defaults as `chainrule train`:
+ * the notes' 2-2-1 shape (one hidden layer of 2 sigmoid units), BCE, plain gradient descent with
+ * η = 0.5, 300 epochs of mini-batches of 32 shuffled with seed 42, standardised numeric inputs,
+ * no validation split, no weight decay, threshold 0.5.
+ */
+export const TRAIN_DEFAULTS: Readonly<Omit<TrainOptions, 'target'>> = Object.freeze({
+  hidden: [2], activation: 'sigmoid', loss: 'bce', optimizer: 'sgd', lr: 0.5, epochs: 300, batchSize: 32,
+  val: 0, seed: 42, standardize: true, shuffle: true, l2: 0, threshold: 0.5,
+});
+
+/** Options of {@link train}: the target column, and any of {@link TRAIN_DEFAULTS} to override. */
+export type TrainConfig = Partial<Omit<TrainOptions, 'target'>> & {
+  /** The 0/1 target column of the table. */
+  target: string;
+};
+
+export type { TrainOptions, TrainOutcome };
+
+/**
+ * Trains a model on a table (see {@link readCsv}): picks the features (every column but the target
+ * unless `features` is given), fits the encoders on the training rows, builds and fits the network,
+ * and returns the model file with its training record, the network and the fit history.
+ * Same seed, same options, same table: the same model, byte for byte.
+ *
+ * Pass `onEpoch` to follow training (it receives `{ epoch, loss, valLoss? }` after every epoch)
+ * and return `'stop'` from it to end training early.
+ *
+ * @throws DataError naming the file, row or column when the table does not fit the options.
+ * @throws DivergenceError naming the epoch when the loss becomes NaN or infinite.
+ */
+export function train(table: Table, options: TrainConfig): TrainOutcome {
+  // An option passed as undefined means "the default", not "unset".
+  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as TrainConfig;
+  return trainModel(table, { ...TRAIN_DEFAULTS, hidden: [...TRAIN_DEFAULTS.hidden], ...given });
+}
