@@ -3,7 +3,7 @@
  * the same records the JSON carries (nothing is computed here).
  */
 import type { NetworkExplanation } from './explain.js';
-import type { Factor, ParamFactors } from './types.js';
+import type { ParamFactors } from './types.js';
 import type { NotesReport } from './notes/check.js';
 import { num } from './format.js';
 
@@ -22,26 +22,33 @@ function padStart(s: string, w: number): string {
   return ' '.repeat(Math.max(0, w - width(s))) + s;
 }
 
-/** Rows of cells as aligned columns (the last column is not padded). */
-export function table(rows: readonly (readonly string[])[], indent = '  ', right: readonly number[] = []): string[] {
+/** The widest cell of each column. */
+function columnWidths(rows: readonly (readonly string[])[]): number[] {
   const widths: number[] = [];
   rows.forEach((row) => row.forEach((cell, c) => { widths[c] = Math.max(widths[c] ?? 0, width(cell)); }));
+  return widths;
+}
+
+/** Rows of cells as aligned columns (the last column is not padded); `widths` aligns several tables alike. */
+export function table(rows: readonly (readonly string[])[], indent = '  ', right: readonly number[] = [], widths = columnWidths(rows)): string[] {
   return rows.map((row) => indent + row.map((cell, c) => {
     if (c === row.length - 1) return right.includes(c) ? padStart(cell, widths[c]) : cell;
     return right.includes(c) ? padStart(cell, widths[c]) : pad(cell, widths[c]);
   }).join('  ').trimEnd());
 }
 
-function factorRows(terms: readonly Factor[]): string[][] {
-  return terms.map((t) => [t.symbol, t.formula, `= ${num(t.value)}`, `${t.meaning}${t.note ? ` ${t.note}` : ''}`]);
+function factorRows(f: ParamFactors): string[][] {
+  const rows = f.terms.map((t) => [t.symbol, t.formula, `= ${num(t.value)}`, `${t.meaning}${t.note ? ` ${t.note}` : ''}`]);
+  rows.push(['product', '', `= ${num(f.product)}`, f.productForm === 'factored'
+    ? 'of the factors above'
+    : 'ŷ rounds to 0 or 1, so the factored form is 0·∞: the simplified form is the product']);
+  if (f.simplified) rows.push(['simplified', f.simplified.formula, `= ${num(f.simplified.product)}`, 'factors ∂L/∂ŷ·∂ŷ/∂z cancel to ŷ − y']);
+  return rows;
 }
 
-function renderParam(f: ParamFactors): string[] {
+function renderParam(f: ParamFactors, widths: number[]): string[] {
   const lines = [`∂L/∂${f.label}:  backprop ${num(f.gradient)},  finite difference ${num(f.finiteDifference)}`];
-  const rows = factorRows(f.terms);
-  rows.push(['product', f.productForm === 'factored' ? 'of the factors above' : 'ŷ rounds to 0 or 1: the factored form is 0·∞, simplified form used', `= ${num(f.product)}`, '']);
-  if (f.simplified) rows.push(['simplified', f.simplified.formula, `= ${num(f.simplified.product)}`, 'factors (1)·(2) cancel to ŷ − y']);
-  lines.push(...table(rows, '    '));
+  lines.push(...table(factorRows(f), '    ', [], widths));
   for (const t of f.terms) {
     if (!t.sum) continue;
     lines.push(`    where ${t.symbol} = Σ of`);
@@ -56,17 +63,18 @@ export function renderExplanation(doc: NetworkExplanation & { threshold?: number
   lines.push(`prediction ŷ = ${num(doc.prediction)}${decision}    target y = ${num(doc.target)}    loss L = ${num(doc.loss)}`);
   lines.push('');
   lines.push('each gradient as its chain-rule factors (output side first, as the notes write them):');
+  const widths = columnWidths(doc.factors.flatMap(factorRows));
   for (const f of doc.factors) {
     lines.push('');
-    lines.push(...renderParam(f));
+    lines.push(...renderParam(f, widths));
   }
   lines.push('');
   lines.push(`check: max |backprop − finite difference| = ${num(doc.check.maxAbsDiff, 3)};  max |product − backprop| = ${num(doc.check.maxProductDiff, 3)}`);
   lines.push('');
   const step = doc.step;
   lines.push(`one gradient-descent step, ${step.rule} with η = ${num(step.lr)}:`);
-  const shown = new Set(doc.factors.map((f) => f.param));
-  const stepRows = step.parameters.filter((p) => shown.has(p.param)).map((p) => [p.param, num(p.old), `− ${num(p.lr)} × ${num(p.gradient)}`, `= ${num(p.new)}`]);
+  const labels = new Map(doc.factors.map((f) => [f.param, f.label]));
+  const stepRows = step.parameters.filter((p) => labels.has(p.param)).map((p) => [labels.get(p.param)!, num(p.old), `− ${num(p.lr)} × ${num(p.gradient)}`, `= ${num(p.new)}`]);
   lines.push(...table([['param', 'old', '− η × gradient', 'new'], ...stepRows]));
   lines.push(`  loss on this sample: ${num(step.lossBefore)} → ${num(step.lossAfter)} after the full step`);
   if (doc.inputs && doc.inputs.length) {
