@@ -30,6 +30,21 @@ const promotion: ModelFile = parseModel({
   loss: 'bce', threshold: 0.5,
 });
 
+/** The notes' 2-2-1 promotion network on standardised inputs with observed ranges. */
+const promotion221: ModelFile = parseModel({
+  format: 'chainrule/model', version: 1,
+  inputs: [
+    { name: 'years_experience', kind: 'numeric', mean: 7.9, std: 5.1, min: 0, max: 30 },
+    { name: 'performance_score', kind: 'numeric', mean: 65, std: 12, min: 20, max: 100 },
+  ],
+  target: { name: 'promoted', positive: '1' },
+  layers: [
+    { activation: 'sigmoid', weights: [[2.4, 0.3], [0.2, 2.9]], bias: [-1.1, -0.4] },
+    { activation: 'sigmoid', weights: [[3.1, 3.6]], bias: [-2.5] },
+  ],
+  loss: 'bce', threshold: 0.5,
+});
+
 /** A deep model on raw inputs, weights from a seeded generator (seed 8: ŷ = 0.367 at the record, above 0.5 further out). */
 function deepModel(): { model: ModelFile; record: Record<string, number> } {
   const rng = createRng(8);
@@ -78,7 +93,11 @@ describe('explaining a prediction', () => {
     }
   });
 
-  it('counterfactuals on the promotion model, fed back to predict, land within 1e-6 of the threshold', () => {
+  it.each([
+    ['2-2-1', promotion221, { years_experience: 4, performance_score: 61 }],
+    ['5-2-1 with a categorical input', promotion, record],
+  ] as const)('counterfactuals on the %s promotion model, fed back to predict, land within 1e-6 of the threshold', (_shape, model, record) => {
+    const promotion = model as ModelFile;
     const doc = explainModel(promotion, record, 0);
     expect(doc.prediction).toBeLessThan(0.5);
     for (const name of ['years_experience', 'performance_score'] as const) {
