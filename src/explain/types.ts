@@ -11,7 +11,7 @@ export interface Factor {
   readonly meaning: string;
   /** The formula the value comes from, e.g. `ŷ(1 − ŷ)`; a δ sum lists its terms with numbers. */
   readonly formula: string;
-  /** The factor's value for this sample (may be ±Infinity only for the notes' factor (1) when ŷ rounds to 0 or 1). */
+  /** The factor's value for this sample; only the notes' factor (1) can be non-finite (±∞ or 0/0 when ŷ rounds to 0 or 1; null in JSON). */
   readonly value: number;
   /** The notes' factor number, e.g. `(2)`, for 1-1-1 models. */
   readonly note?: string;

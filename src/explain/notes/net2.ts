@@ -97,6 +97,14 @@ export const NET2_FORMULAS: readonly FormulaSpec<Net2Point>[] = [
     finiteDifference: (p) => dJ(p, 'w1'),
   },
   {
+    name: 'output local factor (written ∂J/∂w)', asWritten: '∂J/∂w = x_n',
+    latex: '\\frac{\\partial J}{\\partial w} = x_n',
+    reading: 'the local factor ∂z/∂w of the line before, for the output weight w1 (x_n = a1); the next line multiplies it by the error',
+    corrected: '∂z_f/∂w1 = a1',
+    value: (p) => net2Forward(p).a1,
+    finiteDifference: (p) => central((w1) => net2Forward({ ...p, w1 }).zf, p.w1),
+  },
+  {
     name: 'output weight gradient', asWritten: '∂J/∂w = −(y − ŷ)·x_n',
     latex: '\\frac{\\partial J}{\\partial w} = -(y-\\hat{y})x_n',
     reading: 'for the output weight w1, whose input x_n is a1',
