@@ -59,12 +59,15 @@ export function encodeTarget(table: Table, target: TargetSpec, rows?: readonly n
   return y;
 }
 
+/** Consecutive distinct integers are taken for a row number only from this many rows on. */
+const ROW_NUMBER_MIN_ROWS = 100;
 const ID_NAME = /(^id$|[_\s-]id$|[a-z]Id$|^id[_\s-]|_no$|^key$|_key$)/i;
 
 /**
  * An id-like column carries no signal and is left out by default: a value on every row and no
  * value twice, and either not numeric (e.g. "E1001") or integers whose name looks like an id
- * (`id`, `employee_id`, `userId`, `_no`, `key`) or that run consecutively (a row number).
+ * (`id`, `employee_id`, `userId`, `_no`, `key`) or that run consecutively over at least 100 rows
+ * (a row number).
  */
 export function isIdLike(column: Column, n: number): boolean {
   if (n < 2 || column.missing > 0) return false;
@@ -73,7 +76,8 @@ export function isIdLike(column: Column, n: number): boolean {
   for (let i = 0; i < n; i++) if (!Number.isInteger(xs[i])) return false;
   const sorted = Float64Array.from(xs).sort();
   for (let i = 1; i < n; i++) if (sorted[i] === sorted[i - 1]) return false;
-  return ID_NAME.test(column.name) || sorted[n - 1] - sorted[0] === n - 1;
+  // In a small file a short run like 1, 2, 3 is as likely a feature as a row number.
+  return ID_NAME.test(column.name) || (n >= ROW_NUMBER_MIN_ROWS && sorted[n - 1] - sorted[0] === n - 1);
 }
 
 export interface FeatureOptions {

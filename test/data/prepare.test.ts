@@ -63,14 +63,21 @@ describe('id-like columns', () => {
   const rows = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => [f(i), String(i % 2)]);
   it.each([
     ['employee_id', (i: number) => String(10 + 3 * i), true],
-    ['row', (i: number) => String(i + 1), true],
+    ['row', (i: number) => String(i + 1), false],
     ['code', (i: number) => `E${i}`, true],
     ['age', (i: number) => String(20 + 2 * i), false],
     ['employee_id', (i: number) => String(i % 7), false],
     ['score', (i: number) => String(i + 0.5), false],
-  ] as const)('%s with values f(i) → id-like %s', (name, f, expected) => {
+  ] as const)('%s with values f(i) over 30 rows → id-like %s', (name, f, expected) => {
     const t = table([name, 'y'], rows(30, f));
     expect(isIdLike(requireColumn(t, name), t.n)).toBe(expected);
+  });
+
+  it('consecutive integers count as a row number from 100 rows on: 1…100 yes, 1…99 no', () => {
+    const t100 = table(['row', 'y'], rows(100, (i) => String(i + 1)));
+    const t99 = table(['row', 'y'], rows(99, (i) => String(i + 1)));
+    expect(isIdLike(requireColumn(t100, 'row'), 100)).toBe(true);
+    expect(isIdLike(requireColumn(t99, 'row'), 99)).toBe(false);
   });
 
   it('selectFeatures leaves an id out with a notice, keeps it when named in --features', () => {
