@@ -48,7 +48,7 @@ function spread(p: ArrayLike<number>): number {
 }
 
 const cases = {
-  '2-2-1 sigmoid (promotion data)': promotionModel,
+  '2-2-1 sigmoid (promotion-like data)': promotionModel,
   'deep 6-16-12-8-8-6-1 relu/tanh/linear': deepModel,
   'HR-style with categorical inputs': hrModel,
 };
