@@ -4,7 +4,7 @@
  *
  * Two levels, both typed:
  * - **Model level** (raw records in, a {@link ModelFile} out): {@link readCsv} → {@link train} →
- *   {@link predict} / {@link explain} (metrics such as {@link accuracy} on the side) →
+ *   {@link predict} / {@link explain} / {@link evaluateModel} →
  *   {@link saveModel} / {@link exportOnnx}.
  * - **Network level** (encoded Float64Array rows): {@link createNetwork} + {@link createRng} →
  *   {@link fit} with an `onEpoch` callback → {@link predictNetwork}.
@@ -32,8 +32,10 @@ import type { Rng } from './core/rng.js';
 import { createRng as seededRng } from './core/rng.js';
 import type { Dataset, FitOptions, FitResult } from './train/fit.js';
 import { fit as fitLoop } from './train/fit.js';
-import type { Table } from './data/csv.js';
+import type { ReadOptions, Table } from './data/csv.js';
 import { readTable } from './data/csv.js';
+import type { Evaluation } from './data/metrics.js';
+import { evaluateModel as evaluateTable } from './data/evaluate-model.js';
 import type { TrainOptions, TrainOutcome } from './train/train-model.js';
 import { trainModel } from './train/train-model.js';
 import type { ExplainDocument } from './explain/index.js';
@@ -114,17 +116,29 @@ export { modelToNetwork, networkLayers, withNetwork } from './model/convert.js';
 // ---- Data ----------------------------------------------------------------------------------------
 
 /**
- * Reads a CSV file (header row required; `,` `;` or tab detected; quotes and a BOM handled) into a
- * table for {@link train}.
+ * Reads a CSV file (header row required; `,` `;` or tab detected; quotes and a BOM handled),
+ * streaming, into a column table for {@link train} and {@link evaluateModel}. `options.only`
+ * keeps just the named columns.
  *
  * @throws DataError naming the file and the row.
  */
-export async function readCsv(path: string): Promise<Table> {
-  return readTable(path);
+export async function readCsv(path: string, options?: ReadOptions): Promise<Table> {
+  return readTable(path, options);
 }
 
-export { DataError } from './data/csv.js';
-export type { Table } from './data/csv.js';
+/**
+ * Scores a labelled table with a model (its own encoders, its threshold unless one is given) and
+ * returns every metric `chainrule evaluate` prints: accuracy, precision, recall, F1, ROC AUC, log
+ * loss and the confusion matrix. (`evaluate` works on probability and label arrays instead.)
+ *
+ * @throws DataError naming the file, row and column of a value the model cannot encode.
+ */
+export function evaluateModel(model: ModelFile, table: Table, threshold?: number): Evaluation {
+  return evaluateTable(model, table, threshold);
+}
+
+export { DataError, tableFromRows } from './data/csv.js';
+export type { Table, ReadOptions } from './data/csv.js';
 export { encodeRecord, encodeRecords, InputError, MISSING_LEVEL } from './data/encode.js';
 export type { EncodeStats } from './data/encode.js';
 export * from './data/metrics.js';

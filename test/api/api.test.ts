@@ -35,7 +35,7 @@ describe('the public API', () => {
   it('exports what the README names, as functions', () => {
     for (const name of [
       'createNetwork', 'createRng', 'train', 'fit', 'predict', 'predictNetwork', 'explain', 'loadModel', 'saveModel',
-      'readCsv', 'accuracy', 'exportOnnx', 'modelToOnnx',
+      'readCsv', 'tableFromRows', 'evaluateModel', 'evaluate', 'accuracy', 'exportOnnx', 'modelToOnnx',
     ] as const) expect(typeof api[name], name).toBe('function');
   });
 
@@ -88,6 +88,23 @@ describe('the public API', () => {
     got.forEach((p, i) => expect(p.probability).toBeCloseTo(expected[i], 14));
     expect(got.map((p) => p.label)).toEqual(expected.map((p) => (p > 0.5 ? 1 : 0)));
     expect(new Set(got.map((p) => p.label)).size).toBe(2);
+  });
+
+  it('evaluateModel scores a labelled table: accuracy and confusion counts equal those from the hand forward pass', () => {
+    const rows = [[12, 85, 1], [1, 40, 0], [9, 60, 1], [3, 95, 0], [15, 75, 1], [6, 71, 0]];
+    const table = api.tableFromRows('people.csv', ['years_experience', 'performance_score', 'promoted'], rows.map((r) => r.map(String)));
+    const hand = rows.map(([years, score]) => {
+      const x1 = (years - 7.9) / 5.1;
+      const x2 = (score - 70) / 15;
+      return sigmoid(2.1 * sigmoid(1.5 * x1 + 0.3 * x2 - 0.4) + 2.4 * sigmoid(0.2 * x1 + 1.8 * x2 - 0.6) - 2.5);
+    });
+    const count = (predicted: number, actual: number) => rows.filter((r, i) => (hand[i] > 0.5 ? 1 : 0) === predicted && r[2] === actual).length;
+    const result = api.evaluateModel(MODEL, table);
+    expect(result.confusion).toEqual({ tp: count(1, 1), fp: count(1, 0), tn: count(0, 0), fn: count(0, 1) });
+    expect(result.accuracy).toBeCloseTo((count(1, 1) + count(0, 0)) / rows.length, 14);
+    expect(result.rows).toBe(6);
+    expect(count(1, 1) + count(0, 0)).toBeGreaterThan(0);
+    expect(count(1, 0) + count(0, 1)).toBeGreaterThan(0);
   });
 
   it('predict names the missing input', () => {
