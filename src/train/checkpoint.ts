@@ -35,7 +35,8 @@ const flagValue: z.ZodType<FlagValue> = z.lazy(() => z.union([z.string(), z.numb
 
 export const fitStateSchema = z.object({
   epoch: count,
-  rng: z.array(z.number().int().min(0).max(0xffffffff)).length(4),
+  // sfc32's words: some are kept as signed 32-bit results of ^ and <<, some as unsigned.
+  rng: z.array(z.number().int().min(-0x80000000).max(0xffffffff)).length(4),
   optimizer: z.object({ step: count, moments: z.array(z.array(z.array(finite))) }),
   history: z.array(z.object({ epoch: z.number().int().positive(), loss: finite, valLoss: finite.optional() })),
   bestValLoss: finite.nullable(),
