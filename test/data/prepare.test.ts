@@ -52,6 +52,15 @@ describe('fitInputs', () => {
     expect(Array.from(encodeTable(c, inputs))).toEqual([0, 0, 0]);
   });
 
+  it('a category unseen in training encodes as all zeros and is counted per input', () => {
+    const inputs = fitInputs(t, { features: ['dept'], standardize: true, fitRows: [0, 1] });
+    expect(inputs[0]).toEqual({ name: 'dept', kind: 'categorical', categories: ['HR', 'IT'] });
+    const stats = { unknown: {} as Record<string, number> };
+    // Rows 2 (HR) and 3 (NA, and the fit rows had no missing value): one known, one unknown.
+    expect(Array.from(encodeTable(t, inputs, [2, 3], stats))).toEqual([1, 0, 0, 0]);
+    expect(stats.unknown).toEqual({ dept: 1 });
+  });
+
   it('more than 50 levels is refused with a hint at --features', () => {
     const many = table(['c', 'y'], Array.from({ length: 120 }, (_, i) => [`level${i % 60}`, String(i % 2)]));
     expect(() => fitInputs(many, { features: ['c'], standardize: true }))

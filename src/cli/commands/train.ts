@@ -253,10 +253,21 @@ function createProgress(epochs: number): { onEpoch: (r: EpochRecord) => void; st
       hideCursor: true,
       etaBuffer: 50,
     }, Presets.shades_classic);
-    bar.start(epochs, 0, { loss: '-', valLoss: '-' });
+    // Started at the first epoch, so notices printed while the data is prepared do not cut through it.
+    let started = false;
     return {
-      onEpoch: (r) => bar.update(r.epoch, { loss: r.loss.toFixed(6), valLoss: r.valLoss !== undefined ? r.valLoss.toFixed(6) : '-' }),
-      stop: () => bar.stop(),
+      onEpoch: (r) => {
+        const payload = { loss: r.loss.toFixed(6), valLoss: r.valLoss !== undefined ? r.valLoss.toFixed(6) : '-' };
+        if (!started) {
+          bar.start(epochs, r.epoch, payload);
+          started = true;
+        } else {
+          bar.update(r.epoch, payload);
+        }
+      },
+      stop: () => {
+        if (started) bar.stop();
+      },
     };
   }
   const every = Math.max(1, Math.round(epochs / 10));
