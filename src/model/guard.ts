@@ -4,6 +4,7 @@
  * gives ∞ − ∞ = NaN). Such a row is refused with a message naming the row and the input of the
  * largest magnitude, rather than answered with NaN.
  */
+import { InputError } from '../data/encode.js';
 import type { ModelInput } from './schema.js';
 
 export interface BadPrediction {
@@ -38,4 +39,11 @@ export function findBadPrediction(
     field,
     message: `${field}: the model's output is not a number for this row (an input far outside the training range overflows inside the network; largest encoded input ${largest})`,
   };
+}
+
+/** Throws an InputError (exit 2 / HTTP 400) naming the row and the likely input when a prediction is not finite. */
+export function assertFinitePredictions(probabilities: Float64Array, inputs: readonly ModelInput[], X: Float64Array): void {
+  const bad = findBadPrediction(probabilities, inputs, X);
+  if (!bad) return;
+  throw new InputError(bad.field, probabilities.length > 1 ? `row ${bad.row + 1}: ${bad.message}` : bad.message);
 }

@@ -2,6 +2,7 @@
 import type { ModelFile } from '../model/schema.js';
 import { encodedWidth } from '../model/schema.js';
 import type { Network } from '../nn/network.js';
+import { findBadPrediction } from '../model/guard.js';
 import { predict } from '../nn/network.js';
 import { encodeRecord, InputError, type EncodeStats } from '../data/encode.js';
 import { RequestError, type RawRecord } from './requests.js';
@@ -32,6 +33,8 @@ export function predictRecords(model: ModelFile, net: Network, records: readonly
     }
   });
   const probabilities = predict(net, X, records.length);
+  const bad = findBadPrediction(probabilities, model.inputs, X);
+  if (bad) throw new RequestError(bad.field, records.length > 1 ? `rows[${bad.row}]: ${bad.message}` : bad.message, records.length > 1 ? bad.row : undefined);
   const predictions = Array.from(probabilities, (p): Prediction => ({ probability: p, label: p > model.threshold ? 1 : 0 }));
   return Object.keys(stats.unknown).length ? { predictions, unknownCategories: stats.unknown } : { predictions };
 }

@@ -7,6 +7,7 @@ import type { EncodeStats } from '../../data/encode.js';
 import { encodeRecords, InputError } from '../../data/encode.js';
 import { loadModel } from '../../model/file.js';
 import { modelToNetwork } from '../../model/convert.js';
+import { assertFinitePredictions } from '../../model/guard.js';
 import type { ModelFile } from '../../model/schema.js';
 import { predict } from '../../nn/network.js';
 import { UsageError } from '../errors.js';
@@ -28,6 +29,7 @@ export interface Prediction {
 export function predictRecords(model: ModelFile, records: readonly Record<string, unknown>[], stats?: EncodeStats): Prediction[] {
   const { X, n } = encodeRecords(model.inputs, records, stats);
   const p = predict(modelToNetwork(model), X, n);
+  assertFinitePredictions(p, model.inputs, X);
   return Array.from(p, (probability) => ({ probability, label: probability > model.threshold ? 1 : 0 }));
 }
 
@@ -35,6 +37,7 @@ export function predictRecords(model: ModelFile, records: readonly Record<string
 export function predictTable(model: ModelFile, table: Table, stats?: EncodeStats): Prediction[] {
   const X = encodeTable(table, model.inputs, undefined, stats);
   const p = predict(modelToNetwork(model), X, table.n);
+  assertFinitePredictions(p, model.inputs, X);
   return Array.from(p, (probability) => ({ probability, label: probability > model.threshold ? 1 : 0 }));
 }
 
