@@ -19,40 +19,47 @@ export function gemmABt(
   out: Float64Array, A: Float64Array, B: Float64Array, m: number, k: number, n: number,
 ): void {
   const m4 = m - (m % 4);
-  const n2 = n - (n % 2);
-  for (let i = 0; i < m4; i += 4) {
-    const a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
-    const o0 = i * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
-    for (let j = 0; j < n2; j += 2) {
-      const b0 = j * k, b1 = b0 + k;
-      let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
-      for (let p = 0; p < k; p++) {
-        const y0 = B[b0 + p], y1 = B[b1 + p];
-        const x0 = A[a0 + p];
-        s00 += x0 * y0; s01 += x0 * y1;
-        const x1 = A[a1 + p];
-        s10 += x1 * y0; s11 += x1 * y1;
-        const x2 = A[a2 + p];
-        s20 += x2 * y0; s21 += x2 * y1;
-        const x3 = A[a3 + p];
-        s30 += x3 * y0; s31 += x3 * y1;
+  // Rows of B are taken in blocks of about 64 KiB so that a block stays in cache while every row
+  // of A passes over it (wide layers otherwise stream B from memory once per 4 rows of A).
+  // Blocking over j never splits a sum: each out[i,j] is still one pass over p = 0 … k−1.
+  const jBlock = Math.max(2, 2 * Math.floor(4096 / Math.max(k, 1)));
+  for (let jb = 0; jb < n; jb += jBlock) {
+    const je = Math.min(n, jb + jBlock);
+    const je2 = je - ((je - jb) % 2);
+    for (let i = 0; i < m4; i += 4) {
+      const a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+      const o0 = i * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
+      for (let j = jb; j < je2; j += 2) {
+        const b0 = j * k, b1 = b0 + k;
+        let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+        for (let p = 0; p < k; p++) {
+          const y0 = B[b0 + p], y1 = B[b1 + p];
+          const x0 = A[a0 + p];
+          s00 += x0 * y0; s01 += x0 * y1;
+          const x1 = A[a1 + p];
+          s10 += x1 * y0; s11 += x1 * y1;
+          const x2 = A[a2 + p];
+          s20 += x2 * y0; s21 += x2 * y1;
+          const x3 = A[a3 + p];
+          s30 += x3 * y0; s31 += x3 * y1;
+        }
+        out[o0 + j] = s00; out[o0 + j + 1] = s01;
+        out[o1 + j] = s10; out[o1 + j + 1] = s11;
+        out[o2 + j] = s20; out[o2 + j + 1] = s21;
+        out[o3 + j] = s30; out[o3 + j + 1] = s31;
       }
-      out[o0 + j] = s00; out[o0 + j + 1] = s01;
-      out[o1 + j] = s10; out[o1 + j + 1] = s11;
-      out[o2 + j] = s20; out[o2 + j + 1] = s21;
-      out[o3 + j] = s30; out[o3 + j + 1] = s31;
-    }
-    if (n2 < n) {
-      const b0 = n2 * k;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let p = 0; p < k; p++) {
-        const y = B[b0 + p];
-        s0 += A[a0 + p] * y;
-        s1 += A[a1 + p] * y;
-        s2 += A[a2 + p] * y;
-        s3 += A[a3 + p] * y;
+      if (je2 < je) {
+        const b0 = je2 * k;
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (let p = 0; p < k; p++) {
+          const y = B[b0 + p];
+          s0 += A[a0 + p] * y;
+          s1 += A[a1 + p] * y;
+          s2 += A[a2 + p] * y;
+          s3 += A[a3 + p] * y;
+        }
+        out[o0 + je2] = s0; out[o1 + je2] = s1; out[o2 + je2] = s2; out[o3 + je2] = s3;
       }
-      out[o0 + n2] = s0; out[o1 + n2] = s1; out[o2 + n2] = s2; out[o3 + n2] = s3;
     }
   }
   for (let i = m4; i < m; i++) {

@@ -64,7 +64,7 @@ function expectSameTraining(r: ReturnType<typeof runBoth>): void {
 }
 
 describe('blocked kernels equal the reference kernels bit for bit', () => {
-  for (const [m, k, n] of [[1, 1, 1], [5, 3, 7], [8, 12, 64], [7, 13, 1], [2, 1, 9]]) {
+  for (const [m, k, n] of [[1, 1, 1], [5, 3, 7], [8, 12, 64], [7, 13, 1], [2, 1, 9], [9, 600, 29]]) {
     it(`gemmABt as matmulTransB, matmulTransA and matmul at m=${m} k=${k} n=${n}`, () => {
       const rng = createRng(m * 100 + k * 10 + n);
       const A = randomArray(rng, m * k);
@@ -212,5 +212,19 @@ describe('fit with fast kernels leaves the reference bytes', () => {
     expectSameBits(results[0].res.history.map((h) => h.loss), results[1].res.history.map((h) => h.loss), 'loss');
     expect(results[0].res.history).toHaveLength(2);
     parameterBuffers(results[0].net).forEach((p, b) => expectSameBits(p, parameterBuffers(results[1].net)[b], `param ${b}`));
+  });
+
+  it('is deterministic: two fast runs of 12-8-1 relu with Adam and shuffling give the same bytes', () => {
+    const rng = createRng(21);
+    const net = createNetwork({ inputs: 12, hidden: [8], activation: 'relu' }, rng);
+    const data = dataset(rng, 70, 12, 1);
+    const runs = [1, 2].map(() => {
+      const copy = cloneNetwork(net);
+      const r = fit(copy, data, { epochs: 3, batchSize: 16, optimizer: optimizerConfig('adam', 0.01), rng: createRng(9) });
+      return { params: parameterBuffers(copy), losses: r.history.map((h) => h.loss) };
+    });
+    runs[0].params.forEach((p, b) => expectSameBits(p, runs[1].params[b], `param ${b}`));
+    expectSameBits(runs[0].losses, runs[1].losses, 'loss');
+    expect(runs[0].params[0]).not.toEqual(parameterBuffers(net)[0]);
   });
 });
