@@ -23,8 +23,8 @@ const PARALLEL = 4;
 
 function trainArgs(i: number): string[] {
   const big = i % 2 === 0; // bigger files: longer writes to land a kill in
-  return ['train', '--epochs', String(30 + 10 * (i % 5)), '--checkpoint-every', '1', '--out', `m${i}.json`, '--quiet',
-    ...(big ? ['--layers', '48,48', '--activation', 'relu', '--optimizer', 'adam', '--lr', '0.01'] : [])];
+  return ['train', '--epochs', String(20 + 5 * (i % 5)), '--checkpoint-every', '1', '--out', `m${i}.json`, '--quiet',
+    ...(big ? ['--layers', '32,32', '--activation', 'relu', '--optimizer', 'adam', '--lr', '0.01'] : [])];
 }
 
 /** Spawns train and SIGKILLs it after `delayMs` (if still running); resolves with how it ended. */
@@ -70,7 +70,7 @@ test(`SIGKILL at ${RUNS} random moments: every model and checkpoint file present
       const model = loadModel(out); // throws on a truncated or half-written file
       if (text !== old) {
         newModels++;
-        expect(model.training?.epochs).toBe(30 + 10 * (i % 5));
+        expect(model.training?.epochs).toBe(20 + 5 * (i % 5));
       }
     } else {
       expect(plan[i].preexisting).toBe(false);
