@@ -186,6 +186,20 @@ for (const kernels of ['fast', 'reference'] as const) {
       expect(parameterBuffers(net).every((p) => Array.from(p).every(Number.isFinite))).toBe(true);
     });
 
+    it('shouldStop true after the 3rd step (batch 1, no shuffle): exactly 3 sgd steps are taken, then fit returns', () => {
+      const net = toNetwork(net2Layers(P0), 'bce');
+      let calls = 0;
+      const result = fitK(net, dataset(ROWS), {
+        epochs: 5, batchSize: 1, shuffle: false, optimizer: { name: 'sgd', lr: 0.5 }, rng: createRng(1),
+        shouldStop: () => ++calls >= 3,
+      });
+      const plain = { ...P0 };
+      for (let r = 0; r < 3; r++) plainStep(plain, ROWS.slice(r, r + 1), 0.5);
+      expectParamsClose(namedParams(toRefLayers(net)), plain, 1e-12);
+      expect(calls).toBe(3);
+      expect(result.stoppedByCallback).toBe(true);
+    });
+
     it('training needs at least one row: n = 0 throws', () => {
       const net = toNetwork(net2Layers(P0), 'bce');
       expect(() => fitK(net, { X: new Float64Array(0), Y: new Float64Array(0), n: 0 }, {
