@@ -13,6 +13,8 @@ import Fastify, { LogController, type FastifyError, type FastifyInstance, type F
 import fastifyStatic from '@fastify/static';
 import type { ModelFile } from '../model/schema.js';
 import { modelToNetwork } from '../model/convert.js';
+import { loadModel, ModelFileError } from '../model/file.js';
+import { registerAdmin } from './admin.js';
 import { checkColumns, parsePredictBody, RequestError } from './requests.js';
 import { predictRecords } from './predict.js';
 import { registerExplain } from './explain.js';
@@ -26,6 +28,8 @@ export interface AppOptions {
   modelPath?: string;
   /** Directory of the built playground (index.html + assets); `/` explains how to build it when absent. */
   webRoot?: string;
+  /** Enables POST /admin/reload, for requests bearing this token (see admin.ts). */
+  adminToken?: string;
   /** fastify's pino logger: false (default) for none, or options such as { level, stream }. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -72,10 +76,22 @@ function errorReply(err: FastifyError | RequestError | Error): { status: number;
   return { status: 500, body: { error: 'internal error' } };
 }
 
+/** Everything derived from one model; replaced whole on reload. */
+function serving(model: ModelFile, modelPath: string | undefined) {
+  return { model, net: modelToNetwork(model), summary: modelSummary(model, modelPath) };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Reads and validates the model file again and serves it; throws ModelFileError (keeping the old model) when it is bad. */
+    reloadModel(): ReturnType<typeof modelSummary>;
+  }
+}
+
 export function buildApp(options: AppOptions): FastifyInstance {
-  const { model, modelPath, webRoot } = options;
-  const net = modelToNetwork(model);
-  const summary = modelSummary(model, modelPath);
+  const { modelPath, webRoot } = options;
+  // Each request reads `served` once, so a reload between two requests never mixes two models.
+  let served = serving(options.model, modelPath);
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT,
@@ -104,15 +120,23 @@ export function buildApp(options: AppOptions): FastifyInstance {
     reply.code(404).send({ error: `no route ${request.method} ${path}`, field: 'url' });
   });
 
-  app.get('/health', async () => ({ status: 'ok', model: summary }));
+  app.decorate('reloadModel', () => {
+    if (!modelPath) throw new ModelFileError('no model file to reload: the app was built from a model in memory');
+    served = serving(loadModel(modelPath), modelPath);
+    return served.summary;
+  });
+  if (options.adminToken) registerAdmin(app, options.adminToken, () => app.reloadModel());
+
+  app.get('/health', async () => ({ status: 'ok', model: served.summary }));
 
   app.post('/predict', async (request) => {
+    const { model, net } = served;
     const records = parsePredictBody(request.body);
     checkColumns(model, records);
     return predictRecords(model, net, records);
   });
 
-  registerExplain(app, model);
+  registerExplain(app, () => served.model);
 
   if (webRoot && existsSync(join(webRoot, 'index.html'))) {
     app.register(fastifyStatic, { root: webRoot, prefix: '/', index: 'index.html' });

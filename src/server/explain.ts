@@ -9,8 +9,10 @@ import { InputError } from '../data/encode.js';
 import { explainModel } from '../explain/index.js';
 import { checkColumns, parseExplainBody, RequestError } from './requests.js';
 
-export function registerExplain(app: FastifyInstance, model: ModelFile): void {
+/** `current` gives the model being served (it changes on reload). */
+export function registerExplain(app: FastifyInstance, current: () => ModelFile): void {
   app.post('/explain', async (request) => {
+    const model = current();
     const body = parseExplainBody(request.body);
     checkColumns(model, [body.input]);
     try {

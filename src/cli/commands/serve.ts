@@ -15,6 +15,7 @@ interface ServeOptions {
   port: number;
   web?: string;
   quiet?: boolean;
+  adminToken?: string;
 }
 
 function portNumber(value: string): number {
@@ -37,6 +38,7 @@ export function registerServe(program: Command): void {
     .option('--port <n>', 'port (0 picks a free one)', portNumber, 8080)
     .option('--web <dir>', 'directory of the built playground (default: dist/web)')
     .option('--quiet', 'no request logs')
+    .option('--admin-token <token>', 'enable POST /admin/reload (re-read --model) for requests with "Authorization: Bearer <token>"')
     .action(async (opts: ServeOptions) => {
       const model = loadModel(opts.model);
       const app = buildApp({
@@ -44,6 +46,7 @@ export function registerServe(program: Command): void {
         modelPath: opts.model,
         webRoot: opts.web ?? defaultWebRoot(),
         logger: opts.quiet ? false : { level: 'info', stream: process.stderr },
+        adminToken: opts.adminToken,
       });
       try {
         await app.listen({ host: opts.host, port: opts.port });
@@ -69,6 +72,15 @@ export function registerServe(program: Command): void {
           process.exitCode = 1;
         });
       };
+      // SIGHUP re-reads the model file; a bad file is reported and the previous model kept.
+      process.on('SIGHUP', () => {
+        try {
+          app.reloadModel();
+          process.stderr.write(`chainrule: reloaded ${opts.model}\n`);
+        } catch (err) {
+          process.stderr.write(`chainrule: reload failed, still serving the previous model: ${(err as Error).message}\n`);
+        }
+      });
       process.once('SIGINT', () => shutdown('SIGINT'));
       process.once('SIGTERM', () => shutdown('SIGTERM'));
     });
