@@ -204,11 +204,13 @@ describe('saveModel is atomic', () => {
       const poll = () => (out.includes('ready') ? resolve() : setTimeout(poll, 5));
       poll();
     });
-    for (let i = 0; i < 60; i++) saveModel(path, models[i % 2]);
+    // At least 60 saves and 300 ms, so that a slow-starting reader still overlaps the writes.
+    const t0 = Date.now();
+    for (let i = 0; i < 60 || Date.now() - t0 < 300; i++) saveModel(path, models[i % 2]);
     writeFileSync(`${path}.stop`, '');
     await new Promise((resolve) => reader.on('close', resolve));
     const { reads, bad } = JSON.parse(out.trim().split('\n').pop() as string);
-    expect(reads).toBeGreaterThan(20);
+    expect(reads).toBeGreaterThan(5);
     expect(bad).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(['model.json', 'model.json.stop']);
     expect(JSON.parse(readFileSync(path, 'utf8')).training.history).toHaveLength(6000);
