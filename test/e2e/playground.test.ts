@@ -75,12 +75,15 @@ describe('playground', () => {
     const startLoss = await number(page, 'test-loss');
     expect(startLoss).toBeGreaterThan(0.5);
 
-    // rAF ticks while training: reported, not asserted (speed belongs in benchmarks).
+    // Animation frames on the page, idle and while training: reported, not asserted (speed belongs in benchmarks).
     await page.evaluate(() => {
       (window as unknown as { frames_: number }).frames_ = 0;
       const tick = () => { (window as unknown as { frames_: number }).frames_++; requestAnimationFrame(tick); };
       requestAnimationFrame(tick);
     });
+    await page.waitForTimeout(1000);
+    const idleFps = await page.evaluate(() => (window as unknown as { frames_: number }).frames_);
+    await page.evaluate(() => { (window as unknown as { frames_: number }).frames_ = 0; });
     const t0 = Date.now();
     await page.click('[data-testid=play]');
     await page.waitForFunction(([threshold, max]) => {
@@ -94,7 +97,7 @@ describe('playground', () => {
     const frames = await page.evaluate(() => (window as unknown as { frames_: number }).frames_);
     const epoch = Number(await page.textContent('[data-testid=epoch]'));
     const history = await page.evaluate(() => location.hash);
-    console.log(`circle: ${epoch} epochs in ${seconds.toFixed(1)} s, ${(frames / seconds).toFixed(0)} frames/s on the page while training`);
+    console.log(`circle: ${epoch} epochs in ${seconds.toFixed(1)} s; page frames/s: ${(frames / seconds).toFixed(0)} while training, ${idleFps} idle`);
 
     // Pausing may land a few epochs past the crossing; the run is judged on the loss curve.
     expect(epoch).toBeGreaterThan(0);
@@ -175,6 +178,23 @@ describe('playground', () => {
     expect(await notes.textContent('[data-testid=factor-param]')).toBe('∂L/∂w12');
     const symbols = await notes.$$eval('[data-testid=factor-row] td.sym', (els) => els.map((e) => e.textContent));
     expect(symbols).toEqual(['∂L/∂ŷ', '∂ŷ/∂z_f', '∂z_f/∂a2', '∂a2/∂z2', '∂z2/∂w12']);
+
+    // Two seconds of training the 2-2-1 net with the factors panel open: frames are reported.
+    const frames = await notes.evaluate(async () => {
+      let count = 0;
+      let on = true;
+      const tick = () => { count++; if (on) requestAnimationFrame(tick); };
+      requestAnimationFrame(tick);
+      (document.querySelector('[data-testid=play]') as HTMLButtonElement).click();
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      (document.querySelector('[data-testid=play]') as HTMLButtonElement).click();
+      on = false;
+      return count;
+    });
+    await notes.waitForSelector('[data-testid=play][data-running=false]');
+    const trained = Number(await notes.textContent('[data-testid=epoch]'));
+    expect(trained).toBeGreaterThan(20);
+    console.log(`2-2-1 promotion: ${trained - 20} epochs in 2 s with the factors panel open; page frames/s: ${(frames / 2).toFixed(0)}`);
     await notes.close();
   });
 

@@ -4,11 +4,11 @@
  * animation frame at most).
  */
 import { formatHash, parseHash, parseSelection, sameRun, type RunConfig } from './config.js';
-import { makeData } from './datasets.js';
+import { encodePoint, makeData } from './datasets.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { playgroundModel } from './session.js';
 import { type ParamRef, type PlaygroundState } from './state.js';
-import { createNaming, explainModel } from '../../src/explain/index.js';
+import { createNaming, explainNetwork } from '../../src/explain/index.js';
 import { modelToNetwork } from '../../src/model/convert.js';
 import { ControlsView } from './views/controls.js';
 import { HeatmapView } from './views/heatmap.js';
@@ -22,12 +22,14 @@ interface View {
 
 /** How often the hash follows a running run; a paused run writes it at once. */
 const HASH_INTERVAL_MS = 500;
+const EXPLAIN_INTERVAL_MS = 100;
 
 export class Controller {
   private state: PlaygroundState;
   private readonly views: View[];
   private frame = 0;
   private lastHashWrite = 0;
+  private lastExplain = 0;
 
   constructor(root: HTMLElement, private readonly worker: Worker) {
     const config = parseHash(location.hash);
@@ -109,7 +111,13 @@ export class Controller {
       ...this.state, loading: false, running: msg.running, epoch: msg.epoch, layers: msg.layers, history,
       grid: msg.grid, gridSize: msg.gridSize, error: msg.error ?? null,
     };
-    this.explain();
+    // While running, the factors follow the weights ten times a second (readable, and cheap);
+    // the last snapshot of a pause or step is always explained.
+    const t = performance.now();
+    if (!msg.running || t - this.lastExplain > EXPLAIN_INTERVAL_MS) {
+      this.lastExplain = t;
+      this.explain();
+    }
     this.writeHash(!msg.running);
     this.render();
   }
@@ -134,11 +142,13 @@ export class Controller {
       this.state.explanation = null;
       return;
     }
-    // The explain module names 1-1-1 and 2-2-1 parameters as the notes do (w11, b3, ...).
-    const param = createNaming(modelToNetwork(model)).param(ref.layer, ref.unit, ref.input);
+    // The explain module names 1-1-1 and 2-2-1 parameters as the notes do (w11, b3, ...). The
+    // network-level entry point skips the per-input counterfactual search that explainModel adds:
+    // this runs for every frame while training, and the panel shows only the gradient's factors.
+    const net = modelToNetwork(model);
+    const param = createNaming(net).param(ref.layer, ref.unit, ref.input);
     try {
-      this.state.explanation = explainModel(model, { [data.axes[0].name]: point.x1, [data.axes[1].name]: point.x2 }, point.y,
-        { param, lr: this.state.config.lr });
+      this.state.explanation = explainNetwork(net, encodePoint(data, point.x1, point.x2), point.y, { param, lr: this.state.config.lr });
     } catch (err) {
       this.state.explanation = null;
       this.state.error = `explain: ${(err as Error).message}`;

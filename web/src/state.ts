@@ -1,6 +1,6 @@
 /** The one state object of the page, owned by the controller and passed to every view. */
 import type { ModelLayer } from '../../src/model/schema.js';
-import type { ExplainDocument } from '../../src/explain/index.js';
+import type { NetworkExplanation } from '../../src/explain/index.js';
 import type { RunConfig } from './config.js';
 import type { PlaygroundData } from './datasets.js';
 import type { EpochLoss } from './session.js';
@@ -26,7 +26,7 @@ export interface PlaygroundState {
   gridSize: number;
   selection: { param: ParamRef | null; point: number };
   /** The explain module's document for the selected parameter and training point. */
-  explanation: ExplainDocument | null;
+  explanation: NetworkExplanation | null;
   error: string | null;
 }
 

@@ -13,8 +13,10 @@ export class HeatmapView {
   private readonly canvas: HTMLCanvasElement;
   private readonly ctx: CanvasRenderingContext2D;
   private readonly caption: HTMLElement;
-  private last: { grid: Float64Array | null; data: unknown; point: number; showTest: boolean } | null = null;
+  private last: { grid: Float64Array | null; data: unknown; point: number } | null = null;
   private state: PlaygroundState | null = null;
+  private off: HTMLCanvasElement | null = null;
+  private image: ImageData | null = null;
 
   constructor(container: HTMLElement, private readonly handlers: { onPickPoint(index: number): void }) {
     container.innerHTML = '';
@@ -56,7 +58,7 @@ export class HeatmapView {
 
   update(state: PlaygroundState): void {
     this.state = state;
-    const key = { grid: state.grid, data: state.data, point: state.selection.point, showTest: true };
+    const key = { grid: state.grid, data: state.data, point: state.selection.point };
     if (this.last && this.last.grid === key.grid && this.last.data === key.data && this.last.point === key.point) return;
     this.last = key;
     const ctx = this.ctx;
@@ -81,17 +83,24 @@ export class HeatmapView {
   }
 
   private drawGrid(grid: Float64Array, size: number): void {
-    const image = new ImageData(size, size);
+    // One small canvas at grid resolution, scaled up with smoothing: reused across frames.
+    if (!this.off || this.off.width !== size) {
+      this.off = document.createElement('canvas');
+      this.off.width = size;
+      this.off.height = size;
+      this.image = new ImageData(size, size);
+    }
+    const pixels = this.image!.data;
     for (let k = 0; k < size * size; k++) {
       const [r, g, b] = probabilityColor(grid[k]);
-      image.data.set([r, g, b, 255], k * 4);
+      pixels[k * 4] = r;
+      pixels[k * 4 + 1] = g;
+      pixels[k * 4 + 2] = b;
+      pixels[k * 4 + 3] = 255;
     }
-    const off = document.createElement('canvas');
-    off.width = size;
-    off.height = size;
-    off.getContext('2d')!.putImageData(image, 0, 0);
+    this.off.getContext('2d')!.putImageData(this.image!, 0, 0);
     this.ctx.imageSmoothingEnabled = true;
-    this.ctx.drawImage(off, 0, 0, SIZE, SIZE);
+    this.ctx.drawImage(this.off, 0, 0, SIZE, SIZE);
   }
 
   /** Marching squares over the cell centres at level 0.5. */

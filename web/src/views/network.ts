@@ -25,10 +25,17 @@ function strength(w: number): string {
   return rgb(w >= 0 ? BLUE : ORANGE, Math.min(1, 0.25 + Math.abs(w) / 3));
 }
 
+interface EdgeEls { line: SVGLineElement; hit: SVGLineElement; title: SVGTitleElement }
+interface NodeEls { circle: SVGCircleElement; title: SVGTitleElement }
+
 export class NetworkView {
   private readonly svg: SVGSVGElement;
   private lastLayers: ModelLayer[] | null = null;
   private lastSelection = '';
+  /** The drawn shape; the elements are rebuilt only when it changes, else updated in place. */
+  private shape = '';
+  private edges = new Map<string, EdgeEls>();
+  private nodes = new Map<string, NodeEls>();
 
   constructor(container: HTMLElement, handlers: { onSelect(ref: ParamRef): void }) {
     container.innerHTML = '';
@@ -47,25 +54,53 @@ export class NetworkView {
     if (!layers || (layers === this.lastLayers && selected === this.lastSelection)) return;
     this.lastLayers = layers;
     this.lastSelection = selected;
-    const naming = createNaming(modelToNetwork(playgroundModel(state.data, layers)));
     const widths = [layers[0].weights[0].length, ...layers.map((l) => l.weights.length)];
+    const shape = `${widths.join('-')}|${state.data.axes.map((a) => a.name).join(',')}`;
+    const naming = createNaming(modelToNetwork(playgroundModel(state.data, layers)));
+    if (shape !== this.shape) {
+      this.shape = shape;
+      this.build(state, widths, naming);
+    }
+    layers.forEach((layer, l) => {
+      layer.weights.forEach((row, j) => row.forEach((w, i) => {
+        const key = paramKey({ layer: l, unit: j, input: i });
+        const { line, hit, title } = this.edges.get(key)!;
+        line.setAttribute('stroke', strength(w));
+        line.setAttribute('stroke-width', String(Math.min(8, 0.5 + 1.5 * Math.abs(w))));
+        line.setAttribute('class', key === selected ? 'edge selected' : 'edge');
+        hit.setAttribute('data-value', String(w));
+        title.textContent = `${naming.label(l, j, i)} = ${short(w)}`;
+      }));
+      layer.bias.forEach((b, j) => {
+        const key = paramKey({ layer: l, unit: j });
+        const { circle, title } = this.nodes.get(key)!;
+        circle.setAttribute('fill', strength(b));
+        circle.setAttribute('class', key === selected ? 'node unit selected' : 'node unit');
+        circle.setAttribute('data-value', String(b));
+        title.textContent = `${naming.label(l, j)} = ${short(b)} (bias of ${naming.a(l, j)})`;
+      });
+    });
+  }
+
+  private build(state: PlaygroundState, widths: number[], naming: ReturnType<typeof createNaming>): void {
+    const layers = state.layers!;
     const colX = (c: number) => 40 + (c * (WIDTH - 80)) / (widths.length - 1);
     const rowY = (c: number, k: number) => HEIGHT / 2 + (k - (widths[c] - 1) / 2) * Math.min(56, (HEIGHT - 40) / Math.max(1, widths[c] - 1));
-
+    this.edges = new Map();
+    this.nodes = new Map();
     const edges = el('g', { class: 'edges' });
     const nodes = el('g', { class: 'nodes' });
     layers.forEach((layer, l) => {
-      layer.weights.forEach((row, j) => row.forEach((w, i) => {
-        const ref = { layer: l, unit: j, input: i };
-        const key = paramKey(ref);
+      layer.weights.forEach((row, j) => row.forEach((_w, i) => {
+        const key = paramKey({ layer: l, unit: j, input: i });
         const coords = { x1: colX(l) + RADIUS, y1: rowY(l, i), x2: colX(l + 1) - RADIUS, y2: rowY(l + 1, j) };
-        const line = el('line', { ...coords, stroke: strength(w), 'stroke-width': Math.min(8, 0.5 + 1.5 * Math.abs(w)), class: key === selected ? 'edge selected' : 'edge' });
+        const line = el('line', { ...coords, class: 'edge' });
         // A wide transparent line on top makes thin edges easy to click.
-        const hit = el('line', { ...coords, stroke: 'transparent', 'stroke-width': 12, class: 'hit', 'data-param': key, 'data-value': String(w), 'data-testid': 'weight' });
+        const hit = el('line', { ...coords, stroke: 'transparent', 'stroke-width': 12, class: 'hit', 'data-param': key, 'data-testid': 'weight' });
         const title = el('title', {});
-        title.textContent = `${naming.label(l, j, i)} = ${short(w)}`;
         hit.append(title);
         edges.append(line, hit);
+        this.edges.set(key, { line, hit, title });
       }));
     });
     widths.forEach((width, c) => {
@@ -79,16 +114,14 @@ export class NetworkView {
           nodes.append(label);
           continue;
         }
-        const ref = { layer: c - 1, unit: k };
-        const key = paramKey(ref);
-        const b = layers[c - 1].bias[k];
-        const circle = el('circle', { cx, cy, r: RADIUS, fill: strength(b), class: key === selected ? 'node unit selected' : 'node unit', 'data-param': key, 'data-value': String(b), 'data-testid': 'bias' });
+        const key = paramKey({ layer: c - 1, unit: k });
+        const circle = el('circle', { cx, cy, r: RADIUS, class: 'node unit', 'data-param': key, 'data-testid': 'bias' });
         const title = el('title', {});
-        title.textContent = `${naming.label(c - 1, k)} = ${short(b)} (bias of ${naming.a(c - 1, k)})`;
         circle.append(title);
         const label = el('text', { x: cx, y: cy + 4, 'text-anchor': 'middle', class: 'unit-label' });
         label.textContent = naming.a(c - 1, k);
         nodes.append(circle, label);
+        this.nodes.set(key, { circle, title });
       }
     });
     this.svg.replaceChildren(edges, nodes);
