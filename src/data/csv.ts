@@ -167,10 +167,9 @@ async function sniff(file: string): Promise<string> {
       throw new DataError(`${file}: not a text file (not valid UTF-8 in the first ${length} bytes; save the CSV as UTF-8)`);
     }
     const text = head.toString('utf8').replace(/^\uFEFF/, '');
-    const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
     if (text.trim() === '') throw new DataError(`${file}: empty file (a header row is required)`);
-    if (firstLine.trim() === '') throw new DataError(`${file}: row 1: empty header row (a header row is required)`);
-    return firstLine;
+    // Blank lines before the header are skipped by the parser too.
+    return text.split(/\r?\n/).find((line) => line.trim() !== '') ?? '';
   } finally {
     await handle.close();
   }

@@ -36,6 +36,9 @@ describe('readTable', () => {
     const ok = await readTable(writeIn(dir, 'c.csv', 'x,y\n1,2\n\n3,4\n'));
     expect(ok.n).toBe(2);
     expect([ok.row(0), ok.row(1)]).toEqual([2, 4]);
+    const late = await readTable(writeIn(dir, 'late.csv', '\n\nx;y\n1;2\n'));
+    expect(late.header).toEqual(['x', 'y']);
+    expect(late.row(0)).toBe(4);
   });
 
   it('stores numbers as Float64Array and codes as Int32Array, missing as NaN / −1', async () => {
