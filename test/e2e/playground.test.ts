@@ -170,6 +170,15 @@ describe('playground', () => {
     expect(page.url()).toContain('epoch=0');
   });
 
+  it('editing the hash by hand loads that run', async () => {
+    await page.evaluate(() => { location.hash = '#dataset=xor&hidden=3&activation=relu&optimizer=sgd&lr=0.1&batch=5&epoch=7&seed=9'; });
+    await page.waitForFunction(() => document.querySelector('[data-testid=epoch]')?.textContent === '7');
+    expect(await page.inputValue('[data-testid=dataset]')).toBe('xor');
+    expect(await page.inputValue('[data-testid=activation]')).toBe('relu');
+    expect(await page.inputValue('[data-testid=seed]')).toBe('9');
+    expect(await page.$$('[data-testid=weight]')).toHaveLength(9);
+  });
+
   it('the notes 2-2-1 network on the promotion data names its parameters as the notes do', async () => {
     const notes = await open('#dataset=promotion&hidden=2&activation=sigmoid&optimizer=sgd&lr=0.5&batch=10&epoch=20');
     await notes.waitForFunction(() => document.querySelector('[data-testid=epoch]')?.textContent === '20');

@@ -99,6 +99,7 @@ describe('client mistakes are 4xx with { error, field }', () => {
     ['empty rows', { rows: [] }, 400, 'rows', /rows: .*got \[\]/],
     ['a row that is not an object', { rows: [good, 7] }, 400, 'rows', /rows\[1\]: expected an object of column values, got 7/],
     ['body an array', [good], 400, 'rows', /must be a JSON object/],
+    ['more than 10,000 rows', { rows: Array.from({ length: 10_001 }, () => good) }, 400, 'rows', /rows: Too big: expected array to have <=10000 items/],
     ['body a string', '"hello"', 400, 'rows', /must be a JSON object/],
   ];
   for (const [name, body, status, field, message] of cases) {
