@@ -7,7 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { reportError } from './errors.js';
 import { registerCommands } from './commands/index.js';
 
-export function buildProgram(): Command {
+export async function buildProgram(argv: string[]): Promise<Command> {
   const program = new Command();
   program
     .name('chainrule')
@@ -16,14 +16,14 @@ export function buildProgram(): Command {
     .showHelpAfterError(false)
     .configureOutput({ outputError: (str, write) => write(`chainrule: ${str.replace(/^error: /, '').trim()}\n`) })
     .exitOverride();
-  registerCommands(program);
+  await registerCommands(program, argv[2]);
   program.commands.forEach((cmd) => cmd.exitOverride());
   return program;
 }
 
 async function main(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv)).parseAsync(argv);
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {

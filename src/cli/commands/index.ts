@@ -1,21 +1,24 @@
-/** Every command of the CLI; each file adds one. */
+/**
+ * Every command of the CLI; each file adds one. Commands are loaded on demand: a run of
+ * `chainrule predict` does not pay for importing the HTTP server or the ONNX encoder.
+ */
 import type { Command } from 'commander';
-import { registerTrain } from './train.js';
-import { registerServe } from './serve.js';
-import { registerPredict } from './predict.js';
-import { registerGenData } from './gen-data.js';
-import { registerEvaluate } from './evaluate.js';
-import { registerExport } from './export.js';
-import { registerExplain } from './explain.js';
-import { registerNotes } from './notes.js';
 
-export function registerCommands(program: Command): void {
-  registerTrain(program);
-  registerServe(program);
-  registerPredict(program);
-  registerGenData(program);
-  registerEvaluate(program);
-  registerExport(program);
-  registerExplain(program);
-  registerNotes(program);
+type Loader = () => Promise<(program: Command) => void>;
+
+export const commands: Record<string, Loader> = {
+  train: async () => (await import('./train.js')).registerTrain,
+  serve: async () => (await import('./serve.js')).registerServe,
+  predict: async () => (await import('./predict.js')).registerPredict,
+  evaluate: async () => (await import('./evaluate.js')).registerEvaluate,
+  explain: async () => (await import('./explain.js')).registerExplain,
+  notes: async () => (await import('./notes.js')).registerNotes,
+  export: async () => (await import('./export.js')).registerExport,
+  'gen-data': async () => (await import('./gen-data.js')).registerGenData,
+};
+
+/** Registers the named command only, or every command when `name` is not one (help, typos). */
+export async function registerCommands(program: Command, name?: string): Promise<void> {
+  const names = name !== undefined && name in commands ? [name] : Object.keys(commands);
+  for (const register of await Promise.all(names.map((n) => commands[n]()))) register(program);
 }
