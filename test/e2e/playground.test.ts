@@ -47,6 +47,15 @@ const number = async (page: Page, testid: string) => Number(await page.getAttrib
 const heatmapImage = async (page: Page) => createHash('sha1').update(await page.$eval('[data-testid=heatmap]', (c) => (c as HTMLCanvasElement).toDataURL())).digest('hex');
 const weights = (page: Page) => page.$$eval('[data-testid=weight],[data-testid=bias]', (els) => els.map((e) => `${e.getAttribute('data-param')}=${e.getAttribute('data-value')}`));
 
+/** Main-thread milliseconds per worker message and per render (the controller's User Timing entries). */
+async function mainThreadCost(page: Page): Promise<string> {
+  const stats = await page.evaluate(() => ['chainrule:receive', 'chainrule:render'].map((name) => {
+    const d = performance.getEntriesByName(name, 'measure').map((e) => e.duration).sort((a, b) => a - b);
+    return { name, n: d.length, mean: d.reduce((s, x) => s + x, 0) / Math.max(1, d.length), p95: d[Math.floor(d.length * 0.95)] ?? 0 };
+  }));
+  return stats.map((s) => `${s.name.replace('chainrule:', '')} mean ${s.mean.toFixed(2)} ms p95 ${s.p95.toFixed(2)} ms (n=${s.n})`).join(', ');
+}
+
 describe('playground', () => {
   let page: Page;
   let trainedUrl = '';
@@ -97,7 +106,8 @@ describe('playground', () => {
     const frames = await page.evaluate(() => (window as unknown as { frames_: number }).frames_);
     const epoch = Number(await page.textContent('[data-testid=epoch]'));
     const history = await page.evaluate(() => location.hash);
-    console.log(`circle: ${epoch} epochs in ${seconds.toFixed(1)} s; page frames/s: ${(frames / seconds).toFixed(0)} while training, ${idleFps} idle`);
+    const cost = await mainThreadCost(page);
+    console.log(`circle: ${epoch} epochs in ${seconds.toFixed(1)} s; page frames/s: ${(frames / seconds).toFixed(0)} while training, ${idleFps} idle; ${cost}`);
 
     // Pausing may land a few epochs past the crossing; the run is judged on the loss curve.
     expect(epoch).toBeGreaterThan(0);
@@ -203,7 +213,7 @@ describe('playground', () => {
     await notes.waitForSelector('[data-testid=play][data-running=false]');
     const trained = Number(await notes.textContent('[data-testid=epoch]'));
     expect(trained).toBeGreaterThan(20);
-    console.log(`2-2-1 promotion: ${trained - 20} epochs in 2 s with the factors panel open; page frames/s: ${(frames / 2).toFixed(0)}`);
+    console.log(`2-2-1 promotion: ${trained - 20} epochs in 2 s with the factors panel open; page frames/s: ${(frames / 2).toFixed(0)}; ${await mainThreadCost(notes)}`);
     await notes.close();
   });
 

@@ -16,6 +16,15 @@ import { NetworkView } from './views/network.js';
 import { LossView } from './views/loss.js';
 import { FactorsView } from './views/factors.js';
 
+/**
+ * Main-thread time per worker message and per render, as User Timing entries (visible in the
+ * browser's performance panel; the e2e suite reports them). Bounded so a long run keeps no history.
+ */
+function measure(name: string, start: number): void {
+  if (performance.getEntriesByName(name, 'measure').length >= 1000) performance.clearMeasures(name);
+  performance.measure(name, { start, end: performance.now() });
+}
+
 interface View {
   update(state: PlaygroundState): void;
 }
@@ -106,7 +115,10 @@ export class Controller {
 
   private receive(msg: FromWorker): void {
     if (msg.runId !== this.state.runId) return;
-    const history = msg.from === 0 ? msg.losses : this.state.history.concat(msg.losses);
+    // The controller owns the history and appends in place: copying it every frame would cost O(epochs).
+    const history = msg.from === 0 ? msg.losses : this.state.history;
+    if (msg.from !== 0) for (const record of msg.losses) history.push(record);
+    const started = performance.now();
     this.state = {
       ...this.state, loading: false, running: msg.running, epoch: msg.epoch, layers: msg.layers, history,
       grid: msg.grid, gridSize: msg.gridSize, error: msg.error ?? null,
@@ -120,6 +132,7 @@ export class Controller {
     }
     this.writeHash(!msg.running);
     this.render();
+    measure('chainrule:receive', started);
   }
 
   /** Recomputes the selected parameter's factors with the current weights (pure, a few ms). */
@@ -173,7 +186,9 @@ export class Controller {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
+      const started = performance.now();
       for (const view of this.views) view.update(this.state);
+      measure('chainrule:render', started);
     });
   }
 }

@@ -48,9 +48,12 @@ export class LossView {
     ctx.strokeStyle = '#ccc';
     ctx.strokeRect(0.5, 0.5, W - 1, H - 1);
     if (history.length < 2) return;
-    const finite = history.flatMap((h) => [h.train, h.test]).filter(Number.isFinite);
-    const top = Math.max(...finite, 1e-9);
+    // About one sample per pixel column, so a run of a million epochs draws as fast as a short one.
     const step = Math.max(1, Math.floor(history.length / W));
+    let top = 1e-9;
+    for (let k = 0; k < history.length; k += step) {
+      for (const v of [history[k].train, history[k].test]) if (Number.isFinite(v) && v > top) top = v;
+    }
     const line = (pick: (h: (typeof history)[number]) => number, color: string) => {
       ctx.beginPath();
       for (let k = 0; k < history.length; k += step) {
