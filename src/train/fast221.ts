@@ -26,6 +26,58 @@ export interface Net221Data {
 }
 
 const NO_BUFFERS: Float64Array[] = [];
+/** Slots of P that hold weights (decayed by L2); 4, 5 and 8 are biases. */
+const WEIGHT_SLOTS = [0, 1, 2, 3, 6, 7];
+
+/**
+ * One batch of the fused pass with parameters P = [w00, w01, w10, w11, b0, b1, v0, v1, c]
+ * (W0 row-major, b0, W1, b1). Writes G = [Σ loss, then ∂L/∂ each parameter in P's order].
+ */
+function accumulateBatch(
+  P: Float64Array, G: Float64Array, X: Float64Array, Y: Float64Array, sw: Float64Array | undefined,
+  order: Uint32Array, shuffled: boolean, start: number, rows: number,
+): void {
+  const w00 = P[0], w01 = P[1], w10 = P[2], w11 = P[3], b0 = P[4], b1 = P[5], v0 = P[6], v1 = P[7], c = P[8];
+  const inv = 1 / rows;
+  let s = 0;
+  let g00 = 0, g01 = 0, g10 = 0, g11 = 0, gb0 = 0, gb1 = 0, gv0 = 0, gv1 = 0, gc = 0;
+  for (let r = 0; r < rows; r++) {
+    const row = shuffled ? order[start + r] : start + r;
+    const x0 = X[2 * row], x1 = X[2 * row + 1], y = Y[row];
+    const z0 = (0 + x0 * w00 + x1 * w01) + b0;
+    const e0 = Math.exp(-Math.abs(z0));
+    const a0 = z0 >= 0 ? 1 / (1 + e0) : e0 / (1 + e0);
+    const z1 = (0 + x0 * w10 + x1 * w11) + b1;
+    const e1 = Math.exp(-Math.abs(z1));
+    const a1 = z1 >= 0 ? 1 / (1 + e1) : e1 / (1 + e1);
+    const z = (0 + a0 * v0 + a1 * v1) + c;
+    const e = Math.exp(-Math.abs(z));
+    const yhat = z >= 0 ? 1 / (1 + e) : e / (1 + e);
+    const l = (z > 0 ? z : 0) - z * y + Math.log1p(e);
+    let delta: number;
+    if (sw === undefined) {
+      s += l;
+      delta = (yhat - y) * inv;
+    } else {
+      const w = sw[row];
+      s += w * l;
+      delta = (yhat - y) * inv * w;
+    }
+    gv0 += delta * a0;
+    gv1 += delta * a1;
+    gc += delta;
+    const d0 = (0 + delta * v0) * a0 * (1 - a0);
+    const d1 = (0 + delta * v1) * a1 * (1 - a1);
+    g00 += d0 * x0;
+    g01 += d0 * x1;
+    g10 += d1 * x0;
+    g11 += d1 * x1;
+    gb0 += d0;
+    gb1 += d1;
+  }
+  G[0] = s;
+  G[1] = g00; G[2] = g01; G[3] = g10; G[4] = g11; G[5] = gb0; G[6] = gb1; G[7] = gv0; G[8] = gv1; G[9] = gc;
+}
 
 /**
  * An epoch runner (see `EpochRunner`) for batches of `batch` rows. SGD is applied inline (and the optimizer's step count advanced); any other optimizer gets the
@@ -42,81 +94,95 @@ export function net221Epoch(
   const inlineSgd = optimizer.config.name === 'sgd';
   const lr = optimizer.config.lr;
 
-  const runner: EpochRunner = { run, stopped: false };
+  // One sample per step runs the whole epoch in one function (every line runs on every step, so
+  // the JIT sees all of it at once). Larger batches keep the row loop in its own small function:
+  // a loop that runs 10,000 rows before the code after it ever runs would otherwise be compiled
+  // without feedback for that code, thrown away when it is reached, and compiled again.
+  const P = new Float64Array(9);
+  const G = new Float64Array(10);
+  const runner: EpochRunner = { run: batch === 1 && inlineSgd ? runFused : runBatched, stopped: false };
   return runner;
 
-  function run(order: Uint32Array, shuffled: boolean, shouldStop?: () => boolean): number {
+  function runBatched(order: Uint32Array, shuffled: boolean, shouldStop?: () => boolean): number {
+    runner.stopped = false;
+    P.set(W0, 0); P.set(B0, 4); P.set(W1, 6); P.set(B1, 8);
+    let epochLoss = 0;
+    for (let start = 0; start < n; start += batch) {
+      const rows = Math.min(batch, n - start);
+      accumulateBatch(P, G, X, Y, sw, order, shuffled, start, rows);
+      const batchLoss = G[0] / rows;
+      if (!Number.isFinite(batchLoss)) return Number.NaN;
+      epochLoss += batchLoss * rows;
+      if (l2 > 0) {
+        for (const q of WEIGHT_SLOTS) G[q + 1] += l2 * P[q];
+      }
+      if (inlineSgd) {
+        for (let q = 0; q < 9; q++) P[q] -= lr * G[q + 1];
+        optimizer.step(NO_BUFFERS, NO_BUFFERS);
+      } else {
+        const [gW0, gB0, gW1, gB1] = grads;
+        gW0.set(G.subarray(1, 5)); gB0.set(G.subarray(5, 7)); gW1.set(G.subarray(7, 9)); gB1[0] = G[9];
+        storeParams();
+        optimizer.step(params, grads);
+        P.set(W0, 0); P.set(B0, 4); P.set(W1, 6); P.set(B1, 8);
+      }
+      if (shouldStop !== undefined && shouldStop()) {
+        runner.stopped = true;
+        break;
+      }
+    }
+    storeParams();
+    return epochLoss;
+  }
+
+  function storeParams(): void {
+    W0.set(P.subarray(0, 4)); B0.set(P.subarray(4, 6)); W1.set(P.subarray(6, 8)); B1[0] = P[8];
+  }
+
+  /** One sample per SGD step (the notes' way); the batch of 1 makes 1/rows and ·rows exact no-ops. */
+  function runFused(order: Uint32Array, shuffled: boolean, shouldStop?: () => boolean): number {
     runner.stopped = false;
     let w00 = W0[0], w01 = W0[1], w10 = W0[2], w11 = W0[3], b0 = B0[0], b1 = B0[1];
     let v0 = W1[0], v1 = W1[1], c = B1[0];
     let epochLoss = 0;
-    for (let start = 0; start < n; start += batch) {
-      const rows = Math.min(batch, n - start);
-      const inv = 1 / rows;
-      let s = 0;
-      let g00 = 0, g01 = 0, g10 = 0, g11 = 0, gb0 = 0, gb1 = 0, gv0 = 0, gv1 = 0, gc = 0;
-      for (let r = 0; r < rows; r++) {
-        const row = shuffled ? order[start + r] : start + r;
-        const x0 = X[2 * row], x1 = X[2 * row + 1], y = Y[row];
-        // Forward: z = (0 + x·w) + b exactly as matmulTransB then addBiasRows; σ via e^{−|z|}.
-        const z0 = (0 + x0 * w00 + x1 * w01) + b0;
-        const e0 = Math.exp(-Math.abs(z0));
-        const a0 = z0 >= 0 ? 1 / (1 + e0) : e0 / (1 + e0);
-        const z1 = (0 + x0 * w10 + x1 * w11) + b1;
-        const e1 = Math.exp(-Math.abs(z1));
-        const a1 = z1 >= 0 ? 1 / (1 + e1) : e1 / (1 + e1);
-        const z = (0 + a0 * v0 + a1 * v1) + c;
-        const e = Math.exp(-Math.abs(z));
-        const yhat = z >= 0 ? 1 / (1 + e) : e / (1 + e);
-        // BCE from the logit, reusing e = e^{−|z|}: max(z,0) − z·y + log1p(e^{−|z|}).
-        const l = (z > 0 ? z : 0) - z * y + Math.log1p(e);
-        // Backward: delta = ∂L/∂z = (ŷ − y)/rows (·sample weight), then the chain rule down.
-        let delta: number;
-        if (sw === undefined) {
-          s += l;
-          delta = (yhat - y) * inv;
-        } else {
-          const w = sw[row];
-          s += w * l;
-          delta = (yhat - y) * inv * w;
-        }
-        gv0 += delta * a0;
-        gv1 += delta * a1;
-        gc += delta;
-        const d0 = (0 + delta * v0) * a0 * (1 - a0);
-        const d1 = (0 + delta * v1) * a1 * (1 - a1);
-        g00 += d0 * x0;
-        g01 += d0 * x1;
-        g10 += d1 * x0;
-        g11 += d1 * x1;
-        gb0 += d0;
-        gb1 += d1;
+    for (let r = 0; r < n; r++) {
+      const row = shuffled ? order[r] : r;
+      const x0 = X[2 * row], x1 = X[2 * row + 1], y = Y[row];
+      // Forward: z = (0 + x·w) + b exactly as matmulTransB then addBiasRows; σ via e^{−|z|}.
+      const z0 = (0 + x0 * w00 + x1 * w01) + b0;
+      const e0 = Math.exp(-Math.abs(z0));
+      const a0 = z0 >= 0 ? 1 / (1 + e0) : e0 / (1 + e0);
+      const z1 = (0 + x0 * w10 + x1 * w11) + b1;
+      const e1 = Math.exp(-Math.abs(z1));
+      const a1 = z1 >= 0 ? 1 / (1 + e1) : e1 / (1 + e1);
+      const z = (0 + a0 * v0 + a1 * v1) + c;
+      const e = Math.exp(-Math.abs(z));
+      const yhat = z >= 0 ? 1 / (1 + e) : e / (1 + e);
+      // BCE from the logit, reusing e = e^{−|z|}: max(z,0) − z·y + log1p(e^{−|z|}).
+      let l = (z > 0 ? z : 0) - z * y + Math.log1p(e);
+      // Backward: delta = ∂L/∂z = ŷ − y (·sample weight), then the chain rule down.
+      let delta = yhat - y;
+      if (sw !== undefined) {
+        l = sw[row] * l;
+        delta = delta * sw[row];
       }
-      const batchLoss = s / rows;
-      if (!Number.isFinite(batchLoss)) {
-        return Number.NaN;
-      }
-      epochLoss += batchLoss * rows;
+      if (!Number.isFinite(l)) return Number.NaN;
+      epochLoss += l;
+      const d0 = (0 + delta * v0) * a0 * (1 - a0);
+      const d1 = (0 + delta * v1) * a1 * (1 - a1);
+      // Each gradient is a sum over one row started at 0, as in the reference (0 + −0 is +0).
+      let g00 = 0 + d0 * x0, g01 = 0 + d0 * x1, g10 = 0 + d1 * x0, g11 = 0 + d1 * x1;
+      let gv0 = 0 + delta * a0, gv1 = 0 + delta * a1;
+      const gb0 = 0 + d0, gb1 = 0 + d1, gc = 0 + delta;
       if (l2 > 0) {
         g00 += l2 * w00; g01 += l2 * w01; g10 += l2 * w10; g11 += l2 * w11;
         gv0 += l2 * v0; gv1 += l2 * v1;
       }
-      if (inlineSgd) {
-        w00 -= lr * g00; w01 -= lr * g01; w10 -= lr * g10; w11 -= lr * g11;
-        b0 -= lr * gb0; b1 -= lr * gb1;
-        v0 -= lr * gv0; v1 -= lr * gv1; c -= lr * gc;
-        // Keeps the optimizer's step count (saved in checkpoints) what the generic path leaves.
-        optimizer.step(NO_BUFFERS, NO_BUFFERS);
-      } else {
-        const [gW0, gB0, gW1, gB1] = grads;
-        gW0[0] = g00; gW0[1] = g01; gW0[2] = g10; gW0[3] = g11; gB0[0] = gb0; gB0[1] = gb1;
-        gW1[0] = gv0; gW1[1] = gv1; gB1[0] = gc;
-        W0[0] = w00; W0[1] = w01; W0[2] = w10; W0[3] = w11; B0[0] = b0; B0[1] = b1;
-        W1[0] = v0; W1[1] = v1; B1[0] = c;
-        optimizer.step(params, grads);
-        w00 = W0[0]; w01 = W0[1]; w10 = W0[2]; w11 = W0[3]; b0 = B0[0]; b1 = B0[1];
-        v0 = W1[0]; v1 = W1[1]; c = B1[0];
-      }
+      w00 -= lr * g00; w01 -= lr * g01; w10 -= lr * g10; w11 -= lr * g11;
+      b0 -= lr * gb0; b1 -= lr * gb1;
+      v0 -= lr * gv0; v1 -= lr * gv1; c -= lr * gc;
+      // Keeps the optimizer's step count (saved in checkpoints) what the generic path leaves.
+      optimizer.step(NO_BUFFERS, NO_BUFFERS);
       if (shouldStop !== undefined && shouldStop()) {
         runner.stopped = true;
         break;
