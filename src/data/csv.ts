@@ -175,6 +175,16 @@ async function sniff(file: string): Promise<string> {
   }
 }
 
+/** Line breaks inside (quoted) fields: csv-parse reports the line a record ends on, we name the one it starts on. */
+function lineBreaksIn(record: readonly string[]): number {
+  let breaks = 0;
+  for (const field of record) {
+    if (!field.includes('\n')) continue;
+    for (let i = 0; i < field.length; i++) if (field.charCodeAt(i) === 10) breaks++;
+  }
+  return breaks;
+}
+
 interface ParsedRecord {
   record: string[];
   info: { lines: number };
@@ -191,7 +201,7 @@ export async function readTable(file: string, options: ReadOptions = {}): Promis
   try {
     for await (const { record, info } of parser as AsyncIterable<ParsedRecord>) {
       if (!builder) builder = new TableBuilder(file, record, options);
-      else builder.add(record, info.lines);
+      else builder.add(record, info.lines - lineBreaksIn(record));
     }
   } catch (err) {
     if (err instanceof DataError) throw err;
