@@ -51,11 +51,14 @@ export interface TrainFlags {
   resume?: string;
 }
 
-/** The flags that shape training: recorded in a checkpoint and checked on resume. */
+/** The flags recorded in a checkpoint: a resume takes those not given, and refuses conflicting ones but CHANGEABLE. */
 const SHAPING = [
   'data', 'target', 'positive', 'features', 'categorical', 'numeric', 'layers', 'activation', 'loss', 'optimizer',
   'lr', 'epochs', 'batchSize', 'val', 'patience', 'l2', 'classWeight', 'threshold', 'seed', 'init', 'standardize', 'shuffle',
+  'checkpointEvery', 'checkpoint',
 ] as const satisfies readonly (keyof TrainFlags)[];
+/** --epochs may grow to train on; checkpoint cadence and place do not change the run. */
+const CHANGEABLE: ReadonlySet<string> = new Set(['epochs', 'checkpointEvery', 'checkpoint']);
 
 function shapingFlags(flags: TrainFlags): TrainingFlags {
   const out: TrainingFlags = {};
@@ -140,7 +143,7 @@ async function trainCommand(flags: TrainFlags, cmd: Command): Promise<void> {
   if (flags.resume !== undefined) {
     const ckpt = loadCheckpoint(flags.resume);
     const explicit = new Set<string>(SHAPING.filter((key) => cmd.getOptionValueSource(key) === 'cli'));
-    run = { ...flags, ...reconcileFlags(ckpt.flags, shapingFlags(flags), explicit, flagName, new Set(['epochs'])) } as TrainFlags;
+    run = { ...flags, ...reconcileFlags(ckpt.flags, shapingFlags(flags), explicit, flagName, CHANGEABLE) } as TrainFlags;
     if (run.epochs <= ckpt.state.epoch) {
       throw new UsageError(`--epochs must be more than the checkpoint's epoch ${ckpt.state.epoch}, got ${run.epochs}`);
     }
