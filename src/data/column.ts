@@ -4,7 +4,7 @@
  * finite number) and codes into the distinct values (dropped once there are more than LEVEL_CAP of
  * them, unless every value so far is distinct and not a number: a string id, kept to be recognised).
  */
-import { isMissing } from './encode.js';
+import { MISSING_TOKENS } from './encode.js';
 
 /** A categorical column may have at most this many levels. */
 export const LEVEL_CAP = 50;
@@ -48,8 +48,9 @@ export class ColumnBuilder {
 
   constructor(readonly name: string, private readonly keepLevels: boolean) {}
 
+  /** Adds row r's value, already trimmed (so the missing tokens are looked up as they are). */
   push(value: string, r: number): void {
-    if (isMissing(value)) {
+    if (MISSING_TOKENS.has(value)) {
       this.missing++;
       if (this.firstMissingRow < 0) this.firstMissingRow = r;
       this.distinct = false;

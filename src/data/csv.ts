@@ -185,30 +185,35 @@ function lineBreaksIn(record: readonly string[]): number {
   return breaks;
 }
 
-interface ParsedRecord {
-  record: string[];
-  info: { lines: number };
-}
-
 /** Streams a CSV file into a Table. Every error is a DataError naming the file (and row, column where there is one). */
 export async function readTable(file: string, options: ReadOptions = {}): Promise<Table> {
   const headerLine = await sniff(file);
-  const parser = createReadStream(file).pipe(parse({
-    bom: true, delimiter: detectDelimiter(headerLine), skip_empty_lines: true, trim: true,
-    relax_column_count: true, info: true,
-  }));
   let builder: TableBuilder | undefined;
-  try {
-    for await (const { record, info } of parser as AsyncIterable<ParsedRecord>) {
+  // on_record hands each record to the builder inside the parser: no per-record objects are queued.
+  const parser = parse({
+    bom: true, delimiter: detectDelimiter(headerLine), skip_empty_lines: true, trim: true, relax_column_count: true,
+    on_record: (record: string[], context: { lines: number }) => {
       if (!builder) builder = new TableBuilder(file, record, options);
-      else builder.add(record, info.lines - lineBreaksIn(record));
-    }
+      else builder.add(record, context.lines - lineBreaksIn(record));
+      return null;
+    },
+  });
+  const input = createReadStream(file);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      input.on('error', reject);
+      parser.on('error', reject);
+      parser.on('end', resolve);
+      input.pipe(parser);
+      parser.resume();
+    });
   } catch (err) {
     if (err instanceof DataError) throw err;
-    const e = err as { lines?: number; column?: number | string; message: string; code?: string };
+    const e = err as { lines?: number; message: string; code?: string };
     if (e.code === 'EISDIR' || e.code === 'EACCES') throw new DataError(`${file}: cannot read (${e.code})`);
-    throw new DataError(`${file}: row ${e.lines ?? '?'}: ${e.message.replace(/^Invalid Record Length: /, '')}`);
+    throw new DataError(`${file}: row ${e.lines ?? '?'}: ${e.message}`);
   } finally {
+    input.destroy();
     parser.destroy();
   }
   if (!builder) throw new DataError(`${file}: empty file (a header row is required)`);
