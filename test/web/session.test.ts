@@ -128,6 +128,21 @@ describe('training session', () => {
     }
   });
 
+  it("each hidden unit's grid is that unit's activation at the cell centres", () => {
+    const s = createSession(config({ dataset: 'circle', hidden: [3, 2], activation: 'tanh' }));
+    for (let e = 0; e < 3; e++) s.runEpoch();
+    const size = 5;
+    const grids = s.unitGrids(size);
+    expect(grids.length).toBe((3 + 2) * size * size);
+    const layers = s.layers();
+    const [a1, a2] = s.data.axes;
+    const [gx, gy] = [1, 3];
+    const x = encodePoint(s.data, a1.min + ((gx + 0.5) / size) * (a1.max - a1.min), a2.max - ((gy + 0.5) / size) * (a2.max - a2.min));
+    const h1 = layers[0].weights.map((row, j) => Math.tanh(row[0] * x[0] + row[1] * x[1] + layers[0].bias[j]));
+    const h2 = layers[1].weights.map((row, j) => Math.tanh(row.reduce((acc, w, i) => acc + w * h1[i], layers[1].bias[j])));
+    [...h1, ...h2].forEach((a, u) => expect(grids[u * size * size + gy * size + gx], `unit ${u}`).toBeCloseTo(a, 12));
+  });
+
   it('its model file explains a point with the notes names and the same standardised input', () => {
     const s = createSession(config({ dataset: 'promotion', hidden: [2] }));
     s.runEpoch();

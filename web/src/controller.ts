@@ -44,7 +44,7 @@ export class Controller {
     const config = parseHash(location.hash);
     this.state = {
       config, data: makeData(config), runId: 0, running: false, loading: true, epoch: 0, layers: null, history: [],
-      grid: null, gridSize: 0, selection: parseSelection(location.hash), explanation: null, error: null,
+      grid: null, gridSize: 0, unitGrids: null, selection: parseSelection(location.hash), explanation: null, error: null,
     };
     const slot = (name: string) => root.querySelector<HTMLElement>(`[data-view=${name}]`)!;
     this.views = [
@@ -76,7 +76,7 @@ export class Controller {
     const sameShape = config.hidden.join(',') === s.config.hidden.join(',');
     this.state = {
       ...s, config, data: makeData(config), runId: s.runId + 1, running: false, loading: true, epoch: 0, layers: null,
-      history: [], grid: null, explanation: null, error: null,
+      history: [], grid: null, unitGrids: null, explanation: null, error: null,
       selection: selection ?? { param: sameShape ? s.selection.param : null, point: 0 },
     };
     this.send({ type: 'load', runId: this.state.runId, config });
@@ -121,7 +121,7 @@ export class Controller {
     const started = performance.now();
     this.state = {
       ...this.state, loading: false, running: msg.running, epoch: msg.epoch, layers: msg.layers, history,
-      grid: msg.grid, gridSize: msg.gridSize, error: msg.error ?? null,
+      grid: msg.grid, gridSize: msg.gridSize, unitGrids: msg.unitGrids, error: msg.error ?? null,
     };
     // While running, the factors follow the weights ten times a second (readable, and cheap);
     // the last snapshot of a pause or step is always explained.

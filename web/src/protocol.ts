@@ -22,6 +22,8 @@ export interface Snapshot {
   losses: EpochLoss[];
   gridSize: number;
   grid: Float64Array;
+  /** Hidden units' activations, UNIT_GRID_SIZE² values per unit (Session.unitGrids). */
+  unitGrids: Float64Array;
   /** Why training stopped by itself (divergence), if it did. */
   error?: string;
 }
@@ -29,3 +31,4 @@ export interface Snapshot {
 export type FromWorker = Snapshot;
 
 export const GRID_SIZE = 50;
+export const UNIT_GRID_SIZE = 16;

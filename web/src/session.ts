@@ -6,7 +6,7 @@
  */
 import { createRng } from '../../src/core/rng.js';
 import { createNetwork } from '../../src/nn/init.js';
-import { createWorkspace, predict, type Network } from '../../src/nn/network.js';
+import { createWorkspace, forward, predict, type Network, type Workspace } from '../../src/nn/network.js';
 import { createOptimizer, optimizerConfig, type Optimizer } from '../../src/optim/optimizers.js';
 import { datasetLoss, fit, type Dataset } from '../../src/train/fit.js';
 import { networkLayers } from '../../src/model/convert.js';
@@ -31,6 +31,8 @@ export interface Session {
   runEpoch(): EpochLoss;
   /** ŷ on a size×size grid over the axes, row 0 at the top (largest x2). */
   grid(size: number): Float64Array;
+  /** Every hidden unit's activation on the same kind of grid: unit after unit, layer after layer. */
+  unitGrids(size: number): Float64Array;
   layers(): ModelLayer[];
 }
 
@@ -42,6 +44,20 @@ function toDataset(data: PlaygroundData, points: readonly Point[]): Dataset {
     Y[r] = p.y;
   });
   return { X, Y, n: points.length };
+}
+
+/** The encoded inputs at the centres of a size×size grid over the axes, row 0 at the top. */
+function gridInputs(data: PlaygroundData, size: number): Float64Array {
+  const X = new Float64Array(size * size * 2);
+  const [a1, a2] = data.axes;
+  for (let gy = 0; gy < size; gy++) {
+    const x2 = a2.max - ((gy + 0.5) / size) * (a2.max - a2.min);
+    for (let gx = 0; gx < size; gx++) {
+      const x1 = a1.min + ((gx + 0.5) / size) * (a1.max - a1.min);
+      X.set(encodePoint(data, x1, x2), (gy * size + gx) * 2);
+    }
+  }
+  return X;
 }
 
 /** Seeds derived from the run's seed: data, init and shuffling draw from separate streams. */
@@ -59,6 +75,7 @@ export function createSession(config: RunConfig): Session {
   const losses = (epoch: number): EpochLoss => ({ epoch, train: datasetLoss(net, train, ws), test: test.n ? datasetLoss(net, test, ws) : NaN });
   const history: EpochLoss[] = [losses(0)];
   let epoch = 0;
+  let unitWs: Workspace | undefined;
 
   return {
     config,
@@ -74,16 +91,22 @@ export function createSession(config: RunConfig): Session {
       return record;
     },
     grid(size) {
-      const X = new Float64Array(size * size * 2);
-      const [a1, a2] = data.axes;
-      for (let gy = 0; gy < size; gy++) {
-        const x2 = a2.max - ((gy + 0.5) / size) * (a2.max - a2.min);
-        for (let gx = 0; gx < size; gx++) {
-          const x1 = a1.min + ((gx + 0.5) / size) * (a1.max - a1.min);
-          X.set(encodePoint(data, x1, x2), (gy * size + gx) * 2);
+      return predict(net, gridInputs(data, size), size * size);
+    },
+    unitGrids(size) {
+      const n = size * size;
+      if (!unitWs || unitWs.capacity !== n) unitWs = createWorkspace(net, n);
+      forward(net, gridInputs(data, size), n, unitWs);
+      const hidden = net.layers.slice(0, -1);
+      const out = new Float64Array(hidden.reduce((s, layer) => s + layer.units, 0) * n);
+      let offset = 0;
+      hidden.forEach((layer, l) => {
+        const A = unitWs!.A[l];
+        for (let j = 0; j < layer.units; j++, offset += n) {
+          for (let k = 0; k < n; k++) out[offset + k] = A[k * layer.units + j];
         }
-      }
-      return predict(net, X, size * size);
+      });
+      return out;
     },
     layers: () => networkLayers(net),
   };

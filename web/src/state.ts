@@ -24,6 +24,8 @@ export interface PlaygroundState {
   history: EpochLoss[];
   grid: Float64Array | null;
   gridSize: number;
+  /** Hidden units' activations over the same plane, UNIT_GRID_SIZE² values per unit. */
+  unitGrids: Float64Array | null;
   selection: { param: ParamRef | null; point: number };
   /** The explain module's document for the selected parameter and training point. */
   explanation: NetworkExplanation | null;

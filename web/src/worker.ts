@@ -3,7 +3,7 @@
  * page only draws. After each frame it posts the weights, the new loss records and the ŷ grid.
  */
 import type { FromWorker, ToWorker } from './protocol.js';
-import { GRID_SIZE } from './protocol.js';
+import { GRID_SIZE, UNIT_GRID_SIZE } from './protocol.js';
 import { createSession, type Session } from './session.js';
 
 let session: Session | undefined;
@@ -19,12 +19,13 @@ const FRAME_MS = 16;
 function post(): void {
   if (!session) return;
   const grid = session.grid(GRID_SIZE);
+  const unitGrids = session.unitGrids(UNIT_GRID_SIZE);
   const message: FromWorker = {
     type: 'snapshot', runId, epoch: session.epoch, running, layers: session.layers(),
-    from: sent, losses: session.history.slice(sent), gridSize: GRID_SIZE, grid, ...(error ? { error } : {}),
+    from: sent, losses: session.history.slice(sent), gridSize: GRID_SIZE, grid, unitGrids, ...(error ? { error } : {}),
   };
   sent = session.history.length;
-  (self as unknown as Worker).postMessage(message, [grid.buffer]);
+  (self as unknown as Worker).postMessage(message, [grid.buffer, unitGrids.buffer]);
 }
 
 /** Runs n epochs; on divergence stops playing and keeps the last finite weights. */

@@ -6,7 +6,9 @@
 import { modelToNetwork } from '../../../src/model/convert.js';
 import { createNaming } from '../../../src/explain/index.js';
 import type { ModelLayer } from '../../../src/model/schema.js';
-import { BLUE, ORANGE, rgb, short } from '../colors.js';
+import { BLUE, ORANGE, probabilityColor, rgb, short } from '../colors.js';
+import { UNIT_GRID_SIZE } from '../protocol.js';
+import type { ActivationName } from '../../../src/nn/activations.js';
 import { paramKey, parseParamKey, type ParamRef, type PlaygroundState } from '../state.js';
 import { playgroundModel } from '../session.js';
 
@@ -28,6 +30,13 @@ function strength(w: number): string {
 interface EdgeEls { line: SVGLineElement; hit: SVGLineElement; title: SVGTitleElement }
 interface NodeEls { circle: SVGCircleElement; title: SVGTitleElement }
 
+/** An activation mapped to [0, 1] for colouring: σ as is, tanh from [−1, 1], others squashed by tanh. */
+function unitShade(activation: ActivationName, a: number): number {
+  if (activation === 'sigmoid') return a;
+  if (activation === 'tanh') return (a + 1) / 2;
+  return 0.5 + 0.5 * Math.tanh(a);
+}
+
 export class NetworkView {
   private readonly svg: SVGSVGElement;
   private lastLayers: ModelLayer[] | null = null;
@@ -36,11 +45,19 @@ export class NetworkView {
   private shape = '';
   private edges = new Map<string, EdgeEls>();
   private nodes = new Map<string, NodeEls>();
+  /** Each hidden unit's activation over the input plane, drawn inside its node (as in TensorFlow Playground). */
+  private readonly overlay: HTMLDivElement;
+  private unitCanvases: CanvasRenderingContext2D[] = [];
+  private unitImage = new ImageData(UNIT_GRID_SIZE, UNIT_GRID_SIZE);
+  private lastUnitGrids: Float64Array | null = null;
 
   constructor(container: HTMLElement, handlers: { onSelect(ref: ParamRef): void }) {
     container.innerHTML = '';
+    container.classList.add('network-view');
     this.svg = el('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, width: WIDTH, height: HEIGHT, 'data-testid': 'network' });
-    container.append(this.svg);
+    this.overlay = document.createElement('div');
+    this.overlay.className = 'unit-maps';
+    container.append(this.svg, this.overlay);
     this.svg.addEventListener('click', (event) => {
       const target = (event.target as Element).closest('[data-param]');
       const ref = target ? parseParamKey(target.getAttribute('data-param') ?? '') : null;
@@ -51,6 +68,7 @@ export class NetworkView {
   update(state: PlaygroundState): void {
     const layers = state.layers;
     const selected = state.selection.param ? paramKey(state.selection.param) : '';
+    if (layers && state.unitGrids !== this.lastUnitGrids && this.shape) this.drawUnits(layers, state.unitGrids);
     if (!layers || (layers === this.lastLayers && selected === this.lastSelection)) return;
     this.lastLayers = layers;
     this.lastSelection = selected;
@@ -60,6 +78,7 @@ export class NetworkView {
     if (shape !== this.shape) {
       this.shape = shape;
       this.build(state, widths, naming);
+      this.drawUnits(layers, state.unitGrids);
     }
     layers.forEach((layer, l) => {
       layer.weights.forEach((row, j) => row.forEach((w, i) => {
@@ -88,6 +107,8 @@ export class NetworkView {
     const rowY = (c: number, k: number) => HEIGHT / 2 + (k - (widths[c] - 1) / 2) * Math.min(56, (HEIGHT - 40) / Math.max(1, widths[c] - 1));
     this.edges = new Map();
     this.nodes = new Map();
+    this.unitCanvases = [];
+    this.overlay.replaceChildren();
     const edges = el('g', { class: 'edges' });
     const nodes = el('g', { class: 'nodes' });
     layers.forEach((layer, l) => {
@@ -118,12 +139,42 @@ export class NetworkView {
         const circle = el('circle', { cx, cy, r: RADIUS, class: 'node unit', 'data-param': key, 'data-testid': 'bias' });
         const title = el('title', {});
         circle.append(title);
-        const label = el('text', { x: cx, y: cy + 4, 'text-anchor': 'middle', class: 'unit-label' });
+        const hidden = c < widths.length - 1;
+        const label = el('text', { x: cx, y: hidden ? cy - RADIUS - 4 : cy + 4, 'text-anchor': 'middle', class: 'unit-label' });
         label.textContent = naming.a(c - 1, k);
         nodes.append(circle, label);
         this.nodes.set(key, { circle, title });
+        if (hidden) {
+          const canvas = document.createElement('canvas');
+          canvas.width = UNIT_GRID_SIZE;
+          canvas.height = UNIT_GRID_SIZE;
+          const inner = RADIUS * 2 - 6;
+          Object.assign(canvas.style, { left: `${cx - inner / 2}px`, top: `${cy - inner / 2}px`, width: `${inner}px`, height: `${inner}px` });
+          this.overlay.append(canvas);
+          this.unitCanvases.push(canvas.getContext('2d')!);
+        }
       }
     });
     this.svg.replaceChildren(edges, nodes);
+  }
+
+  private drawUnits(layers: ModelLayer[], grids: Float64Array | null): void {
+    this.lastUnitGrids = grids;
+    const n = UNIT_GRID_SIZE * UNIT_GRID_SIZE;
+    if (!grids || grids.length !== this.unitCanvases.length * n) return;
+    const pixels = this.unitImage.data;
+    let u = 0;
+    layers.slice(0, -1).forEach((layer) => {
+      for (let j = 0; j < layer.bias.length; j++, u++) {
+        for (let k = 0; k < n; k++) {
+          const [r, g, b] = probabilityColor(unitShade(layer.activation, grids[u * n + k]));
+          pixels[k * 4] = r;
+          pixels[k * 4 + 1] = g;
+          pixels[k * 4 + 2] = b;
+          pixels[k * 4 + 3] = 255;
+        }
+        this.unitCanvases[u].putImageData(this.unitImage, 0, 0);
+      }
+    });
   }
 }
