@@ -65,13 +65,15 @@ const ID_NAME = /(^id$|[_\s-]id$|[a-z]Id$|^id[_\s-]|_no$|^key$|_key$)/i;
 
 /**
  * An id-like column carries no signal and is left out by default: a value on every row and no
- * value twice, and either not numeric (e.g. "E1001") or integers whose name looks like an id
+ * value twice, and either strings (e.g. "E1001") over more than LEVEL_CAP rows or named like an
+ * id, or integers whose name looks like an id
  * (`id`, `employee_id`, `userId`, `_no`, `key`) or that run consecutively over at least 100 rows
  * (a row number).
  */
 export function isIdLike(column: Column, n: number): boolean {
   if (n < 2 || column.missing > 0) return false;
-  if (!column.numbers) return column.distinct;
+  // Up to LEVEL_CAP rows a distinct string column is still a usable categorical; past it, it would be refused.
+  if (!column.numbers) return column.distinct && (n > LEVEL_CAP || ID_NAME.test(column.name));
   const xs = column.numbers;
   for (let i = 0; i < n; i++) if (!Number.isInteger(xs[i])) return false;
   const sorted = Float64Array.from(xs).sort();

@@ -73,13 +73,19 @@ describe('id-like columns', () => {
   it.each([
     ['employee_id', (i: number) => String(10 + 3 * i), true],
     ['row', (i: number) => String(i + 1), false],
-    ['code', (i: number) => `E${i}`, true],
+    ['code', (i: number) => `E${i}`, false],
+    ['staff_id', (i: number) => `E${i}`, true],
     ['age', (i: number) => String(20 + 2 * i), false],
     ['employee_id', (i: number) => String(i % 7), false],
     ['score', (i: number) => String(i + 0.5), false],
   ] as const)('%s with values f(i) over 30 rows → id-like %s', (name, f, expected) => {
     const t = table([name, 'y'], rows(30, f));
     expect(isIdLike(requireColumn(t, name), t.n)).toBe(expected);
+  });
+
+  it('distinct strings count as an id past 50 rows whatever the name: 51 rows yes, 50 no', () => {
+    expect(isIdLike(requireColumn(table(['code', 'y'], rows(51, (i) => `E${i}`)), 'code'), 51)).toBe(true);
+    expect(isIdLike(requireColumn(table(['code', 'y'], rows(50, (i) => `E${i}`)), 'code'), 50)).toBe(false);
   });
 
   it('consecutive integers count as a row number from 100 rows on: 1…100 yes, 1…99 no', () => {
