@@ -61,7 +61,10 @@ export function encodeTarget(table: Table, target: TargetSpec, rows?: readonly n
 
 /** Consecutive distinct integers are taken for a row number only from this many rows on. */
 const ROW_NUMBER_MIN_ROWS = 100;
-const ID_NAME = /(^id$|[_\s-]id$|[a-z]Id$|^id[_\s-]|_no$|^key$|_key$)/i;
+const ID_WORD = /(^id$|[_\s-]id$|^id[_\s-]|_no$|^key$|_key$)/i;
+/** Case matters here: `userId` is an id, `paid` and `valid` are not. */
+const ID_CAMEL = /[a-z](Id|ID)$/;
+const looksLikeId = (name: string): boolean => ID_WORD.test(name) || ID_CAMEL.test(name);
 
 /**
  * An id-like column carries no signal and is left out by default: a value on every row and no
@@ -73,13 +76,13 @@ const ID_NAME = /(^id$|[_\s-]id$|[a-z]Id$|^id[_\s-]|_no$|^key$|_key$)/i;
 export function isIdLike(column: Column, n: number): boolean {
   if (n < 2 || column.missing > 0) return false;
   // Up to LEVEL_CAP rows a distinct string column is still a usable categorical; past it, it would be refused.
-  if (!column.numbers) return column.distinct && (n > LEVEL_CAP || ID_NAME.test(column.name));
+  if (!column.numbers) return column.distinct && (n > LEVEL_CAP || looksLikeId(column.name));
   const xs = column.numbers;
   for (let i = 0; i < n; i++) if (!Number.isInteger(xs[i])) return false;
   const sorted = Float64Array.from(xs).sort();
   for (let i = 1; i < n; i++) if (sorted[i] === sorted[i - 1]) return false;
   // In a small file a short run like 1, 2, 3 is as likely a feature as a row number.
-  return ID_NAME.test(column.name) || (n >= ROW_NUMBER_MIN_ROWS && sorted[n - 1] - sorted[0] === n - 1);
+  return looksLikeId(column.name) || (n >= ROW_NUMBER_MIN_ROWS && sorted[n - 1] - sorted[0] === n - 1);
 }
 
 export interface FeatureOptions {
