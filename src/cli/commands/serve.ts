@@ -56,11 +56,7 @@ export function registerServe(program: Command): void {
         if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`--host ${opts.host} is not an address of this machine`);
         throw err;
       }
-      const address = app.server.address();
-      const port = typeof address === 'object' && address ? address.port : opts.port;
-      const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-      process.stdout.write(`chainrule: serving ${opts.model} at http://${host}:${port}/\n`);
-
+      // Handlers first, URL second: whoever reads the URL may signal at once.
       let closing = false;
       const shutdown = (signal: string) => {
         if (closing) return;
@@ -83,5 +79,9 @@ export function registerServe(program: Command): void {
       });
       process.once('SIGINT', () => shutdown('SIGINT'));
       process.once('SIGTERM', () => shutdown('SIGTERM'));
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : opts.port;
+      const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+      process.stdout.write(`chainrule: serving ${opts.model} at http://${host}:${port}/\n`);
     });
 }
