@@ -38,7 +38,7 @@ if (args[0] === '--child-library') {
 function timed(argv) {
   const r = spawnSync('/usr/bin/time', ['-v', ...argv], { encoding: 'utf8', maxBuffer: 1 << 24 });
   const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1]);
-  const wall = /Elapsed \(wall clock\) time[^:]*: (.+)/.exec(r.stderr)?.[1]?.trim();
+  const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (.+)/.exec(r.stderr)?.[1]?.trim();
   return { status: r.status, peakRssMiB: kb / 1024, wall, tail: r.status === 0 ? '' : r.stderr.split('\n').slice(-25, -20).join(' | ') };
 }
 

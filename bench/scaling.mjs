@@ -24,14 +24,16 @@ function secondsPerEpoch({ rows, features, hidden, activation, optimizer, lr, ba
   const net = createNetwork({ inputs: features, hidden, activation }, createRng(4));
   const times = [];
   let last = 0;
-  // Enough epochs to see past a busy neighbour: about 10⁶ rows in all, at least 4, at most 60.
-  const epochs = Math.min(60, Math.max(4, Math.ceil(1e6 / rows)));
+  let first = 0;
+  // Enough epochs to see past a busy neighbour: at least 3 timed, then until 1.5 s or 60 epochs.
   fit(net, data, {
-    epochs, batchSize: batch, optimizer: optimizerConfig(optimizer, lr), rng: createRng(5), kernels,
+    epochs: 61, batchSize: batch, optimizer: optimizerConfig(optimizer, lr), rng: createRng(5), kernels,
     onEpoch: ({ epoch }) => {
       const now = performance.now();
       if (epoch > 1) times.push((now - last) / 1000);
+      else first = now;
       last = now;
+      return times.length >= 3 && now - first > 1500 ? 'stop' : undefined;
     },
   });
   // fit's first onEpoch call marks the end of the warm-up epoch; the fastest later epoch is the
