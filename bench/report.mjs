@@ -30,7 +30,7 @@ const fmtRate = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : x >= 1e3 ? `${(x
 
 export function renderTable(doc) {
   const lines = [
-    '| workload | system | samples/s | chainrule ÷ system | final loss | peak RSS MiB | samples trained |',
+    '| workload | system | samples/s | chainrule ÷ system | final loss (after the samples trained) | peak RSS MiB | samples trained |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const w of doc.workloads) {
