@@ -7,6 +7,8 @@
 import type { ModelFile } from '../model/schema.js';
 import { encodedWidth } from '../model/schema.js';
 import { modelToNetwork } from '../model/convert.js';
+import { assertFinitePredictions } from '../model/guard.js';
+import { predict } from '../nn/network.js';
 import { encodeRecord, InputError } from '../data/encode.js';
 import type { NetworkExplanation } from './explain.js';
 import { DEFAULT_LR, explainNetwork, UnknownParameterError } from './explain.js';
@@ -48,6 +50,8 @@ export function explainModel(
   const row = new Float64Array(encodedWidth(model.inputs));
   encodeRecord(model.inputs, input, row);
   const net = modelToNetwork(model);
+  // An input that overflows inside the network (∞ − ∞ → NaN) gets a clear error, not a NaN document.
+  assertFinitePredictions(predict(net, row, 1), model.inputs, row);
   const labels = { threshold: model.threshold, positive: model.target.name, negative: `not ${model.target.name}` };
   let explanation: NetworkExplanation;
   try {

@@ -86,6 +86,23 @@ describe(`HTTP body fuzz (${runs(400)} runs each, fixed seed)`, () => {
     }), params(400));
   }, timeout(400));
 
+  test('a model that can overflow inside (ReLU, weights 1e10 of both signs, raw input): 200 with finite numbers or 400, never NaN', async () => {
+    const fragile = buildApp({ model: parseModel({
+      format: 'chainrule/model', version: 1, inputs: [{ name: 'x', kind: 'numeric' }], target: { name: 'y', positive: '1' },
+      layers: [{ activation: 'relu', weights: [[1e10], [1e10]], bias: [0, 0] }, { activation: 'sigmoid', weights: [[1, -1]], bias: [0] }],
+    }) });
+    const x = fc.oneof(fc.double({ noNaN: true }), fc.constantFrom(1e300, -1e300, 1e298, 1e299, Number.MAX_VALUE, 5e-324));
+    let refused = 0;
+    await fc.assert(fc.asyncProperty(fc.array(x, { minLength: 1, maxLength: 4 }), fc.constantFrom('/predict', '/explain'), async (xs, url) => {
+      const payload = url === '/predict' ? { rows: xs.map((v) => ({ x: v })) } : { input: { x: xs[0] }, target: 1 };
+      const res = await fragile.inject({ method: 'POST', url, payload });
+      if (res.statusCode === 400) refused++;
+      checkReply(res.statusCode, res.payload, url);
+    }), params(200));
+    expect(refused).toBeGreaterThan(0);
+    await fragile.close();
+  }, timeout(200));
+
   test('the fuzzing reached both 200 answers and 400 refusals', () => {
     expect(seen.get(200) ?? 0).toBeGreaterThan(10);
     expect(seen.get(400) ?? 0).toBeGreaterThan(10);
