@@ -251,12 +251,13 @@ export function fit(net: Network, data: Dataset, options: FitOptions): FitResult
       stoppedByCallback = true;
       break;
     }
-    if (options.onCheckpoint && options.checkpointEvery && epoch % options.checkpointEvery === 0 && epoch < epochs) {
-      options.onCheckpoint(snapshot(epoch));
-    }
     if (options.patience !== undefined && options.validation && sinceBest >= options.patience) {
       stoppedEarly = true;
       break;
+    }
+    // After the stop test: a checkpoint of the epoch where patience ran out would resume into one epoch too many.
+    if (options.onCheckpoint && options.checkpointEvery && epoch % options.checkpointEvery === 0 && epoch < epochs) {
+      options.onCheckpoint(snapshot(epoch));
     }
   }
   const state = snapshot(lastEpoch);
