@@ -1,10 +1,12 @@
 /**
  * Forward and backward passes for any dense network, bit-identical to `forward`/`backward` in
- * `nn/network.ts` but built on the register-blocked `gemmABt`. The reference sums each weight
+ * `nn/network.ts` but built on WebAssembly SIMD (`simdMatmul`) where the engine has it and on the
+ * register-blocked `gemmABt` otherwise. The reference sums each weight
  * gradient over rows and each input gradient over units, in order; the transposed operands below
  * keep exactly those orders while letting the kernel read both operands contiguously.
  */
 import { gemmABt, transpose } from '../core/fastKernels.js';
+import { simdMatmul } from '../core/simdKernels.js';
 import { sumRows } from '../core/kernels.js';
 import { activate, activationBackward } from '../nn/activations.js';
 import { lossGradient } from '../nn/losses.js';
@@ -29,14 +31,18 @@ export function createFastScratch(net: Network, capacity: number): FastScratch {
 }
 
 /** Same contract as `forward`: Z = X·Wᵀ + b, A = act(Z) for n rows; returns the output activations. */
-export function fastForward(net: Network, X: Float64Array, n: number, ws: Workspace): Float64Array {
+export function fastForward(net: Network, X: Float64Array, n: number, ws: Workspace, scratch: FastScratch): Float64Array {
   if (n > ws.capacity) throw new RangeError(`batch of ${n} rows exceeds workspace capacity ${ws.capacity}`);
   let input = X;
   for (let l = 0; l < net.layers.length; l++) {
     const layer = net.layers[l];
     const units = layer.units;
     const Z = ws.Z[l];
-    gemmABt(Z, input, layer.weights, n, layer.inputs, units);
+    // Z = X·(Wᵀ) with Wᵀ [inputs × units] row-major: lanes run across units, sums over inputs in order.
+    if (simdMatmul) transpose(scratch.weightsT[l], layer.weights, units, layer.inputs);
+    if (!simdMatmul?.(Z, input, scratch.weightsT[l], n, layer.inputs, units)) {
+      gemmABt(Z, input, layer.weights, n, layer.inputs, units);
+    }
     const bias = layer.bias;
     for (let i = 0; i < n; i++) {
       const row = i * units;
@@ -65,13 +71,17 @@ export function fastBackward(
     const input = l === 0 ? X : ws.A[l - 1];
     // dW[j,i] = Σ_rows dZ[r,j]·input[r,i], rows in order: a dot product of row j of dZᵀ and row i of inputᵀ.
     transpose(scratch.deltaT[l], delta, n, units);
-    transpose(scratch.inputT[l], input, n, inputs);
-    gemmABt(ws.grads.weights[l], scratch.deltaT[l], scratch.inputT[l], units, n, inputs);
+    if (!simdMatmul?.(ws.grads.weights[l], scratch.deltaT[l], input, units, n, inputs)) {
+      transpose(scratch.inputT[l], input, n, inputs);
+      gemmABt(ws.grads.weights[l], scratch.deltaT[l], scratch.inputT[l], units, n, inputs);
+    }
     sumRows(ws.grads.bias[l], delta, n, units);
     if (l > 0) {
-      // dA_prev[r,i] = Σ_j dZ[r,j]·W[j,i], units in order: row r of dZ against row i of Wᵀ.
-      transpose(scratch.weightsT[l], layer.weights, units, inputs);
-      gemmABt(ws.dA[l - 1], delta, scratch.weightsT[l], n, units, inputs);
+      // dA_prev[r,i] = Σ_j dZ[r,j]·W[j,i], units in order: row r of dZ against column i of W.
+      if (!simdMatmul?.(ws.dA[l - 1], delta, layer.weights, n, units, inputs)) {
+        transpose(scratch.weightsT[l], layer.weights, units, inputs);
+        gemmABt(ws.dA[l - 1], delta, scratch.weightsT[l], n, units, inputs);
+      }
     }
   }
 }

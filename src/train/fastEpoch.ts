@@ -71,7 +71,7 @@ function denseEpoch(
         Y = data.Y.subarray(start * m, (start + rows) * m);
         W = data.sampleWeight?.subarray(start, start + rows);
       }
-      fastForward(net, X, rows, ws);
+      fastForward(net, X, rows, ws, scratch);
       const batchLoss = loss(net, Y, rows, ws, W);
       if (!Number.isFinite(batchLoss)) return Number.NaN;
       epochLoss += batchLoss * rows;

@@ -10,6 +10,7 @@ import { createRng } from '../../src/core/rng.js';
 import type { Rng } from '../../src/core/rng.js';
 import { matmul, matmulTransA, matmulTransB } from '../../src/core/kernels.js';
 import { gemmABt, transpose } from '../../src/core/fastKernels.js';
+import { setSimdEnabled, simdMatmul } from '../../src/core/simdKernels.js';
 import type { ActivationName } from '../../src/nn/activations.js';
 import { createNetwork } from '../../src/nn/init.js';
 import type { NetworkSpec } from '../../src/nn/init.js';
@@ -100,6 +101,45 @@ describe('blocked kernels equal the reference kernels bit for bit', () => {
   }
 });
 
+describe('the WebAssembly SIMD matmul equals the reference matmul bit for bit', () => {
+  it('assembles and validates in this engine (Node 20 has WebAssembly SIMD)', () => {
+    expect(simdMatmul).toBeDefined();
+  });
+  for (const [m, k, n] of [[1, 1, 1], [4, 3, 4], [7, 5, 9], [256, 64, 64], [64, 256, 12], [5, 0, 4], [13, 600, 29], [8, 2, 1]]) {
+    it(`A·M at m=${m} k=${k} n=${n} (4×4 blocks and ragged edges)`, () => {
+      const rng = createRng(m * 7 + k * 3 + n);
+      const A = randomArray(rng, m * k);
+      const M = randomArray(rng, k * n);
+      if (A.length > 0) A[0] = 0;
+      const ref = new Float64Array(m * n);
+      matmul(ref, A, M, m, k, n);
+      const got = new Float64Array(m * n).fill(Number.NaN);
+      expect(simdMatmul!(got, A, M, m, k, n)).toBe(true);
+      expectSameBits(got, ref, 'A·M');
+    });
+  }
+});
+
+describe('the SIMD matmul in chunks of rows', () => {
+  it('20,000 × 120 · 120 × 8 goes through in several chunks and keeps the bytes', () => {
+    const rng = createRng(77);
+    const [m, k, n] = [20_000, 120, 8];
+    const A = randomArray(rng, m * k);
+    const M = randomArray(rng, k * n);
+    const ref = new Float64Array(m * n);
+    matmul(ref, A, M, m, k, n);
+    const got = new Float64Array(m * n);
+    expect(simdMatmul!(got, A, M, m, k, n)).toBe(true);
+    expectSameBits(got, ref, 'A·M');
+  });
+
+  it('declines (returns false) when M alone exceeds its memory budget, so the caller falls back', () => {
+    const k = 3000, n = 800; // 2.4M doubles > the 2M-double budget
+    const out = new Float64Array(4 * n);
+    expect(simdMatmul!(out, new Float64Array(4 * k), new Float64Array(k * n), 4, k, n)).toBe(false);
+  });
+});
+
 describe('fastForward/fastBackward give the reference gradients', () => {
   const cases: { name: string; spec: NetworkSpec; n: number; weights?: boolean }[] = [
     { name: '12-64-64-1 relu, bce', spec: { inputs: 12, hidden: [64, 64], activation: 'relu' }, n: 33 },
@@ -116,10 +156,11 @@ describe('fastForward/fastBackward give the reference gradients', () => {
       const refWs = createWorkspace(net, c.n);
       const fastWs = createWorkspace(net, c.n);
       const refOut = forward(net, data.X, c.n, refWs);
-      const fastOut = fastForward(net, data.X, c.n, fastWs);
+      const scratch = createFastScratch(net, c.n);
+      const fastOut = fastForward(net, data.X, c.n, fastWs, scratch);
       expectSameBits(fastOut, refOut, 'output');
       backward(net, data.X, data.Y, c.n, refWs, data.sampleWeight);
-      fastBackward(net, data.X, data.Y, c.n, fastWs, createFastScratch(net, c.n), data.sampleWeight);
+      fastBackward(net, data.X, data.Y, c.n, fastWs, scratch, data.sampleWeight);
       net.layers.forEach((_, l) => {
         expectSameBits(fastWs.grads.weights[l], refWs.grads.weights[l], `dW[${l}]`);
         expectSameBits(fastWs.grads.bias[l], refWs.grads.bias[l], `db[${l}]`);
@@ -163,13 +204,18 @@ describe('fit with fast kernels leaves the reference bytes', () => {
     { name: '3-5-2 tanh, two outputs, momentum, batch 4, weights', spec: { inputs: 3, hidden: [5], activation: 'tanh', outputs: 2 }, batchSize: 4, optimizer: 'momentum', lr: 0.05, weights: true },
     { name: '2-3-1 sigmoid (not 2-2-1), full batch sgd', spec: { inputs: 2, hidden: [3] }, batchSize: 'full', optimizer: 'sgd', lr: 0.5 },
   ];
-  for (const d of dense) {
-    it(`dense: ${d.name}`, () => {
+  for (const d of dense) for (const simd of [true, false]) {
+    it(`dense: ${d.name}, ${simd ? 'WebAssembly SIMD' : 'scalar kernels'}`, () => {
+      setSimdEnabled(simd);
       const rng = createRng(5);
       const net = createNetwork(d.spec, rng);
       const data = dataset(rng, 41, d.spec.inputs, d.spec.outputs ?? 1, { weights: d.weights });
-      const r = runBoth(net, data, { epochs: 6, batchSize: d.batchSize, optimizer: optimizerConfig(d.optimizer, d.lr), l2: 0.001 }, 4);
-      expectSameTraining(r);
+      try {
+        const r = runBoth(net, data, { epochs: 6, batchSize: d.batchSize, optimizer: optimizerConfig(d.optimizer, d.lr), l2: 0.001 }, 4);
+        expectSameTraining(r);
+      } finally {
+        setSimdEnabled(true);
+      }
     });
   }
 
