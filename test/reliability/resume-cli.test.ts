@@ -37,6 +37,7 @@ const cases: [string, string[]][] = [
   ['momentum', ['--optimizer', 'momentum', '--lr', '0.05', '--batch-size', '32', '--layers', '3,2', '--activation', 'tanh']],
   ['adam', ['--optimizer', 'adam', '--lr', '0.02', '--batch-size', '50']],
   ['adam, full batch, validation and patience', ['--optimizer', 'adam', '--lr', '0.05', '--batch-size', 'full', '--val', '0.2', '--patience', '400']],
+  ['momentum, L2, balanced class weights, no shuffle', ['--optimizer', 'momentum', '--lr', '0.05', '--l2', '0.01', '--class-weight', 'balanced', '--no-shuffle']],
 ];
 
 describe('train --resume via the CLI equals an uninterrupted run byte for byte', () => {
@@ -52,7 +53,8 @@ describe('train --resume via the CLI equals an uninterrupted run byte for byte',
       expect(first.status, first.stderr).toBe(0);
       const ckpt = loadCheckpoint(join(dir, 'run.ckpt'));
       expect(ckpt.state.epoch).toBe(50);
-      expect(ckpt.state.optimizer.moments).toHaveLength(name === 'sgd' ? 0 : name === 'momentum' ? 1 : 2);
+      const optimizer = flags[flags.indexOf('--optimizer') + 1];
+      expect(ckpt.state.optimizer.moments).toHaveLength({ sgd: 0, momentum: 1, adam: 2 }[optimizer]);
 
       // Only --resume and --out: every other flag comes from the checkpoint.
       const resumed = await runCliAsync(['train', '--resume', 'run.ckpt', '--out', 'resumed.json', '--quiet'], dir);
