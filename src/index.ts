@@ -37,7 +37,7 @@ import { readTable } from './data/csv.js';
 import type { Evaluation } from './data/metrics.js';
 import { evaluateModel as evaluateTable } from './data/evaluate-model.js';
 import type { TrainOptions, TrainOutcome } from './train/train-model.js';
-import { trainModel } from './train/train-model.js';
+import { trainModel, TRAIN_DEFAULTS } from './train/train-model.js';
 import type { ExplainDocument } from './explain/index.js';
 import { explainModel } from './explain/index.js';
 
@@ -192,16 +192,7 @@ export function predict(model: ModelFile, records: readonly Record<string, unkno
   return Array.from(probability, (p) => ({ probability: p, label: p > model.threshold ? 1 : 0 }));
 }
 
-/**
- * What {@link train} uses for every option not given; the same defaults as `chainrule train`:
- * the notes' 2-2-1 shape (one hidden layer of 2 sigmoid units), BCE, plain gradient descent with
- * η = 0.5, 300 epochs of mini-batches of 32 shuffled with seed 42, standardised numeric inputs,
- * no validation split, no weight decay, threshold 0.5.
- */
-export const TRAIN_DEFAULTS: Readonly<Omit<TrainOptions, 'target'>> = Object.freeze({
-  hidden: [2], activation: 'sigmoid', loss: 'bce', optimizer: 'sgd', lr: 0.5, epochs: 300, batchSize: 32,
-  val: 0, seed: 42, standardize: true, shuffle: true, l2: 0, threshold: 0.5,
-});
+export { TRAIN_DEFAULTS };
 
 /** Options of {@link train}: the target column, and any of {@link TRAIN_DEFAULTS} to override. */
 export type TrainConfig = Partial<Omit<TrainOptions, 'target'>> & {

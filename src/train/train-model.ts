@@ -63,6 +63,17 @@ export interface TrainOptions {
   shouldStop?: () => boolean;
 }
 
+/**
+ * What `train` and `chainrule train` use for every option not given, written once: the notes'
+ * 2-2-1 shape (one hidden layer of 2 sigmoid units), BCE, plain gradient descent with η = 0.5,
+ * 300 epochs of mini-batches of 32 shuffled with seed 42, standardised numeric inputs, no
+ * validation split, no weight decay, threshold 0.5.
+ */
+export const TRAIN_DEFAULTS: Readonly<Omit<TrainOptions, 'target'>> = Object.freeze({
+  hidden: [2], activation: 'sigmoid', loss: 'bce', optimizer: 'sgd', lr: 0.5, epochs: 300, batchSize: 32,
+  val: 0, seed: 42, standardize: true, shuffle: true, l2: 0, threshold: 0.5,
+});
+
 export interface TrainOutcome {
   model: ModelFile;
   net: Network;

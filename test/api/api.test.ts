@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as api from '../../src/index.js';
 import type { EpochRecord, ModelFile } from '../../src/index.js';
-import { TRAIN_DEFAULTS as CLI_DEFAULTS } from '../../src/cli/commands/train.js';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 const dir = mkdtempSync(join(tmpdir(), 'chainrule-api-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,17 +40,13 @@ describe('the public API', () => {
     ] as const) expect(typeof api[name], name).toBe('function');
   });
 
-  it('train uses the same defaults as chainrule train', () => {
-    const d = api.TRAIN_DEFAULTS;
-    expect({
-      hidden: d.hidden, activation: d.activation, loss: d.loss, optimizer: d.optimizer, lr: d.lr, epochs: d.epochs,
-      batchSize: d.batchSize, val: d.val, seed: d.seed, l2: d.l2, threshold: d.threshold,
-    }).toEqual({
-      hidden: CLI_DEFAULTS.layers.split(',').map(Number), activation: CLI_DEFAULTS.activation, loss: CLI_DEFAULTS.loss,
-      optimizer: CLI_DEFAULTS.optimizer, lr: CLI_DEFAULTS.lr, epochs: CLI_DEFAULTS.epochs, batchSize: Number(CLI_DEFAULTS.batchSize),
-      val: CLI_DEFAULTS.val, seed: CLI_DEFAULTS.seed, l2: CLI_DEFAULTS.l2, threshold: CLI_DEFAULTS.threshold,
-    });
-    expect(Object.isFrozen(d)).toBe(true);
+  it('train with no options but the target writes the same bytes as `chainrule train` with none', async () => {
+    const out = join(dir, 'cli-defaults.json');
+    execFileSync(process.execPath, [new URL('../../dist/cli/main.js', import.meta.url).pathname, 'train', '--quiet', '--out', out]);
+    const { model } = api.train(await api.readCsv(BUNDLED), { target: 'promoted' });
+    expect(api.serializeModel(model)).toBe(readFileSync(out, 'utf8'));
+    expect(Object.isFrozen(api.TRAIN_DEFAULTS)).toBe(true);
+    expect(model.training).toMatchObject({ seed: 42, epochs: 300, batchSize: 32 });
   });
 
   it('train calls onEpoch once per epoch in order, and stops after the epoch where it returns "stop"', async () => {

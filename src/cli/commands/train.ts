@@ -8,7 +8,7 @@ import { loadModel, saveModel } from '../../model/file.js';
 import type { ActivationName } from '../../nn/activations.js';
 import type { LossName } from '../../nn/losses.js';
 import type { OptimizerName } from '../../optim/optimizers.js';
-import { trainModel, type TrainOutcome } from '../../train/train-model.js';
+import { trainModel, TRAIN_DEFAULTS, type TrainOutcome } from '../../train/train-model.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { INTERRUPTED_EXIT, runInterruptible } from '../interrupt.js';
 import {
@@ -71,10 +71,7 @@ function flagName(key: string): string {
   return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
-export const TRAIN_DEFAULTS = {
-  layers: '2', activation: 'sigmoid', loss: 'bce', optimizer: 'sgd', lr: 0.5, epochs: 300,
-  batchSize: '32', val: 0, seed: 42, l2: 0, threshold: 0.5, out: 'model.json',
-} as const;
+const DEFAULT_OUT = 'model.json';
 
 function fraction(value: string): number {
   const x = Number(value);
@@ -108,13 +105,13 @@ export function registerTrain(program: Command): void {
     .option('--features <a,b>', 'feature columns (default: every column but the target, leaving out id-like ones)', nameList)
     .option('--categorical <a,b>', 'treat these columns as categorical', nameList)
     .option('--numeric <a,b>', 'treat these columns as numeric', nameList)
-    .option('--layers <widths>', 'hidden-layer widths, comma-separated', layerWidths, layerWidths(TRAIN_DEFAULTS.layers))
+    .option('--layers <widths>', 'hidden-layer widths, comma-separated', layerWidths, [...TRAIN_DEFAULTS.hidden])
     .option('--activation <name>', 'hidden-layer activation: sigmoid, tanh, relu, linear', activationName, TRAIN_DEFAULTS.activation)
     .addOption(new Option('--loss <name>', 'loss: bce (sigmoid output) or mse').argParser(lossName).default(TRAIN_DEFAULTS.loss))
     .option('--optimizer <name>', 'sgd, momentum or adam', optimizerName, TRAIN_DEFAULTS.optimizer)
     .option('--lr <rate>', 'learning rate η', positiveNumber('--lr'), TRAIN_DEFAULTS.lr)
     .option('--epochs <n>', 'passes over the training rows', positiveInteger('--epochs'), TRAIN_DEFAULTS.epochs)
-    .option('--batch-size <n|full>', 'rows per step, or "full" for full-batch gradient descent', batchSize, batchSize(TRAIN_DEFAULTS.batchSize))
+    .option('--batch-size <n|full>', 'rows per step, or "full" for full-batch gradient descent', batchSize, TRAIN_DEFAULTS.batchSize)
     .option('--val <fraction>', 'stratified validation fraction', fraction, TRAIN_DEFAULTS.val)
     .option('--patience <n>', 'early stopping: epochs without a better validation loss', positiveInteger('--patience'))
     .option('--l2 <lambda>', 'L2 weight decay λ (adds λ·w to each weight gradient)', nonNegativeNumber('--l2'), TRAIN_DEFAULTS.l2)
@@ -125,7 +122,7 @@ export function registerTrain(program: Command): void {
     .option('--standardize', 'standardise numeric inputs with the training mean and std (default)', true)
     .option('--no-standardize', 'use numeric inputs raw')
     .option('--no-shuffle', 'visit rows in file order')
-    .option('--out <file>', 'where to write the model file', TRAIN_DEFAULTS.out)
+    .option('--out <file>', 'where to write the model file', DEFAULT_OUT)
     .option('--json', 'print one JSON document with the final metrics')
     .option('--quiet', 'no progress bar or progress lines')
     .option('--checkpoint-every <n>', 'every N epochs, write a checkpoint (model, optimizer moments, epoch, RNG state) atomically', positiveInteger('--checkpoint-every'))
