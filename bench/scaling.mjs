@@ -25,7 +25,7 @@ function secondsPerEpoch({ rows, features, hidden, activation, optimizer, lr, ba
   const times = [];
   let last = 0;
   let first = 0;
-  // Enough epochs to see past a busy neighbour: at least 3 timed, then until 1.5 s or 60 epochs.
+  // Enough epochs to see past a busy neighbour: at least 5 timed, then until 3 s or 60 epochs.
   fit(net, data, {
     epochs: 61, batchSize: batch, optimizer: optimizerConfig(optimizer, lr), rng: createRng(5), kernels,
     onEpoch: ({ epoch }) => {
@@ -33,7 +33,7 @@ function secondsPerEpoch({ rows, features, hidden, activation, optimizer, lr, ba
       if (epoch > 1) times.push((now - last) / 1000);
       else first = now;
       last = now;
-      return times.length >= 3 && now - first > 1500 ? 'stop' : undefined;
+      return times.length >= 5 && now - first > 3000 ? 'stop' : undefined;
     },
   });
   // fit's first onEpoch call marks the end of the warm-up epoch; the fastest later epoch is the

@@ -1,9 +1,9 @@
 /**
  * Forward and backward passes for any dense network, bit-identical to `forward`/`backward` in
  * `nn/network.ts` but built on WebAssembly SIMD (`simdMatmul`) where the engine has it and on the
- * register-blocked `gemmABt` otherwise. The reference sums each weight
- * gradient over rows and each input gradient over units, in order; the transposed operands below
- * keep exactly those orders while letting the kernel read both operands contiguously.
+ * register-blocked `gemmABt` otherwise. The reference sums each weight gradient over rows and
+ * each input gradient over units, in order; the operands below (transposed where needed) keep
+ * exactly those orders while letting the kernels read contiguously.
  */
 import { gemmABt, transpose } from '../core/fastKernels.js';
 import { simdMatmul } from '../core/simdKernels.js';
