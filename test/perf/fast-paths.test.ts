@@ -183,6 +183,8 @@ describe('fit with fast kernels leaves the reference bytes', () => {
   const variants: { name: string; batchSize: number | 'full'; optimizer: OptimizerName; lr: number; l2?: number; weights?: boolean; shuffle?: boolean }[] = [
     { name: 'full batch, sgd lr 0.5', batchSize: 'full', optimizer: 'sgd', lr: 0.5 },
     { name: 'one sample at a time, shuffled, sgd', batchSize: 1, optimizer: 'sgd', lr: 0.3 },
+    { name: 'one sample at a time, sgd, l2 0.01, sample weights', batchSize: 1, optimizer: 'sgd', lr: 0.3, l2: 0.01, weights: true },
+    { name: 'one sample at a time, adam', batchSize: 1, optimizer: 'adam', lr: 0.01 },
     { name: 'batch 7, unshuffled, sgd, l2 0.01, sample weights', batchSize: 7, optimizer: 'sgd', lr: 0.2, l2: 0.01, weights: true, shuffle: false },
     { name: 'batch 5, momentum', batchSize: 5, optimizer: 'momentum', lr: 0.1 },
     { name: 'batch 8, adam, sample weights, l2', batchSize: 8, optimizer: 'adam', lr: 0.01, weights: true, l2: 0.001 },
