@@ -11,26 +11,34 @@ export class ModelFileError extends Error {
   }
 }
 
-export function loadModel(path: string): ModelFile {
+/**
+ * Reads a JSON file and validates it with `parse`; every failure (missing, unreadable, not JSON,
+ * a bad field) becomes one `makeError` message that starts with the path.
+ */
+export function readJsonFile<T>(path: string, what: string, parse: (json: unknown) => T, makeError: (message: string) => Error): T {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ModelFileError(code === 'ENOENT' ? `${path}: no such model file` : `${path}: cannot read (${code ?? String(err)})`);
+    throw makeError(code === 'ENOENT' ? `${path}: no such ${what}` : `${path}: cannot read (${code ?? String(err)})`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new ModelFileError(`${path}: not valid JSON (${(err as Error).message})`);
+    throw makeError(`${path}: not valid JSON (${(err as Error).message})`);
   }
   try {
-    return parseModel(json);
+    return parse(json);
   } catch (err) {
-    if (err instanceof ModelFormatError) throw new ModelFileError(`${path}: ${err.message}`);
+    if (err instanceof ModelFormatError) throw makeError(`${path}: ${err.message}`);
     throw err;
   }
+}
+
+export function loadModel(path: string): ModelFile {
+  return readJsonFile(path, 'model file', parseModel, (message) => new ModelFileError(message));
 }
 
 /** Stable JSON text of a model: same model, same bytes. */

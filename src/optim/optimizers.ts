@@ -89,3 +89,15 @@ export function createOptimizer(config: OptimizerConfig, shapes: readonly number
     },
   };
 }
+
+/**
+ * L2 weight decay: g ← g + λ·w for every weight gradient (biases are not decayed), i.e. the
+ * gradient of the penalty λ/2·Σw². Runs before the optimizer step.
+ */
+export function addWeightDecay(weights: readonly Float64Array[], gradients: readonly Float64Array[], l2: number): void {
+  for (let l = 0; l < weights.length; l++) {
+    const w = weights[l];
+    const g = gradients[l];
+    for (let i = 0; i < w.length; i++) g[i] += l2 * w[i];
+  }
+}

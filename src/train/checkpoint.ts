@@ -7,9 +7,9 @@
  * load, naming the bad field.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { z } from 'zod';
-import { writeFileAtomic } from '../model/file.js';
+import { readJsonFile, writeFileAtomic } from '../model/file.js';
 import type { ModelFile } from '../model/schema.js';
 import { encodedWidth, formatPath, ModelFormatError, parseModel } from '../model/schema.js';
 import type { FitState } from './fit.js';
@@ -131,25 +131,7 @@ export function saveCheckpoint(path: string, checkpoint: Checkpoint): void {
 }
 
 export function loadCheckpoint(path: string): Checkpoint {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CheckpointError(code === 'ENOENT' ? `${path}: no such checkpoint file` : `${path}: cannot read (${code ?? String(err)})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new CheckpointError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
-  try {
-    return parseCheckpoint(json);
-  } catch (err) {
-    if (err instanceof ModelFormatError) throw new CheckpointError(`${path}: ${err.message}`);
-    throw err;
-  }
+  return readJsonFile(path, 'checkpoint file', parseCheckpoint, (message) => new CheckpointError(message));
 }
 
 function same(a: FlagValue | undefined, b: FlagValue | undefined): boolean {

@@ -8,6 +8,7 @@
 import type { Network, Workspace } from '../nn/network.js';
 import { gradientBuffers, loss } from '../nn/network.js';
 import type { Optimizer } from '../optim/optimizers.js';
+import { addWeightDecay } from '../optim/optimizers.js';
 import { net221Epoch, isNet221 } from './fast221.js';
 import { createFastScratch, fastBackward, fastForward } from './fastDense.js';
 
@@ -45,6 +46,7 @@ function denseEpoch(
   const k = net.layers[0].inputs;
   const m = net.layers[net.layers.length - 1].units;
   const scratch = createFastScratch(net, batch);
+  const weights = net.layers.map((layer) => layer.weights);
   // A full batch is never shuffled, so only mini-batches need gathering buffers.
   const gathering = batch < data.n;
   const Xb = new Float64Array(gathering ? batch * k : 0);
@@ -76,13 +78,7 @@ function denseEpoch(
       if (!Number.isFinite(batchLoss)) return Number.NaN;
       epochLoss += batchLoss * rows;
       fastBackward(net, X, Y, rows, ws, scratch, W);
-      if (l2 > 0) {
-        for (let l = 0; l < net.layers.length; l++) {
-          const w = net.layers[l].weights;
-          const g = ws.grads.weights[l];
-          for (let i = 0; i < w.length; i++) g[i] += l2 * w[i];
-        }
-      }
+      if (l2 > 0) addWeightDecay(weights, ws.grads.weights, l2);
       optimizer.step(params, grads);
       if (shouldStop?.()) {
         runner.stopped = true;

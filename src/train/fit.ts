@@ -12,7 +12,7 @@ import {
   backward, createWorkspace, forward, gradientBuffers, inputSize, loss, outputSize, parameterBuffers,
 } from '../nn/network.js';
 import type { Optimizer, OptimizerConfig, OptimizerState } from '../optim/optimizers.js';
-import { createOptimizer } from '../optim/optimizers.js';
+import { addWeightDecay, createOptimizer } from '../optim/optimizers.js';
 import { createEpochRunner } from './fastEpoch.js';
 
 /** Rows of encoded features X [n × inputs] and targets Y [n × outputs]. */
@@ -129,6 +129,7 @@ export function fit(net: Network, data: Dataset, options: FitOptions): FitResult
   const ws = createWorkspace(net, batch);
   const grads = gradientBuffers(ws.grads);
   const l2 = options.l2 ?? 0;
+  const weights = net.layers.map((layer) => layer.weights);
 
   // Batch gathering buffers (only needed when rows are visited in shuffled order).
   const order = Uint32Array.from({ length: n }, (_, i) => i);
@@ -210,13 +211,7 @@ export function fit(net: Network, data: Dataset, options: FitOptions): FitResult
       }
       epochLoss += batchLoss * rows;
       backward(net, X, Y, rows, ws, W);
-      if (l2 > 0) {
-        for (let l = 0; l < net.layers.length; l++) {
-          const w = net.layers[l].weights;
-          const g = ws.grads.weights[l];
-          for (let i = 0; i < w.length; i++) g[i] += l2 * w[i];
-        }
-      }
+      if (l2 > 0) addWeightDecay(weights, ws.grads.weights, l2);
       optimizer.step(params, grads);
       if (options.shouldStop?.()) {
         stoppedByCallback = true;
