@@ -88,3 +88,13 @@ export function workerTask<T>(
     .then(() => task({ payload: data.payload, shouldStop }))
     .then((exitCode) => port.postMessage({ exitCode } satisfies Done), (err: unknown) => port.postMessage({ exitCode: report(err) } satisfies Done));
 }
+
+/**
+ * Resolves once everything written to stderr so far has reached the main thread. A worker's
+ * stdio is relayed in order per stream but not across streams, and a synchronous training loop
+ * holds stderr back until it ends; waiting here keeps the progress output above the summary that
+ * follows on stdout.
+ */
+export function drainStderr(): Promise<void> {
+  return new Promise((resolve) => process.stderr.write('', () => resolve()));
+}

@@ -1,16 +1,15 @@
 /** `chainrule train`: read a CSV (the bundled promotion data by default), train, write the model file. */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { Presets, SingleBar } from 'cli-progress';
+import { createProgress } from '../progress.js';
 import { readTable, DataError } from '../../data/csv.js';
-import type { EpochRecord } from '../../train/fit.js';
 import { loadModel, saveModel } from '../../model/file.js';
 import type { ActivationName } from '../../nn/activations.js';
 import type { LossName } from '../../nn/losses.js';
 import type { OptimizerName } from '../../optim/optimizers.js';
 import { trainModel, TRAIN_DEFAULTS, type TrainOutcome } from '../../train/train-model.js';
 import { ExitCode, UsageError } from '../errors.js';
-import { INTERRUPTED_EXIT, runInterruptible } from '../interrupt.js';
+import { drainStderr, INTERRUPTED_EXIT, runInterruptible } from '../interrupt.js';
 import {
   CheckpointError, fileDigest, loadCheckpoint, reconcileFlags, saveCheckpoint, type Checkpoint, type TrainingFlags,
 } from '../../train/checkpoint.js';
@@ -227,6 +226,7 @@ export async function runTrain(flags: TrainFlags, control: { shouldStop?: () => 
     ...outcome.metrics,
   };
   const code = interrupted ? INTERRUPTED_EXIT : 0;
+  await drainStderr();
   if (flags.json) {
     printJson(summary);
     return code;
@@ -239,44 +239,4 @@ export async function runTrain(flags: TrainFlags, control: { shouldStop?: () => 
     + `model written to ${flags.out}\n`,
   );
   return code;
-}
-
-/**
- * Progress on stderr: a cli-progress bar (epoch, loss, val loss, ETA) when stderr is a terminal,
- * else one plain line every tenth of the epochs, so logs and CI output stay readable.
- */
-function createProgress(epochs: number): { onEpoch: (r: EpochRecord) => void; stop: () => void } {
-  if (process.stderr.isTTY) {
-    const bar = new SingleBar({
-      stream: process.stderr,
-      format: 'epoch {value}/{total} [{bar}] loss {loss}  val loss {valLoss}  ETA {eta_formatted}',
-      hideCursor: true,
-      etaBuffer: 50,
-    }, Presets.shades_classic);
-    // Started at the first epoch, so notices printed while the data is prepared do not cut through it.
-    let started = false;
-    return {
-      onEpoch: (r) => {
-        const payload = { loss: r.loss.toFixed(6), valLoss: r.valLoss !== undefined ? r.valLoss.toFixed(6) : '-' };
-        if (!started) {
-          bar.start(epochs, r.epoch, payload);
-          started = true;
-        } else {
-          bar.update(r.epoch, payload);
-        }
-      },
-      stop: () => {
-        if (started) bar.stop();
-      },
-    };
-  }
-  const every = Math.max(1, Math.round(epochs / 10));
-  return {
-    onEpoch: (r) => {
-      if (r.epoch % every === 0 || r.epoch === 1) {
-        process.stderr.write(`epoch ${r.epoch}/${epochs}  loss ${r.loss.toFixed(6)}${r.valLoss !== undefined ? `  val loss ${r.valLoss.toFixed(6)}` : ''}\n`);
-      }
-    },
-    stop: () => undefined,
-  };
 }
