@@ -9,6 +9,8 @@
 import type { Network } from '../nn/network.js';
 import type { Optimizer } from '../optim/optimizers.js';
 import type { EpochRunner } from './fastEpoch.js';
+import type { Simd221Batches } from './simd221.js';
+import { createSimd221Batches, simd221Enabled } from './simd221.js';
 
 /** True for the shape this path handles: 2-2-1, sigmoid hidden and output units, BCE. */
 export function isNet221(net: Network): boolean {
@@ -26,6 +28,8 @@ export interface Net221Data {
 }
 
 const NO_BUFFERS: Float64Array[] = [];
+/** Batches from this size go through the WebAssembly kernel (simd221.ts): below it its call costs more than it saves. */
+const SIMD_MIN_ROWS = 16;
 /** Slots of P that hold weights (decayed by L2); 4, 5 and 8 are biases. */
 const WEIGHT_SLOTS = [0, 1, 2, 3, 6, 7];
 
@@ -101,15 +105,21 @@ export function net221Epoch(
   const P = new Float64Array(9);
   const G = new Float64Array(10);
   const runner: EpochRunner = { run: batch === 1 && inlineSgd && sw === undefined && l2 === 0 ? runFused : runBatched, stopped: false };
+  // Made on the first epoch (it copies the data into the module's memory) and kept for the fit.
+  let simd: Simd221Batches | undefined;
+  const useSimd = batch >= SIMD_MIN_ROWS && simd221Enabled();
   return runner;
 
   function runBatched(order: Uint32Array, shuffled: boolean, shouldStop?: () => boolean): number {
     runner.stopped = false;
     P.set(W0, 0); P.set(B0, 4); P.set(W1, 6); P.set(B1, 8);
+    if (useSimd && simd === undefined) simd = createSimd221Batches(data);
+    if (simd && shuffled) simd.setOrder(order);
     let epochLoss = 0;
     for (let start = 0; start < n; start += batch) {
       const rows = Math.min(batch, n - start);
-      accumulateBatch(P, G, X, Y, sw, order, shuffled, start, rows);
+      if (simd) simd.accumulate(P, G, start, rows, shuffled);
+      else accumulateBatch(P, G, X, Y, sw, order, shuffled, start, rows);
       const batchLoss = G[0] / rows;
       if (!Number.isFinite(batchLoss)) return Number.NaN;
       epochLoss += batchLoss * rows;

@@ -1,0 +1,225 @@
+/**
+ * A few helpers for assembling small WebAssembly modules from their bytes (no toolchain, nothing
+ * downloaded): instructions are arrays of bytes, and expressions nest as in the text format's
+ * folded form, e.g. `f64x2.add(get(a), get(b))` pushes a, pushes b, then adds.
+ * Only the instructions the SIMD kernels use are named here.
+ */
+
+/** Bytes of code: one or more instructions that leave their results on the stack. */
+export type Code = number[];
+
+/** The part of the WebAssembly JS API used here (the project compiles without the DOM library). */
+declare const WebAssembly: {
+  validate(bytes: Uint8Array): boolean;
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+};
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+/** Unsigned LEB128. */
+export function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+/** Signed LEB128 (for i32.const). */
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+const cat = (...parts: Code[]): Code => parts.flat();
+
+export const I32 = 0x7f, F64 = 0x7c, V128 = 0x7b;
+
+export const get = (l: number): Code => [0x20, ...uleb(l)];
+export const set = (l: number, value: Code): Code => [...value, 0x21, ...uleb(l)];
+export const i32c = (v: number): Code => [0x41, ...sleb(v)];
+/** Memory argument: alignment hint 2^align, constant offset. */
+const memarg = (align: number, offset: number): Code => [align, ...uleb(offset)];
+
+export const i32 = {
+  add: (a: Code, b: Code): Code => cat(a, b, [0x6a]),
+  sub: (a: Code, b: Code): Code => cat(a, b, [0x6b]),
+  mul: (a: Code, b: Code): Code => cat(a, b, [0x6c]),
+  and: (a: Code, b: Code): Code => cat(a, b, [0x71]),
+  shl: (a: Code, b: Code): Code => cat(a, b, [0x74]),
+  ltU: (a: Code, b: Code): Code => cat(a, b, [0x49]),
+  load: (addr: Code, offset = 0): Code => cat(addr, [0x28], memarg(2, offset)),
+};
+
+export const f64 = {
+  load: (addr: Code, offset = 0): Code => cat(addr, [0x2b], memarg(3, offset)),
+};
+
+const simd = (op: number): Code => [0xfd, ...uleb(op)];
+const bin = (op: number) => (a: Code, b: Code): Code => cat(a, b, simd(op));
+const un = (op: number) => (a: Code): Code => cat(a, simd(op));
+
+/** v128 constants from two doubles, or from two 64-bit integers given as bigints. */
+function constBytes(lanes: Float64Array | BigInt64Array): Code {
+  return cat(simd(0x0c), Array.from(new Uint8Array(lanes.buffer)));
+}
+
+export const v128 = {
+  load: (addr: Code, offset = 0): Code => cat(addr, simd(0x00), memarg(4, offset)),
+  store: (addr: Code, value: Code, offset = 0): Code => cat(addr, value, simd(0x0b), memarg(4, offset)),
+  /** Splat of one double loaded from memory. */
+  load64Splat: (addr: Code, offset = 0): Code => cat(addr, simd(0x0a), memarg(3, offset)),
+  f64: (a: number, b = a): Code => constBytes(Float64Array.of(a, b)),
+  i64: (a: bigint, b = a): Code => constBytes(BigInt64Array.of(a, b)),
+  and: bin(0x4e),
+  or: bin(0x50),
+  /** a & ~b */
+  andnot: bin(0x4f),
+  /** Lanes of `ifTrue` where `mask` is all ones, else of `ifFalse`. */
+  select: (mask: Code, ifTrue: Code, ifFalse: Code): Code => cat(ifTrue, ifFalse, mask, simd(0x52)),
+  /** Two 64-bit lanes picked from a (0, 1) and b (2, 3). */
+  shuffle64: (a: Code, b: Code, lane0: number, lane1: number): Code => {
+    const bytes = (l: number) => Array.from({ length: 8 }, (_, i) => 8 * l + i);
+    return cat(a, b, simd(0x0d), bytes(lane0), bytes(lane1));
+  },
+};
+
+export const f64x2 = {
+  splat: un(0x14),
+  replaceLane: (v: Code, lane: number, x: Code): Code => cat(v, x, simd(0x22), [lane]),
+  extractLane: (v: Code, lane: number): Code => cat(v, simd(0x21), [lane]),
+  add: bin(0xf0),
+  sub: bin(0xf1),
+  mul: bin(0xf2),
+  div: bin(0xf3),
+  abs: un(0xec),
+  neg: un(0xed),
+  trunc: un(0x7a),
+  eq: bin(0x47),
+  ne: bin(0x48),
+  lt: bin(0x49),
+  gt: bin(0x4a),
+  ge: bin(0x4c),
+};
+
+export const i64x2 = {
+  add: bin(0xce),
+  shl: (a: Code, by: Code): Code => cat(a, by, simd(0xcb)),
+  ltS: bin(0xd8),
+  /** The two i32 lanes of `truncSatF64x2Zero`, sign-extended. */
+  extendLowI32x4S: un(0xc7),
+};
+
+export const i32x4 = {
+  /** Both f64 lanes truncated to i32 (saturating), upper two lanes zero. */
+  truncSatF64x2Zero: un(0xfc),
+};
+
+/** A function body under construction: i32 and f64 locals after the parameters, then v128 ones. */
+export class FunctionBuilder {
+  readonly code: Code = [];
+  private nextI32: number;
+  private nextV128 = 0;
+  private readonly i32Base: number;
+  private readonly v128Base: number;
+
+  /** `params` counts the function's parameters; at most `maxI32` i32 locals can be taken. */
+  constructor(params: number, private readonly maxI32 = 32) {
+    this.i32Base = params;
+    this.nextI32 = params;
+    this.v128Base = params + maxI32;
+  }
+
+  /** A new i32 local. */
+  i32(): number {
+    if (this.nextI32 >= this.i32Base + this.maxI32) throw new Error('too many i32 locals');
+    return this.nextI32++;
+  }
+
+  /** A new v128 local. */
+  v128(): number {
+    return this.v128Base + this.nextV128++;
+  }
+
+  /** Appends instructions. */
+  emit(...parts: Code[]): void {
+    for (const p of parts) for (const b of p) this.code.push(b);
+  }
+
+  /** Stores `value` in a new v128 local and returns the local. */
+  let(value: Code): number {
+    const l = this.v128();
+    this.emit(set(l, value));
+    return l;
+  }
+
+  /** The body as it goes in the code section (size, locals, instructions, end). */
+  bytes(): Code {
+    const locals = [2, ...uleb(this.maxI32), I32, ...uleb(Math.max(this.nextV128, 1)), V128];
+    const body = [...locals, ...this.code, 0x0b];
+    return [...uleb(body.length), ...body];
+  }
+}
+
+function section(id: number, body: Code): Code {
+  return [id, ...uleb(body.length), ...body];
+}
+
+function name(s: string): Code {
+  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+}
+
+export interface FunctionDef {
+  name: string;
+  params: number[];
+  body: FunctionBuilder;
+}
+
+/** A module importing its memory as env.mem and exporting each function (no results). */
+export function moduleBytes(functions: FunctionDef[]): Uint8Array {
+  const types = [functions.length, ...functions.flatMap((f) => [0x60, ...uleb(f.params.length), ...f.params, 0])];
+  const imports = [1, ...name('env'), ...name('mem'), 0x02, 0x00, 1];
+  const funcs = [functions.length, ...functions.map((_, i) => i)];
+  const exports = [functions.length, ...functions.flatMap((f, i) => [...name(f.name), 0x00, i])];
+  const code = [functions.length, ...functions.flatMap((f) => f.body.bytes())];
+  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    ...section(1, types), ...section(2, imports), ...section(3, funcs), ...section(7, exports), ...section(10, code)]);
+}
+
+/** The compiled module, or undefined when this engine has no WebAssembly (SIMD) or rejects it. */
+export function compile(bytes: Uint8Array): object | undefined {
+  try {
+    if (typeof WebAssembly !== 'object' || !WebAssembly.validate(bytes)) return undefined;
+    return new WebAssembly.Module(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** An instance of `module` over a fresh memory of `bytes` bytes (rounded up to 64 KiB pages). */
+export function instantiate(module: object, bytes: number): { memory: WasmMemory; exports: Record<string, unknown> } {
+  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+  const instance = new WebAssembly.Instance(module, { env: { mem: memory } });
+  return { memory, exports: instance.exports };
+}
+
+/** Grows `memory` to hold at least `bytes` bytes. */
+export function ensureBytes(memory: WasmMemory, bytes: number): void {
+  const have = memory.buffer.byteLength;
+  if (have < bytes) memory.grow(Math.ceil((bytes - have) / 65536));
+}

@@ -1,0 +1,267 @@
+/**
+ * The 2-2-1 fused pass of `accumulateBatch` (fast221.ts) in WebAssembly SIMD, giving its bytes.
+ * Two rows share an f64x2 through the forward step, the exps, log1p, the sigmoids and the deltas
+ * (every expression in the scalar loop's order; e^x and log1p are fdlibm's, see simdMath.ts). The
+ * sums are not vectorised over rows: each gradient is still one sum over the batch in row order
+ * from 0, with the lanes running across the two hidden units ([g00, g10], …) and [gc, Σloss]; row
+ * r is added, then row r+1. An odd last row runs the same code with its lane duplicated and only
+ * its first half added.
+ *
+ * The module is assembled here from its bytes. At load its exp and log1p are checked bit for bit
+ * against Math.exp and Math.log1p (fixed edge cases and seeded values); if any bit differs, or the
+ * engine has no WebAssembly SIMD, `simd221Available` is false and fast221.ts keeps the JS loop.
+ */
+import type { Code, FunctionDef } from '../core/wasmAsm.js';
+import {
+  compile, ensureBytes, F64, f64, f64x2, FunctionBuilder, get, I32, i32, i32c, instantiate, moduleBytes, set, v128,
+} from '../core/wasmAsm.js';
+import { emitExp, emitLog1p, fromHighWord } from '../core/simdMath.js';
+
+const c = (x: number): Code => v128.f64(x);
+const loop = (body: Code[], exitIf: Code): Code[] => [[0x02, 0x40, 0x03, 0x40], exitIf, [0x0d, 1], ...body, [0x0c, 0, 0x0b, 0x0b]];
+
+/** Bytes 0…71 hold P = [w00, w01, w10, w11, b0, b1, v0, v1, c]; the five sums go to OUT… */
+const OUT = 128;
+/** Where the data starts (16-byte aligned, so each row of X is one aligned v128). */
+const DATA = 256;
+
+/**
+ * batch(idx, rows, X, Y[, sw], inv): the rows whose indices (u32) start at byte idx; writes at OUT
+ * [g00, g10], [g01, g11], [gb0, gb1], [gv0, gv1], [gc, Σ loss] (weighted: Σ w·loss).
+ */
+function batchFunction(weighted: boolean): FunctionDef {
+  const params = weighted ? [I32, I32, I32, I32, I32, F64] : [I32, I32, I32, I32, F64];
+  const IDX = 0, ROWS = 1, XP = 2, YP = 3, SWP = 4, INV = params.length - 1;
+  const b = new FunctionBuilder(params.length);
+  const p = b.i32(), end = b.i32(), i0 = b.i32(), i1 = b.i32();
+  const [w00, w01, w10, w11, b0, b1, v0, v1, cc] = Array.from({ length: 9 }, (_, q) => b.let(v128.load64Splat(i32c(0), 8 * q)));
+  const inv = b.let(f64x2.splat(get(INV)));
+  const acc = Array.from({ length: 5 }, () => b.let(c(0)));
+
+  const lanes = (base: number, shift: number): Code => f64x2.replaceLane(
+    f64x2.splat(f64.load(i32.add(get(base), i32.shl(get(i0), i32c(shift))))), 1,
+    f64.load(i32.add(get(base), i32.shl(get(i1), i32c(shift)))));
+  /** σ(z) as the scalar loop has it: e = e^{−|z|}, (z ≥ 0 ? 1 : e) / (1 + e). */
+  const sigmoid = (z: number) => {
+    const az = b.let(f64x2.abs(get(z)));
+    const e = emitExp(b, b.let(f64x2.neg(get(az))), az);
+    const a = b.let(f64x2.div(v128.select(f64x2.ge(get(z), c(0)), c(1), get(e)), f64x2.add(c(1), get(e))));
+    return { e, a };
+  };
+  /** (0 + p·q + r·s) + t, as the reference's dot product then bias. */
+  const affine = (p1: number, q1: number, p2: number, q2: number, t: number): number =>
+    b.let(f64x2.add(f64x2.add(f64x2.add(c(0), f64x2.mul(get(p1), get(q1))), f64x2.mul(get(p2), get(q2))), get(t)));
+
+  /** Rows i0 (lane 0) and i1 (lane 1); `both` false adds only lane 0 (the odd last row). */
+  function rows(both: boolean): void {
+    const ra = b.let(v128.load(i32.add(get(XP), i32.shl(get(i0), i32c(4)))));
+    const rb = b.let(v128.load(i32.add(get(XP), i32.shl(get(i1), i32c(4)))));
+    const x0 = b.let(v128.shuffle64(get(ra), get(rb), 0, 2));
+    const x1 = b.let(v128.shuffle64(get(ra), get(rb), 1, 3));
+    const y = b.let(lanes(YP, 3));
+    const h0 = sigmoid(affine(x0, w00, x1, w01, b0));
+    const h1 = sigmoid(affine(x0, w10, x1, w11, b1));
+    const z = affine(h0.a, v0, h1.a, v1, cc);
+    const out = sigmoid(z);
+    const log1pE = emitLog1p(b, out.e);
+    // BCE from the logit: (z > 0 ? z : 0) − z·y + log1p(e^{−|z|}).
+    const l = b.let(f64x2.add(f64x2.sub(v128.and(get(z), f64x2.gt(get(z), c(0))), f64x2.mul(get(z), get(y))), get(log1pE)));
+    const dyhat = f64x2.mul(f64x2.sub(get(out.a), get(y)), get(inv));
+    let delta: number, lossTerm: number;
+    if (weighted) {
+      const w = b.let(lanes(SWP, 3));
+      delta = b.let(f64x2.mul(dyhat, get(w)));
+      lossTerm = b.let(f64x2.mul(get(w), get(l)));
+    } else {
+      delta = b.let(dyhat);
+      lossTerm = l;
+    }
+    const hiddenDelta = (v: number, a: number): number => b.let(f64x2.mul(
+      f64x2.mul(f64x2.add(c(0), f64x2.mul(get(delta), get(v))), get(a)), f64x2.sub(c(1), get(a))));
+    const d0 = hiddenDelta(v0, h0.a), d1 = hiddenDelta(v1, h1.a);
+    const terms: [Code, Code][] = [
+      [f64x2.mul(get(d0), get(x0)), f64x2.mul(get(d1), get(x0))],
+      [f64x2.mul(get(d0), get(x1)), f64x2.mul(get(d1), get(x1))],
+      [get(d0), get(d1)],
+      [f64x2.mul(get(delta), get(h0.a)), f64x2.mul(get(delta), get(h1.a))],
+      [get(delta), get(lossTerm)],
+    ];
+    terms.forEach(([first, second], q) => {
+      const s0 = b.let(first), s1 = b.let(second);
+      b.emit(set(acc[q], f64x2.add(get(acc[q]), v128.shuffle64(get(s0), get(s1), 0, 2))));
+      if (both) b.emit(set(acc[q], f64x2.add(get(acc[q]), v128.shuffle64(get(s0), get(s1), 1, 3))));
+    });
+  }
+
+  b.emit(set(end, i32.add(get(IDX), i32.shl(i32.and(get(ROWS), i32c(-2)), i32c(2)))), set(p, get(IDX)));
+  const pairBody: Code[] = [];
+  const mark = b.code.length;
+  b.emit(set(i0, i32.load(get(p))), set(i1, i32.load(get(p), 4)));
+  rows(true);
+  b.emit(set(p, i32.add(get(p), i32c(8))));
+  pairBody.push(b.code.splice(mark));
+  b.emit(...loop(pairBody, [...i32.ltU(get(p), get(end)), 0x45]));
+  b.emit(i32.and(get(ROWS), i32c(1)), [0x04, 0x40]);
+  b.emit(set(i0, i32.load(get(p))), set(i1, get(i0)));
+  rows(false);
+  b.emit([0x0b]);
+  acc.forEach((a, q) => b.emit(v128.store(i32c(0), get(a), OUT + 16 * q)));
+  return { name: weighted ? 'batchW' : 'batch', params, body: b };
+}
+
+/** f(ptr, count): applies exp or log1p in place to `count` (even) doubles at ptr. */
+function mathFunction(fn: 'exp' | 'log1p'): FunctionDef {
+  const PTR = 0, COUNT = 1;
+  const b = new FunctionBuilder(2);
+  const p = b.i32(), end = b.i32();
+  b.emit(set(p, get(PTR)), set(end, i32.add(get(PTR), i32.shl(get(COUNT), i32c(3)))));
+  const mark = b.code.length;
+  const x = b.let(v128.load(get(p)));
+  const r = fn === 'exp' ? emitExp(b, x, b.let(f64x2.abs(get(x)))) : emitLog1p(b, x);
+  b.emit(v128.store(get(p), get(r)), set(p, i32.add(get(p), i32c(16))));
+  const body = b.code.splice(mark);
+  b.emit(...loop([body], [...i32.ltU(get(p), get(end)), 0x45]));
+  return { name: fn, params: [I32, I32], body: b };
+}
+
+type BatchFn = (idx: number, rows: number, x: number, y: number, inv: number) => void;
+type BatchWFn = (idx: number, rows: number, x: number, y: number, sw: number, inv: number) => void;
+type MathFn = (ptr: number, count: number) => void;
+
+const compiled = compile(moduleBytes([batchFunction(false), batchFunction(true), mathFunction('exp'), mathFunction('log1p')]));
+
+/** The instance the self-check and the test entry points use. */
+const checker = compiled ? instantiate(compiled, 1 << 16) : undefined;
+
+function applyInPlace(fn: 'exp' | 'log1p', xs: Float64Array): Float64Array {
+  if (!checker) throw new Error('WebAssembly SIMD is not available');
+  const count = xs.length + (xs.length & 1);
+  ensureBytes(checker.memory, DATA + 8 * count);
+  const heap = new Float64Array(checker.memory.buffer, DATA, count);
+  heap.set(xs);
+  if (count > xs.length) heap[count - 1] = 0;
+  (checker.exports[fn] as MathFn)(DATA, count);
+  return heap.slice(0, xs.length);
+}
+
+/** e^x (x ≤ 0) for each value, by the kernel's exp. For tests; throws without WebAssembly SIMD. */
+export function simd221Exp(xs: Float64Array): Float64Array {
+  return applyInPlace('exp', xs);
+}
+
+/** log(1+x) (x in [0, 1]) for each value, by the kernel's log1p. For tests. */
+export function simd221Log1p(xs: Float64Array): Float64Array {
+  return applyInPlace('log1p', xs);
+}
+
+/** The edge cases of the self-check: both sides of every branch of exp and log1p on their domains. */
+export function edgeCases(): { exp: number[]; log1p: number[] } {
+  const around = (x: number) => [x, nextDown(x), nextUp(x)];
+  const exp = [0, -0, -Number.MIN_VALUE, -1e-300, -Infinity, Number.NaN, -0.5, -1, -2, -10, -700, -708.39, -708.4, -709.78,
+    -744, -745, -745.1332191019411, -745.1332191019412, -745.2, -800,
+    ...[0x3fd62e42, 0x3fd62e43, 0x3ff0a2b2, 0x3e300000, 0x40862e42].flatMap((h) => around(-fromHighWord(h)))];
+  const log1p = [0, Number.MIN_VALUE, 1e-310, 2 ** -1074, 2 ** -60, 1e-10, 0.1, 0.5, 1, nextDown(1), nextDown(nextDown(1)), Number.NaN,
+    ...[0x3fda827a, 0x3e200000, 0x3c900000].flatMap((h) => around(fromHighWord(h))),
+    // 1 + x at fdlibm's hu thresholds (0x6a09e, and 0xffffd where (0x100000 − hu) >> 2 is 0).
+    ...[0x3ff6a09e, 0x3ffffffd, 0x3ffffffe, 0x3fffffff].flatMap((h) => around(fromHighWord(h) - 1)),
+    ...Array.from({ length: 8 }, (_, i) => 1 - i * 2 ** -53)];
+  return { exp, log1p };
+}
+
+function nextUp(x: number): number {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  view.setBigUint64(0, x >= 0 ? bits + 1n : bits - 1n);
+  return view.getFloat64(0);
+}
+
+function nextDown(x: number): number {
+  return -nextUp(-x);
+}
+
+/** The kernel's exp and log1p give Math's bits on the edge cases and on seeded values over their domains. */
+function selfCheck(): boolean {
+  const { exp, log1p } = edgeCases();
+  let seed = 0x2545f491;
+  const next = () => {
+    seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
+    return (seed >>> 0) / 2 ** 32;
+  };
+  for (let i = 0; i < 2000; i++) {
+    exp.push(-next() * (i & 1 ? 40 : 760));
+    log1p.push(i & 1 ? next() : Math.exp(-next() * 745));
+  }
+  const same = (xs: number[], got: Float64Array, ref: (x: number) => number) =>
+    xs.every((x, i) => Object.is(got[i], ref(x)));
+  return same(exp, simd221Exp(Float64Array.from(exp)), Math.exp)
+    && same(log1p, simd221Log1p(Float64Array.from(log1p)), Math.log1p);
+}
+
+/** True when the engine runs WebAssembly SIMD and the kernel's exp/log1p matched Math's bits at load. */
+export const simd221Available: boolean = checker !== undefined && selfCheck();
+
+let enabled = true;
+
+/** Turns the WebAssembly 2-2-1 path off (or back on), so tests can compare it with the JS loop. */
+export function setSimd221Enabled(on: boolean): void {
+  enabled = on;
+}
+
+/** True when new 2-2-1 runners should use the WebAssembly path. */
+export function simd221Enabled(): boolean {
+  return enabled && simd221Available;
+}
+
+export interface Net221Rows {
+  X: Float64Array;
+  Y: Float64Array;
+  n: number;
+  sampleWeight?: Float64Array;
+}
+
+/** Runs batches of one data set (copied into the module's memory once) with the WebAssembly kernel. */
+export interface Simd221Batches {
+  /** Takes the epoch's row order (once per epoch, before its shuffled batches). */
+  setOrder(order: Uint32Array): void;
+  /**
+   * One batch with parameters P (as accumulateBatch): G = [Σ loss, ∂L/∂ each parameter in P's
+   * order], rows start…start+rows−1 of the order when `shuffled`, else of storage.
+   */
+  accumulate(P: Float64Array, G: Float64Array, start: number, rows: number, shuffled: boolean): void;
+}
+
+/** A runner over `data` on its own instance and memory, or undefined when the path is off. */
+export function createSimd221Batches(data: Net221Rows): Simd221Batches | undefined {
+  if (!compiled || !simd221Enabled()) return undefined;
+  const { X, Y, n, sampleWeight } = data;
+  const xOff = DATA, yOff = xOff + 16 * n, swOff = yOff + 8 * n;
+  const identOff = swOff + (sampleWeight ? 8 * n : 0), orderOff = identOff + 4 * n;
+  const { memory, exports } = instantiate(compiled, orderOff + 4 * n);
+  const buffer = memory.buffer;
+  new Float64Array(buffer, xOff, 2 * n).set(X.subarray(0, 2 * n));
+  new Float64Array(buffer, yOff, n).set(Y.subarray(0, n));
+  if (sampleWeight) new Float64Array(buffer, swOff, n).set(sampleWeight.subarray(0, n));
+  const ident = new Uint32Array(buffer, identOff, n);
+  for (let i = 0; i < n; i++) ident[i] = i;
+  const order = new Uint32Array(buffer, orderOff, n);
+  const params = new Float64Array(buffer, 0, 9);
+  const out = new Float64Array(buffer, OUT, 10);
+  const batch = exports.batch as BatchFn;
+  const batchW = exports.batchW as BatchWFn;
+  return {
+    setOrder(o: Uint32Array): void {
+      order.set(o.subarray(0, n));
+    },
+    accumulate(P: Float64Array, G: Float64Array, start: number, rows: number, shuffled: boolean): void {
+      params.set(P);
+      const idx = (shuffled ? orderOff : identOff) + 4 * start;
+      if (sampleWeight) batchW(idx, rows, xOff, yOff, swOff, 1 / rows);
+      else batch(idx, rows, xOff, yOff, 1 / rows);
+      // out: [g00, g10, g01, g11, gb0, gb1, gv0, gv1, gc, Σ loss]
+      G[0] = out[9];
+      G[1] = out[0]; G[2] = out[2]; G[3] = out[1]; G[4] = out[3];
+      G[5] = out[4]; G[6] = out[5]; G[7] = out[6]; G[8] = out[7]; G[9] = out[8];
+    },
+  };
+}
