@@ -1,30 +1,62 @@
 /**
- * out[m×n] = A[m×k] · M[k×n] (row-major) with WebAssembly SIMD, giving the bytes of the scalar
- * kernels: each out[i,j] is still one sum started at 0 and accumulated over p = 0 … k−1 in order
- * (f64x2 lanes run across *columns* j, j+1, never across p; WebAssembly has no fused multiply-add,
- * so every lane rounds the product and the sum as JavaScript does).
+ * One WebAssembly SIMD kernel for every matrix product of a dense layer, giving the bytes of the
+ * scalar kernels: each output element is one sum started at 0 and accumulated over p = 0 … k−1 in
+ * order (f64x2 lanes run across *columns* j, j+1, never across p; WebAssembly has no fused
+ * multiply-add, so every lane rounds the product and the sum as JavaScript does).
  *
- * The module is assembled here from its bytes (no toolchain, nothing downloaded): one function
- * over blocks of 4 rows × 4 columns (8 f64x2 accumulators); the ragged edge rows and columns are
- * computed in JavaScript. Operands are copied into the module's memory for each call — O(mk + kn
- * + mn) copies against O(mkn) arithmetic, in chunks of rows that keep the module's memory under
- * 16 MiB. When the engine has no WebAssembly SIMD, `simdMatmul` is undefined and callers keep the
- * scalar kernels.
+ *   gemm: out[i,j] = Σ_p A(i,p)·M[p,j] for rows i < m and columns j0 ≤ j < j1, where A(i,p) is read
+ *   at a + i·aRow + p·aStep (so A may be stored transposed: dW = dZᵀ·X reads dZ in place), and the
+ *   finished sum goes through an epilogue (`Epilogue`): + bias, + bias then ReLU into a second
+ *   array, or times an activation's derivative. Every epilogue is the reference's own expression
+ *   on the finished sum, so fusing it changes no bit.
+ *
+ * Tiles of 4 rows × 4 columns (8 f64x2 accumulators), then 2 and 1 columns, then single rows:
+ * which tile computes an element never changes its value, so callers may split the columns (or
+ * rows) of one product among threads and still get the same bytes.
+ *
+ * The module is assembled here from its bytes (no toolchain, nothing downloaded) and imports its
+ * memory, so operands can live in that memory across calls (`fastDenseWasm.ts`) and several
+ * threads can share it. `simdMatmul` is the copying form for operands in ordinary arrays.
  */
 
 /** The part of the WebAssembly JS API used here (the project compiles without the DOM library). */
 declare const WebAssembly: {
   validate(bytes: Uint8Array): boolean;
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: object) => { exports: Record<string, unknown> };
 };
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
   grow(pages: number): number;
 }
+export type WasmModule = object;
 
-/** Unsigned LEB128. */
+/** What a finished sum s goes through before it is stored at out[i,j]. */
+export const Epilogue = {
+  /** out = s */
+  plain: 0,
+  /** out = s + bias[j] (x1 = bias) */
+  bias: 1,
+  /** out = z = s + bias[j]; x2[i,j] = z > 0 ? z : 0 (x1 = bias, x2 = activations) */
+  biasRelu: 2,
+  /** out = x1[i,j] > 0 ? s : 0 (x1 = Z: ReLU's backward) */
+  reluGrad: 3,
+  /** out = s·a·(1 − a), a = x1[i,j] (sigmoid's backward) */
+  sigmoidGrad: 4,
+  /** out = s·(1 − a·a), a = x1[i,j] (tanh's backward) */
+  tanhGrad: 5,
+} as const;
+
+/**
+ * The kernel; byte addresses and strides. Rows of out and of x1/x2 (when they are matrices) are
+ * ldo bytes apart, rows of M ldm bytes apart.
+ */
+export type Gemm = (
+  out: number, ldo: number, a: number, aRow: number, aStep: number, mm: number, ldm: number,
+  m: number, k: number, j0: number, j1: number, epilogue: number, x1: number, x2: number,
+) => void;
+
 function uleb(n: number): number[] {
   const out: number[] = [];
   do {
@@ -44,148 +76,211 @@ function name(s: string): number[] {
   return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 }
 
-// Local indices: parameters, then i32 scratch, then v128 registers.
-const OUT = 0, A = 1, MM = 2, M4 = 3, K = 4, N4 = 5, N = 6;
-const I = 7, J = 8, P = 9, K8 = 10, N8 = 11, PA = [12, 13, 14, 15], PB = 16, PO = 17;
-const ACC = [18, 19, 20, 21, 22, 23, 24, 25], B0 = 26, B1 = 27, X = 28;
+// Locals: 14 i32 parameters, then i32 scratch, v128 registers and f64 registers.
+const OUT = 0, LDO = 1, A = 2, AROW = 3, ASTEP = 4, MM = 5, LDM = 6, M = 7, K = 8, J0 = 9, J1 = 10, MODE = 11, X1 = 12, X2 = 13;
+const I = 14, J = 15, P = 16, PA = [17, 18, 19, 20], PB = 21, OFF = 22, PBIAS = 23;
+const ACC = [24, 25, 26, 27, 28, 29, 30, 31], B0 = 32, B1 = 33, XV = 34, TV = 35, ZERO = 36, ONE = 37;
+const S = [38, 39, 40, 41], Y = 42, TS = 43;
 
+type Code = (number | Code)[];
+const flat = (code: Code): number[] => code.flatMap((c) => (Array.isArray(c) ? flat(c) : [c]));
 const get = (l: number) => [0x20, l];
 const set = (l: number) => [0x21, l];
-const i32 = (v: number) => [0x41, ...uleb(v)]; // small non-negative constants only
-const ADD = 0x6a, MUL = 0x6c, GE_U = 0x4f;
+const i32 = (v: number) => [0x41, ...uleb(v)]; // non-negative constants below 64 only (LEB sign bit)
+const ADD = 0x6a, SUB = 0x6b, MUL = 0x6c, EQ = 0x46, EQZ = 0x45, GT_S = 0x4a, GE_S = 0x4e;
 const simd = (op: number) => [0xfd, ...uleb(op)];
-const V128_LOAD = 0x00, V128_STORE = 0x0b, V128_CONST = 0x0c, F64X2_SPLAT = 0x14, F64X2_ADD = 0xf0, F64X2_MUL = 0xf2;
-const memarg = (offset: number) => [3, ...uleb(offset)]; // alignment hint 2^3: rows are only 8-byte aligned
+const mem = (offset: number) => [3, ...uleb(offset)]; // alignment hint 2^3: rows are only 8-byte aligned
+const vload = (addr: Code, o: number) => [addr, simd(0x00), mem(o)];
+const vstore = (addr: Code, value: Code, o: number) => [addr, value, simd(0x0b), mem(o)];
+const vadd = (x: Code, y: Code) => [x, y, simd(0xf0)];
+const vsub = (x: Code, y: Code) => [x, y, simd(0xf1)];
+const vmul = (x: Code, y: Code) => [x, y, simd(0xf2)];
+const vpositive = (x: Code) => [x, get(ZERO), simd(0x4a)]; // f64x2.gt: all ones where x > 0 (false for NaN)
+const vand = (x: Code, y: Code) => [x, y, simd(0x4e)];
+const fload = (addr: Code) => [addr, 0x2b, mem(0)];
+const fstore = (addr: Code, value: Code) => [addr, value, 0x39, mem(0)];
+const F64 = (x: number) => [0x44, ...new Uint8Array(Float64Array.of(x).buffer)];
+const fadd = (x: Code, y: Code) => [x, y, 0xa0];
+const fsub = (x: Code, y: Code) => [x, y, 0xa1];
+const fmul = (x: Code, y: Code) => [x, y, 0xa2];
+const fselectPositive = (value: Code, test: Code) => [value, F64(0), test, F64(0), 0x64, 0x1b]; // test > 0 ? value : 0
+const add = (x: Code, y: Code) => [x, y, ADD];
+/** block { loop { if (exit) break; body; continue } } */
+const whileNot = (exit: Code, body: Code) => [0x02, 0x40, 0x03, 0x40, exit, 0x0d, 1, body, 0x0c, 0, 0x0b, 0x0b];
+
+/** The finished sums of one tile (R rows × C columns) through the epilogue `mode`. */
+function storeTile(R: number, C: number, mode: number): Code {
+  const code: Code = [set(OFF), add(get(X1), [get(J), i32(8), MUL]), set(PBIAS)];
+  const at = (base: number) => add(get(base), get(OFF));
+  for (let r = 0; r < R; r++) {
+    for (let v = 0; v < Math.max(1, C / 2); v++) {
+      const o = 16 * v;
+      if (C === 1) {
+        const s = get(S[r]);
+        if (mode === Epilogue.plain) code.push(fstore(at(OUT), s));
+        if (mode === Epilogue.bias) code.push(fstore(at(OUT), fadd(s, fload(get(PBIAS)))));
+        if (mode === Epilogue.biasRelu) {
+          code.push(fadd(s, fload(get(PBIAS))), set(TS), fstore(at(OUT), get(TS)), fstore(at(X2), fselectPositive(get(TS), get(TS))));
+        }
+        if (mode === Epilogue.reluGrad) code.push(fstore(at(OUT), fselectPositive(s, fload(at(X1)))));
+        if (mode === Epilogue.sigmoidGrad) code.push(fload(at(X1)), set(TS), fstore(at(OUT), fmul(fmul(s, get(TS)), fsub(F64(1), get(TS)))));
+        if (mode === Epilogue.tanhGrad) code.push(fload(at(X1)), set(TS), fstore(at(OUT), fmul(s, fsub(F64(1), fmul(get(TS), get(TS))))));
+        continue;
+      }
+      const acc = get(ACC[2 * r + v]);
+      if (mode === Epilogue.plain) code.push(vstore(at(OUT), acc, o));
+      if (mode === Epilogue.bias) code.push(vstore(at(OUT), vadd(acc, vload(get(PBIAS), o)), o));
+      if (mode === Epilogue.biasRelu) {
+        code.push(vadd(acc, vload(get(PBIAS), o)), set(TV), vstore(at(OUT), get(TV), o), vstore(at(X2), vand(get(TV), vpositive(get(TV))), o));
+      }
+      if (mode === Epilogue.reluGrad) code.push(vstore(at(OUT), vand(acc, vpositive(vload(at(X1), o))), o));
+      if (mode === Epilogue.sigmoidGrad) code.push(vload(at(X1), o), set(TV), vstore(at(OUT), vmul(vmul(acc, get(TV)), vsub(get(ONE), get(TV))), o));
+      if (mode === Epilogue.tanhGrad) code.push(vload(at(X1), o), set(TV), vstore(at(OUT), vmul(acc, vsub(get(ONE), vmul(get(TV), get(TV)))), o));
+    }
+    code.push(add(get(OFF), get(LDO)), set(OFF));
+  }
+  return code;
+}
+
+/** One tile: rows I … I+R−1, columns J … J+C−1, summed over p in order. */
+function tile(R: number, C: number): Code {
+  const code: Code = [];
+  code.push(add(get(A), [get(I), get(AROW), MUL]), set(PA[0]));
+  for (let r = 1; r < R; r++) code.push(add(get(PA[r - 1]), get(AROW)), set(PA[r]));
+  code.push(add(get(MM), [get(J), i32(8), MUL]), set(PB));
+  for (let r = 0; r < R; r++) {
+    if (C === 1) code.push(F64(0), set(S[r]));
+    else for (let v = 0; v < C / 2; v++) code.push(simd(0x0c), new Array(16).fill(0), set(ACC[2 * r + v]));
+  }
+  const step: Code = [];
+  if (C === 1) step.push(fload(get(PB)), set(Y));
+  else for (let v = 0; v < C / 2; v++) step.push(vload(get(PB), 16 * v), set(v ? B1 : B0));
+  for (let r = 0; r < R; r++) {
+    if (C === 1) {
+      step.push(fadd(get(S[r]), fmul(fload(get(PA[r])), get(Y))), set(S[r]));
+    } else {
+      step.push(get(PA[r]), simd(0x0a), mem(0), set(XV)); // v128.load64_splat
+      for (let v = 0; v < C / 2; v++) step.push(vadd(get(ACC[2 * r + v]), vmul(get(XV), get(v ? B1 : B0))), set(ACC[2 * r + v]));
+    }
+    step.push(add(get(PA[r]), get(ASTEP)), set(PA[r]));
+  }
+  step.push(add(get(PB), get(LDM)), set(PB), [get(P), i32(1), SUB], set(P));
+  code.push(get(K), set(P), whileNot([get(P), EQZ], step));
+  const offset = add([get(I), get(LDO), MUL], [get(J), i32(8), MUL]);
+  for (const mode of Object.values(Epilogue)) {
+    code.push(get(MODE), i32(mode), EQ, 0x04, 0x40, offset, storeTile(R, C, mode), 0x0b);
+  }
+  return code;
+}
+
+function columns(R: number): Code {
+  const code: Code = [get(J0), set(J)];
+  for (const C of [4, 2, 1]) {
+    code.push(whileNot([add(get(J), i32(C)), get(J1), GT_S], [tile(R, C), add(get(J), i32(C)), set(J)]));
+  }
+  return code;
+}
 
 function body(): number[] {
-  const code: number[] = [];
-  const emit = (...parts: (number | number[])[]) => { for (const p of parts) Array.isArray(p) ? code.push(...p) : code.push(p); };
-  emit(get(K), i32(8), MUL, set(K8), get(N), i32(8), MUL, set(N8));
-  emit(i32(0), set(I));
-  emit(0x02, 0x40, 0x03, 0x40); // block, loop over i
-  emit(get(I), get(M4), GE_U, 0x0d, 1);
-  emit(i32(0), set(J));
-  emit(0x02, 0x40, 0x03, 0x40); // block, loop over j
-  emit(get(J), get(N4), GE_U, 0x0d, 1);
-  for (const acc of ACC) emit(simd(V128_CONST), new Array(16).fill(0), set(acc));
-  emit(get(A), get(I), get(K8), MUL, ADD, set(PA[0]));
-  for (let r = 1; r < 4; r++) emit(get(PA[r - 1]), get(K8), ADD, set(PA[r]));
-  emit(get(MM), get(J), i32(8), MUL, ADD, set(PB));
-  emit(i32(0), set(P));
-  emit(0x02, 0x40, 0x03, 0x40); // block, loop over p
-  emit(get(P), get(K), GE_U, 0x0d, 1);
-  emit(get(PB), simd(V128_LOAD), memarg(0), set(B0));
-  emit(get(PB), simd(V128_LOAD), memarg(16), set(B1));
-  for (let r = 0; r < 4; r++) {
-    emit(get(PA[r]), 0x2b, memarg(0), simd(F64X2_SPLAT), set(X));
-    emit(get(ACC[2 * r]), get(X), get(B0), simd(F64X2_MUL), simd(F64X2_ADD), set(ACC[2 * r]));
-    emit(get(ACC[2 * r + 1]), get(X), get(B1), simd(F64X2_MUL), simd(F64X2_ADD), set(ACC[2 * r + 1]));
-    emit(get(PA[r]), i32(8), ADD, set(PA[r]));
-  }
-  emit(get(PB), get(N8), ADD, set(PB));
-  emit(get(P), i32(1), ADD, set(P));
-  emit(0x0c, 0, 0x0b, 0x0b); // br loop p; end loop; end block
-  emit(get(OUT), get(I), get(N8), MUL, ADD, get(J), i32(8), MUL, ADD, set(PO));
-  for (let r = 0; r < 4; r++) {
-    emit(get(PO), get(ACC[2 * r]), simd(V128_STORE), memarg(0));
-    emit(get(PO), get(ACC[2 * r + 1]), simd(V128_STORE), memarg(16));
-    emit(get(PO), get(N8), ADD, set(PO));
-  }
-  emit(get(J), i32(4), ADD, set(J));
-  emit(0x0c, 0, 0x0b, 0x0b); // br loop j; end; end
-  emit(get(I), i32(4), ADD, set(I));
-  emit(0x0c, 0, 0x0b, 0x0b); // br loop i; end; end
-  emit(0x0b); // end function
-  const locals = [2, 11, 0x7f, 11, 0x7b]; // 11 × i32, 11 × v128
-  return [...uleb(locals.length + code.length), ...locals, ...code];
+  const code: Code = [
+    simd(0x0c), new Array(16).fill(0), set(ZERO), F64(1), simd(0x14), set(ONE),
+    i32(0), set(I),
+    whileNot([add(get(I), i32(4)), get(M), GT_S], [columns(4), add(get(I), i32(4)), set(I)]),
+    whileNot([get(I), get(M), GE_S], [columns(1), add(get(I), i32(1)), set(I)]),
+    0x0b,
+  ];
+  const bytes = flat(code);
+  const locals = [3, 10, 0x7f, 14, 0x7b, 6, 0x7c]; // 10 × i32, 14 × v128, 6 × f64
+  return [...uleb(locals.length + bytes.length), ...locals, ...bytes];
 }
 
-function moduleBytes(): Uint8Array {
-  const type = [1, 0x60, 7, ...new Array(7).fill(0x7f), 0];
-  const imports = [1, ...name('env'), ...name('mem'), 0x02, 0x00, 1];
-  const funcs = [1, 0];
+/** The module's bytes; a shared memory needs an import declared shared (with a maximum). */
+function moduleBytes(shared: boolean): Uint8Array {
+  const type = [1, 0x60, 14, ...new Array(14).fill(0x7f), 0];
+  const limits = shared ? [0x03, 1, ...uleb(65536)] : [0x00, 1];
+  const imports = [1, ...name('env'), ...name('mem'), 0x02, ...limits];
   const exports = [1, ...name('gemm'), 0x00, 0];
-  const code = [1, ...body()];
   return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    ...section(1, type), ...section(2, imports), ...section(3, funcs), ...section(7, exports), ...section(10, code)]);
+    ...section(1, type), ...section(2, imports), ...section(3, [1, 0]), ...section(7, exports), ...section(10, [1, ...body()])]);
 }
 
-type Gemm = (out: number, a: number, m: number, m4: number, k: number, n4: number, n: number) => void;
+const compiled = new Map<boolean, WasmModule | undefined>();
 
-function instantiate(): { memory: WasmMemory; gemm: Gemm } | undefined {
-  try {
-    const bytes = moduleBytes();
-    if (typeof WebAssembly !== 'object' || !WebAssembly.validate(bytes)) return undefined;
-    const memory = new WebAssembly.Memory({ initial: 1 });
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem: memory } });
-    return { memory, gemm: instance.exports.gemm as Gemm };
-  } catch {
-    return undefined;
+/** The compiled module (for a shared memory or not), or undefined when the engine lacks WebAssembly SIMD. */
+export function gemmModule(shared: boolean): WasmModule | undefined {
+  if (!compiled.has(shared)) {
+    let module: WasmModule | undefined;
+    try {
+      const bytes = moduleBytes(shared);
+      if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) module = new WebAssembly.Module(bytes);
+    } catch {
+      module = undefined;
+    }
+    compiled.set(shared, module);
   }
+  return compiled.get(shared);
 }
 
-const wasm = instantiate();
-let heap = wasm ? new Float64Array(wasm.memory.buffer) : new Float64Array(0);
+/** The kernel bound to `memory` (which must be shared exactly when `module` was compiled for one). */
+export function instantiateGemm(module: WasmModule, memory: WasmMemory): Gemm {
+  return new WebAssembly.Instance(module, { env: { mem: memory } }).exports.gemm as Gemm;
+}
 
-function reserve(doubles: number): Float64Array {
-  if (!wasm) throw new Error('WebAssembly SIMD is not available');
-  if (heap.length < doubles) {
-    const pages = Math.ceil((doubles * 8 - wasm.memory.buffer.byteLength) / 65536);
-    wasm.memory.grow(pages);
-    heap = new Float64Array(wasm.memory.buffer);
-  }
-  return heap;
+/** A memory of at least `bytes` bytes; a shared one has a fixed size (it is never grown). */
+export function createMemory(bytes: number, shared: boolean): WasmMemory {
+  const pages = Math.max(1, Math.ceil(bytes / 65536));
+  return shared ? new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }) : new WebAssembly.Memory({ initial: pages });
 }
 
 let enabled = true;
 
-/** Turns the SIMD path off (or back on), so tests can check the scalar fallback gives the same bytes. */
+/** Turns the SIMD paths off (or back on), so tests can check the scalar fallback gives the same bytes. */
 export function setSimdEnabled(on: boolean): void {
   enabled = on;
 }
 
-/** Doubles of module memory one call may use (16 MiB): the heap stays small and in cache. */
+/** True when the WebAssembly SIMD kernels are available and not turned off. */
+export function simdEnabled(): boolean {
+  return enabled && gemmModule(false) !== undefined;
+}
+
+/** Doubles of module memory one copying call may use (16 MiB): the heap stays small and in cache. */
 const BUDGET = 1 << 21;
+let heap: { memory: WasmMemory; gemm: Gemm; view: Float64Array } | undefined;
+
+function reserve(doubles: number): { gemm: Gemm; view: Float64Array } {
+  if (!heap) {
+    const memory = createMemory(doubles * 8, false);
+    heap = { memory, gemm: instantiateGemm(gemmModule(false)!, memory), view: new Float64Array(memory.buffer) };
+  }
+  if (heap.view.length < doubles) {
+    heap.memory.grow(Math.ceil((doubles * 8 - heap.memory.buffer.byteLength) / 65536));
+    heap.view = new Float64Array(heap.memory.buffer);
+  }
+  return heap;
+}
 
 /**
- * out[m×n] = A[m×k]·M[k×n]; each element summed over p in order from 0 (the reference's bytes).
- * Rows of A go through in chunks that fit the budget (each output depends on one row only, so
- * chunking changes nothing). Returns false, computing nothing, when M alone would not fit: the
- * caller then uses the scalar kernels.
+ * out[m×n] = A[m×k]·M[k×n] for operands in ordinary arrays, copied into the module's memory in
+ * chunks of rows that fit the budget (each output depends on one row only, so chunking changes
+ * nothing). Returns false, computing nothing, when M alone would not fit: the caller then uses
+ * the scalar kernels.
  */
 function matmulSimd(out: Float64Array, A: Float64Array, M: Float64Array, m: number, k: number, n: number): boolean {
   if (!enabled) return false;
   const chunk = Math.floor((BUDGET - k * n) / (k + n) / 4) * 4;
   if (chunk < 4) return false;
-  const mOff = 0;
-  const h = reserve(Math.min(BUDGET, k * n + (k + n) * Math.max(m, 4)));
-  h.set(M.subarray(0, k * n), mOff);
+  const { gemm, view } = reserve(Math.min(BUDGET, k * n + (k + n) * Math.max(m, 4)));
+  view.set(M.subarray(0, k * n), 0);
   for (let r0 = 0; r0 < m; r0 += chunk) {
     const rows = Math.min(chunk, m - r0);
-    const m4 = rows - (rows % 4);
-    const n4 = n - (n % 4);
-    if (m4 > 0 && n4 > 0 && k > 0) {
-      const aOff = k * n, oOff = aOff + rows * k;
-      h.set(A.subarray(r0 * k, (r0 + rows) * k), aOff);
-      wasm!.gemm(oOff * 8, aOff * 8, mOff * 8, m4, k, n4, n);
-      if (n4 === n) {
-        out.set(h.subarray(oOff, oOff + m4 * n), r0 * n);
-      } else {
-        for (let i = 0; i < m4; i++) out.set(h.subarray(oOff + i * n, oOff + i * n + n4), (r0 + i) * n);
-      }
-    }
-    // The ragged edge: columns n4… of the block's rows, then every column of the last rows.
-    for (let i = 0; i < rows; i++) {
-      const row = r0 + i;
-      for (let j = i < m4 && k > 0 ? n4 : 0; j < n; j++) {
-        let s = 0;
-        for (let p = 0; p < k; p++) s += A[row * k + p] * M[p * n + j];
-        out[row * n + j] = s;
-      }
-    }
+    const aOff = k * n, oOff = aOff + rows * k;
+    view.set(A.subarray(r0 * k, (r0 + rows) * k), aOff);
+    gemm(oOff * 8, n * 8, aOff * 8, k * 8, 8, 0, n * 8, rows, k, 0, n, Epilogue.plain, 0, 0);
+    out.set(view.subarray(oOff, oOff + rows * n), r0 * n);
   }
   return true;
 }
 
-/** The SIMD matmul, or undefined when this engine cannot run WebAssembly SIMD. */
-export const simdMatmul: typeof matmulSimd | undefined = wasm ? matmulSimd : undefined;
+/** The copying SIMD matmul, or undefined when this engine cannot run WebAssembly SIMD. */
+export const simdMatmul: typeof matmulSimd | undefined = gemmModule(false) ? matmulSimd : undefined;

@@ -1,9 +1,11 @@
 /**
- * Chooses how `fit` runs one epoch of batches. Both choices give bit-for-bit the weights, losses
+ * Chooses how `fit` runs one epoch of batches. Every choice gives bit-for-bit the weights, losses
  * and optimizer state of the reference loop (forward → loss → backward → l2 → step on each batch):
  *   - the notes' 2-2-1 sigmoid/BCE network: `net221Epoch`, one fused scalar pass per row;
- *   - any other network: `fastForward`/`fastBackward` on register-blocked kernels, with batches
- *     gathered by plain copies (no view allocated per row).
+ *   - any other network: `wasmDenseEpoch`, operands resident in the WebAssembly SIMD kernel's
+ *     memory, its products split among the pool's threads when one is given;
+ *   - without WebAssembly SIMD (or for a batch too big to keep resident): `fastForward`/
+ *     `fastBackward` on register-blocked kernels, with batches gathered by plain copies.
  */
 import type { Network, Workspace } from '../nn/network.js';
 import { gradientBuffers, loss } from '../nn/network.js';
@@ -11,6 +13,8 @@ import type { Optimizer } from '../optim/optimizers.js';
 import { addWeightDecay } from '../optim/optimizers.js';
 import { net221Epoch, isNet221 } from './fast221.js';
 import { createFastScratch, fastBackward, fastForward } from './fastDense.js';
+import { wasmDenseEpoch } from './fastDenseWasm.js';
+import type { ThreadPool } from './threadPool.js';
 
 export interface EpochData {
   X: Float64Array;
@@ -32,11 +36,11 @@ export interface EpochRunner {
 
 export function createEpochRunner(
   net: Network, data: EpochData, optimizer: Optimizer, params: Float64Array[], ws: Workspace,
-  batch: number, l2: number,
+  batch: number, l2: number, pool?: ThreadPool,
 ): EpochRunner {
   const grads = gradientBuffers(ws.grads);
   if (isNet221(net)) return net221Epoch(net, data, optimizer, params, grads, batch, l2);
-  return denseEpoch(net, data, optimizer, params, ws, grads, batch, l2);
+  return wasmDenseEpoch(net, data, optimizer, batch, l2, pool) ?? denseEpoch(net, data, optimizer, params, ws, grads, batch, l2);
 }
 
 function denseEpoch(

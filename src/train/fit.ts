@@ -14,6 +14,7 @@ import {
 import type { Optimizer, OptimizerConfig, OptimizerState } from '../optim/optimizers.js';
 import { addWeightDecay, createOptimizer } from '../optim/optimizers.js';
 import { createEpochRunner } from './fastEpoch.js';
+import type { ThreadPool } from './threadPool.js';
 
 /** Rows of encoded features X [n × inputs] and targets Y [n × outputs]. */
 export interface Dataset {
@@ -57,6 +58,12 @@ export interface FitOptions {
   resume?: FitState;
   /** 'fast' (default) runs bit-identical fused kernels (fastEpoch.ts); 'reference' runs the readable loop below. */
   kernels?: 'fast' | 'reference';
+  /**
+   * Threads for the dense layers' matrix products (in Node: `await createThreadPool(n)`), used
+   * for the batches big enough to pay for them; the bytes do not depend on it. The workers serve
+   * this fit only while an epoch runs. Ignored by 'reference'.
+   */
+  pool?: ThreadPool;
 }
 
 /**
@@ -171,7 +178,7 @@ export function fit(net: Network, data: Dataset, options: FitOptions): FitResult
   });
 
   let lastEpoch = firstEpoch - 1;
-  const fastEpoch = options.kernels === 'reference' ? undefined : createEpochRunner(net, data, optimizer, params, ws, batch, l2);
+  const fastEpoch = options.kernels === 'reference' ? undefined : createEpochRunner(net, data, optimizer, params, ws, batch, l2, options.pool);
   for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
     if (shuffle) {
       // From the identity each epoch, so the order depends on the generator's state alone (resumable).

@@ -1,0 +1,197 @@
+/**
+ * One epoch of any dense network with every operand resident in the WebAssembly kernel's memory:
+ * the batch, each layer's W, Wᵀ, b, Z, A, dZ and the gradients are laid out once, so a batch
+ * copies nothing but its gathered rows in and (once per epoch) the parameters out. Each product
+ * is one `gemm` call with its bias, ReLU or activation derivative fused into the store, and with
+ * a pool the products of a layer are split among threads (threadPool.ts). The bytes are those of
+ * the reference loop (forward → loss → backward → l2 → step), as in fastDense.ts:
+ *   forward   Z = X·Wᵀ + b: A = X, M = Wᵀ (transposed once per step, after the update)
+ *   dW        dW = dZᵀ·X: A = dZ read transposed in place, M = X; sums over rows in row order
+ *   db        db = 1ᵀ·dZ: A = a single 1 (strides 0), M = dZ; 1·x = x exactly
+ *   dX        dA = dZ·W: A = dZ, M = W; sums over units in order, the layer below's derivative fused
+ * The element-wise rest (sigmoid/tanh forward, the loss and its gradient, L2, the optimizer) runs
+ * in JavaScript on views of the same memory, through the reference's own functions.
+ */
+import type { Gemm, WasmMemory, WasmModule } from '../core/simdKernels.js';
+import { createMemory, Epilogue, gemmModule, instantiateGemm, simdEnabled } from '../core/simdKernels.js';
+import { activate, activationBackward } from '../nn/activations.js';
+import type { ActivationName } from '../nn/activations.js';
+import { lossGradient, lossValue } from '../nn/losses.js';
+import type { Network } from '../nn/network.js';
+import type { Optimizer } from '../optim/optimizers.js';
+import { addWeightDecay } from '../optim/optimizers.js';
+import type { EpochData, EpochRunner } from './fastEpoch.js';
+import type { Call, ThreadPool } from './threadPool.js';
+import { CONTROL_BYTES, createDispatcher, makeCall, shapeCall } from './threadPool.js';
+
+/** Above this the batch is left to fastDense.ts, which streams big operands through a small heap. */
+const MAX_RESIDENT_BYTES = 256 * 1024 * 1024;
+/** Multiply-adds in one phase below which waking the workers costs more than it saves (measured, bench/scaling.mjs). */
+export const MIN_PARALLEL_WORK = 1 << 17;
+
+/** Byte offsets of one layer's buffers. */
+interface LayerPlan {
+  inputs: number; units: number; activation: ActivationName;
+  W: number; WT: number; b: number; gW: number; gb: number; Z: number; A: number; dZ: number;
+}
+
+function plan(net: Network, capacity: number, control: number): { layers: LayerPlan[]; one: number; X: number; bytes: number } {
+  let top = control;
+  const take = (doubles: number) => {
+    const at = top;
+    top += Math.ceil(doubles / 2) * 16; // 16-byte aligned
+    return at;
+  };
+  const one = take(1);
+  const X = take(capacity * net.layers[0].inputs);
+  const layers = net.layers.map(({ inputs, units, activation }) => {
+    const Z = take(capacity * units);
+    return {
+      inputs, units, activation, W: take(units * inputs), WT: take(units * inputs), b: take(units),
+      gW: take(units * inputs), gb: take(units), Z, A: activation === 'linear' ? Z : take(capacity * units), dZ: take(capacity * units),
+    };
+  });
+  return { layers, one, X, bytes: top };
+}
+
+const forwardEpilogue = (activation: ActivationName) => (activation === 'relu' ? Epilogue.biasRelu : Epilogue.bias);
+const backwardEpilogue: Record<ActivationName, number> = {
+  relu: Epilogue.reluGrad, sigmoid: Epilogue.sigmoidGrad, tanh: Epilogue.tanhGrad, linear: Epilogue.plain,
+};
+
+/**
+ * The resident runner, or undefined when this engine has no WebAssembly SIMD (or the batch would
+ * not fit): the caller then keeps fastDense.ts. With a pool of more than one thread the memory is
+ * shared, and the workers serve it while `run` runs.
+ */
+export function wasmDenseEpoch(
+  net: Network, data: EpochData, optimizer: Optimizer, batch: number, l2: number, pool?: ThreadPool,
+): EpochRunner | undefined {
+  if (!simdEnabled()) return undefined;
+  const threaded = pool !== undefined && pool.size > 1 && gemmModule(true) !== undefined;
+  const compiled: WasmModule | undefined = gemmModule(threaded);
+  if (!compiled) return undefined;
+  const module = compiled;
+  const layout = plan(net, batch, threaded ? CONTROL_BYTES : 0);
+  if (layout.bytes > MAX_RESIDENT_BYTES) return undefined;
+  const memory: WasmMemory = createMemory(layout.bytes, threaded);
+  const gemm: Gemm = instantiateGemm(module, memory);
+  const dispatcher = createDispatcher(gemm, memory, 0, threaded ? pool : undefined);
+
+  const view = (at: number, doubles: number) => new Float64Array(memory.buffer, at, doubles);
+  const { layers } = layout;
+  const last = layers.length - 1;
+  const k = layers[0].inputs;
+  const m = layers[last].units;
+  view(layout.one, 1)[0] = 1;
+  const Xv = view(layout.X, batch * k);
+  const W = layers.map((p) => view(p.W, p.units * p.inputs));
+  const WT = layers.map((p) => view(p.WT, p.units * p.inputs));
+  const b = layers.map((p) => view(p.b, p.units));
+  const gW = layers.map((p) => view(p.gW, p.units * p.inputs));
+  const Z = layers.map((p) => view(p.Z, batch * p.units));
+  const A = layers.map((p) => view(p.A, batch * p.units));
+  const dZ = layers.map((p) => view(p.dZ, batch * p.units));
+  const params = layers.flatMap((_, l) => [W[l], b[l]]);
+  const grads = layers.flatMap((p, l) => [gW[l], view(p.gb, p.units)]);
+
+  // The calls of each phase, built once; only their row counts change (the last batch).
+  const forward: Call[][] = layers.map((p, l) => [makeCall([
+    p.Z, 8 * p.units, l === 0 ? layout.X : layers[l - 1].A, 8 * p.inputs, 8, p.WT, 8 * p.units, 0, 0, 0, p.units,
+    forwardEpilogue(p.activation), p.b, p.A])]);
+  const backward: Call[][] = layers.map((p, l) => [
+    makeCall([p.gW, 8 * p.inputs, p.dZ, 8, 8 * p.units, l === 0 ? layout.X : layers[l - 1].A, 8 * p.inputs, 0, 0, 0, p.inputs, Epilogue.plain, 0, 0]),
+    makeCall([p.gb, 0, layout.one, 0, 0, p.dZ, 8 * p.units, 0, 0, 0, p.units, Epilogue.plain, 0, 0]),
+    ...(l > 0 ? [makeCall([layers[l - 1].dZ, 8 * p.inputs, p.dZ, 8 * p.units, 8, p.W, 8 * p.inputs, 0, 0, 0, p.inputs,
+      backwardEpilogue[layers[l - 1].activation], layers[l - 1].activation === 'relu' ? layers[l - 1].Z : layers[l - 1].A, 0])] : []),
+  ]);
+  const forwardWork = layers.map((p) => p.inputs * p.units);
+  const backwardWork = layers.map((p, l) => p.units * p.inputs * (l > 0 ? 2 : 1) + p.units);
+  let shapedRows = 0;
+  const shape = (rows: number) => {
+    layers.forEach((p, l) => {
+      shapeCall(forward[l][0], rows, p.inputs);
+      shapeCall(backward[l][0], p.units, rows);
+      shapeCall(backward[l][1], 1, rows);
+      if (l > 0) shapeCall(backward[l][2], rows, p.units);
+    });
+    shapedRows = rows;
+  };
+
+  const gathering = batch < data.n;
+  const Yb = new Float64Array(gathering ? batch * m : 0);
+  const Wb = data.sampleWeight && gathering ? new Float64Array(batch) : undefined;
+  const netParams = net.layers.flatMap((layer) => [layer.weights, layer.bias]);
+
+  const runner: EpochRunner = { run, stopped: false };
+  return runner;
+
+  function transposeWeights(): void {
+    for (let l = 0; l <= last; l++) {
+      const { inputs, units } = layers[l];
+      const w = W[l], t = WT[l];
+      for (let j = 0; j < units; j++) for (let i = 0; i < inputs; i++) t[i * units + j] = w[j * inputs + i];
+    }
+  }
+
+  /** Forward, loss, backward on the rows in Xv; the batch's mean loss (NaN stops before backward). */
+  function step(rows: number, Y: Float64Array, sw: Float64Array | undefined): number {
+    if (rows !== shapedRows) shape(rows);
+    for (let l = 0; l <= last; l++) {
+      dispatcher.run(forward[l], rows * forwardWork[l] >= MIN_PARALLEL_WORK);
+      const act = layers[l].activation;
+      if (act === 'sigmoid' || act === 'tanh') activate(act, Z[l], A[l], rows * layers[l].units);
+    }
+    const len = rows * m;
+    const batchLoss = lossValue(net.loss, Z[last], A[last], Y, len, m, sw);
+    if (!Number.isFinite(batchLoss)) return batchLoss;
+    // dZ of the output layer: fused ŷ − y for sigmoid + BCE, else dA through the activation's derivative.
+    if (!lossGradient(net.loss, Z[last], A[last], Y, dZ[last], len, m, sw)) {
+      activationBackward(layers[last].activation, dZ[last], Z[last], A[last], dZ[last], len);
+    }
+    for (let l = last; l >= 0; l--) dispatcher.run(backward[l], rows * backwardWork[l] >= MIN_PARALLEL_WORK);
+    return batchLoss;
+  }
+
+  function run(order: Uint32Array, shuffled: boolean, shouldStop?: () => boolean): number {
+    runner.stopped = false;
+    netParams.forEach((p, i) => params[i].set(p));
+    transposeWeights();
+    let epochLoss = 0;
+    // The workers serve this memory only during an epoch, so nothing is left waiting if fit ends or throws.
+    if (threaded) pool.attach(memory, module, 0);
+    try {
+      for (let start = 0; start < data.n; start += batch) {
+        const rows = Math.min(batch, data.n - start);
+        let Y: Float64Array, sw: Float64Array | undefined;
+        if (shuffled) {
+          for (let r = 0; r < rows; r++) {
+            const src = order[start + r];
+            for (let c = 0, from = src * k, to = r * k; c < k; c++) Xv[to + c] = data.X[from + c];
+            for (let c = 0, from = src * m, to = r * m; c < m; c++) Yb[to + c] = data.Y[from + c];
+            if (Wb && data.sampleWeight) Wb[r] = data.sampleWeight[src];
+          }
+          Y = Yb; sw = Wb;
+        } else {
+          Xv.set(data.X.subarray(start * k, (start + rows) * k));
+          Y = data.Y.subarray(start * m, (start + rows) * m);
+          sw = data.sampleWeight?.subarray(start, start + rows);
+        }
+        const batchLoss = step(rows, Y, sw);
+        if (!Number.isFinite(batchLoss)) return Number.NaN;
+        epochLoss += batchLoss * rows;
+        if (l2 > 0) addWeightDecay(W, gW, l2);
+        optimizer.step(params, grads);
+        transposeWeights();
+        if (shouldStop?.()) {
+          runner.stopped = true;
+          break;
+        }
+      }
+      return epochLoss;
+    } finally {
+      dispatcher.detach();
+      params.forEach((p, i) => netParams[i].set(p));
+    }
+  }
+}
