@@ -90,6 +90,15 @@ export { createOptimizer, optimizerConfig, OPTIMIZERS } from './optim/optimizers
 export type { Optimizer, OptimizerConfig, OptimizerName, OptimizerState } from './optim/optimizers.js';
 export { datasetLoss, DivergenceError } from './train/fit.js';
 export type { Dataset, EpochRecord, FitOptions, FitResult } from './train/fit.js';
+/**
+ * Worker threads for {@link fit}: `const pool = await createThreadPool(2)` (or `'auto'`, one per
+ * core), then `fit(net, data, { ..., pool })` splits each dense layer's matrix products among the
+ * threads for batches big enough to pay for it (about 128k multiply-adds per layer, e.g. 256 rows
+ * × 64 × 64). The trained bytes are the same for any thread count. The workers do not keep the
+ * process alive; `await pool.close()` ends them. One fit at a time per pool; Node only.
+ */
+export { createThreadPool } from './train/threads.js';
+export type { ThreadPool } from './train/threadPool.js';
 
 // ---- Model files ---------------------------------------------------------------------------------
 

@@ -27,7 +27,13 @@ import { CONTROL_BYTES, createDispatcher, makeCall, shapeCall } from './threadPo
 /** Above this the batch is left to fastDense.ts, which streams big operands through a small heap. */
 const MAX_RESIDENT_BYTES = 256 * 1024 * 1024;
 /** Multiply-adds in one phase below which waking the workers costs more than it saves (measured, bench/scaling.mjs). */
-export const MIN_PARALLEL_WORK = 1 << 17;
+const MIN_PARALLEL_WORK = 1 << 17;
+let minParallelWork = MIN_PARALLEL_WORK;
+
+/** Test hook: the phase size from which the pool's threads are used (0: always); no argument restores the default. */
+export function setMinParallelWork(work = MIN_PARALLEL_WORK): void {
+  minParallelWork = work;
+}
 
 /** Byte offsets of one layer's buffers. */
 interface LayerPlan {
@@ -138,7 +144,7 @@ export function wasmDenseEpoch(
   function step(rows: number, Y: Float64Array, sw: Float64Array | undefined): number {
     if (rows !== shapedRows) shape(rows);
     for (let l = 0; l <= last; l++) {
-      dispatcher.run(forward[l], rows * forwardWork[l] >= MIN_PARALLEL_WORK);
+      dispatcher.run(forward[l], rows * forwardWork[l] >= minParallelWork);
       const act = layers[l].activation;
       if (act === 'sigmoid' || act === 'tanh') activate(act, Z[l], A[l], rows * layers[l].units);
     }
@@ -149,7 +155,7 @@ export function wasmDenseEpoch(
     if (!lossGradient(net.loss, Z[last], A[last], Y, dZ[last], len, m, sw)) {
       activationBackward(layers[last].activation, dZ[last], Z[last], A[last], dZ[last], len);
     }
-    for (let l = last; l >= 0; l--) dispatcher.run(backward[l], rows * backwardWork[l] >= MIN_PARALLEL_WORK);
+    for (let l = last; l >= 0; l--) dispatcher.run(backward[l], rows * backwardWork[l] >= minParallelWork);
     return batchLoss;
   }
 

@@ -62,8 +62,10 @@ function bound(length: number, t: number, size: number): number {
 
 /** Thread t's share of one call; `words` holds the call at `at`. */
 function runShare(gemm: Gemm, words: Int32Array, at: number, t: number, size: number): void {
-  const [out, ldo, a, aRow, aStep, mm, ldm, m, k, j0, j1, mode, x1, x2] = words.subarray(at, at + 14);
-  if (words[at + SPLIT_ROWS] === 0) {
+  const out = words[at], ldo = words[at + 1], a = words[at + 2], aRow = words[at + 3], aStep = words[at + 4];
+  const mm = words[at + 5], ldm = words[at + 6], m = words[at + 7], k = words[at + 8], j0 = words[at + 9], j1 = words[at + 10];
+  const mode = words[at + 11], x1 = words[at + 12], x2 = words[at + 13];
+  if (size === 1 || words[at + SPLIT_ROWS] === 0) {
     const lo = j0 + bound(j1 - j0, t, size), hi = j0 + bound(j1 - j0, t + 1, size);
     if (hi > lo) gemm(out, ldo, a, aRow, aStep, mm, ldm, m, k, lo, hi, mode, x1, x2);
     return;
@@ -93,7 +95,6 @@ export interface Dispatcher {
 export function createDispatcher(gemm: Gemm, memory: WasmMemory, control: number, pool?: ThreadPool): Dispatcher {
   const size = pool?.size ?? 1;
   const ctl = size > 1 ? new Int32Array(memory.buffer, control, CONTROL_BYTES / 4) : new Int32Array(HEADER);
-  const whole = new Int32Array(CALL_INTS);
 
   const signal = (command: number): void => {
     Atomics.store(ctl, DONE, 0);
@@ -110,11 +111,7 @@ export function createDispatcher(gemm: Gemm, memory: WasmMemory, control: number
   return {
     run(calls, parallel) {
       if (!parallel || size === 1) {
-        for (const call of calls) {
-          whole.set(call);
-          whole[SPLIT_ROWS] = 0;
-          runShare(gemm, whole, 0, 0, 1);
-        }
+        for (let c = 0; c < calls.length; c++) runShare(gemm, calls[c], 0, 0, 1);
         return;
       }
       calls.forEach((call, c) => ctl.set(call, HEADER + c * CALL_INTS));

@@ -23,6 +23,7 @@ import {
 import { accuracy } from '../data/metrics.js';
 import type { Dataset, EpochRecord, FitResult, FitState } from './fit.js';
 import { fit } from './fit.js';
+import type { ThreadPool } from './threadPool.js';
 
 export interface TrainOptions {
   target: string;
@@ -61,6 +62,8 @@ export interface TrainOptions {
   onCheckpoint?: (state: FitState, model: ModelFile) => void;
   /** Checked after every step; true ends training after that step (SIGINT). */
   shouldStop?: () => boolean;
+  /** Threads for the matrix products (see `fit`); not recorded: the model's bytes do not depend on it. */
+  pool?: ThreadPool;
 }
 
 /**
@@ -152,7 +155,7 @@ export function trainModel(table: Table, options: TrainOptions): TrainOutcome {
     epochs: options.epochs, batchSize: options.batchSize, optimizer, shuffle: options.shuffle,
     rng: createRng((options.seed ^ STREAM.shuffle) | 0), l2: options.l2, validation: val,
     patience: options.patience, onEpoch: options.onEpoch,
-    resume: options.resume, checkpointEvery: options.checkpointEvery, shouldStop: options.shouldStop,
+    resume: options.resume, checkpointEvery: options.checkpointEvery, shouldStop: options.shouldStop, pool: options.pool,
     onCheckpoint: onCheckpoint && ((state) => onCheckpoint(state, modelAt(state.history, state.bestEpoch))),
   });
 

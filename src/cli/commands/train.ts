@@ -8,6 +8,7 @@ import type { ActivationName } from '../../nn/activations.js';
 import type { LossName } from '../../nn/losses.js';
 import type { OptimizerName } from '../../optim/optimizers.js';
 import { trainModel, TRAIN_DEFAULTS, type TrainOutcome } from '../../train/train-model.js';
+import { createThreadPool } from '../../train/threads.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { drainStderr, INTERRUPTED_EXIT, runInterruptible } from '../interrupt.js';
 import {
@@ -48,6 +49,8 @@ export interface TrainFlags {
   checkpointEvery?: number;
   checkpoint?: string;
   resume?: string;
+  /** Threads for the matrix products; not a shaping flag: the model's bytes do not depend on it. */
+  threads: number | 'auto';
 }
 
 /** The flags recorded in a checkpoint: a resume takes those not given, and refuses conflicting ones but CHANGEABLE. */
@@ -88,6 +91,15 @@ function classWeight(value: string): 'balanced' | 'none' {
   return value;
 }
 
+function threadCount(value: string): number | 'auto' {
+  if (value.trim() === 'auto') return 'auto';
+  const x = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(x) || x < 1) {
+    throw new UsageError(`--threads must be a positive integer or auto, got ${value}`);
+  }
+  return x;
+}
+
 function threshold(value: string): number {
   const x = Number(value);
   if (value.trim() === '' || !(x > 0 && x < 1)) throw new UsageError(`--threshold must be a number in (0, 1), got ${value}`);
@@ -126,6 +138,7 @@ export function registerTrain(program: Command): void {
     .option('--quiet', 'no progress bar or progress lines')
     .option('--checkpoint-every <n>', 'every N epochs, write a checkpoint (model, optimizer moments, epoch, RNG state) atomically', positiveInteger('--checkpoint-every'))
     .option('--checkpoint <file>', 'where to write checkpoints (default: <out>.ckpt.json)')
+    .option('--threads <n|auto>', 'threads for the matrix products of wide layers (auto: one per core); the model is the same for any count', threadCount, 1)
     .option('--resume <checkpoint>', 'continue from a checkpoint: the same final model, byte for byte, as a run never stopped (flags not given are taken from it)')
     .action((flags: TrainFlags, cmd: Command) => trainCommand(flags, cmd));
 }
@@ -184,6 +197,7 @@ export async function runTrain(flags: TrainFlags, control: { shouldStop?: () => 
 
   const log = !flags.quiet && !flags.json;
   const progress = log ? createProgress(flags.epochs) : undefined;
+  const pool = flags.threads === 1 ? undefined : await createThreadPool(flags.threads);
   let outcome: TrainOutcome;
   try {
     outcome = trainModel(table, {
@@ -202,9 +216,11 @@ export async function runTrain(flags: TrainFlags, control: { shouldStop?: () => 
         ? (state, model) => saveCheckpoint(checkpointPath, { model, flags: shapingFlags(flags), dataSha256, state })
         : undefined,
       shouldStop: control.shouldStop,
+      pool,
     });
   } finally {
     progress?.stop();
+    await pool?.close();
   }
   const interrupted = outcome.result.stoppedByCallback && (control.shouldStop?.() ?? false);
   if (interrupted) outcome.model.training = { ...outcome.model.training, interrupted: true };

@@ -1,0 +1,15 @@
+/** A worker of `createThreadPool`: each message attaches it to a memory, and it serves phases until detached. */
+import { parentPort } from 'node:worker_threads';
+import type { Gemm } from '../core/simdKernels.js';
+import { instantiateGemm } from '../core/simdKernels.js';
+import type { AttachMessage } from './threadPool.js';
+import { serve } from './threadPool.js';
+
+if (!parentPort) throw new Error('threadWorker must run in a worker thread');
+// Every epoch attaches again; the kernel is instantiated once per memory.
+let bound: { id: number; gemm: Gemm } | undefined;
+parentPort.on('message', (message: AttachMessage) => {
+  if (bound?.id !== message.id) bound = { id: message.id, gemm: instantiateGemm(message.module, message.memory) };
+  serve(bound.gemm, message);
+});
+parentPort.postMessage('ready');
