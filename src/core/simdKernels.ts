@@ -194,14 +194,75 @@ function body(): number[] {
   return [...uleb(locals.length + bytes.length), ...locals, ...bytes];
 }
 
+/** The optimizers of optimizers.ts, in their order of `hyper` values; each formula is written as there. */
+export const UpdateRule = { sgd: 0, momentum: 1, adam: 2 } as const;
+/** f64 slots of the hyper-parameter block `update` reads. */
+export const HYPER = { lr: 0, beta1: 1, beta2: 2, c1: 3, c2: 4, epsilon: 5, oneMinusBeta1: 6, oneMinusBeta2: 7, momentum: 8 } as const;
+
+/**
+ * update(rule, p, g, m, v, len, hyper): one optimizer step over len parameters, element by
+ * element as optimizers.ts does it (so any split of the elements gives the same bytes); the
+ * first moment is in m, so momentum's velocity is there:
+ *   sgd       p ← p − lr·g
+ *   momentum  m ← μ·m + g;  p ← p − lr·m
+ *   adam      m ← β₁·m + (1−β₁)·g;  v ← β₂·v + (1−β₂)·g·g;  p ← p − (lr·(m/c1)) / (√(v/c2) + ε)
+ * Two lanes at a time, then one; div and sqrt are correctly rounded in both, as in JavaScript.
+ */
+function updateBody(): number[] {
+  const RULE = 0, UP = 1, UG = 2, UM = 3, UV = 4, LEN = 5, H = 6, UI = 7, UEND = 8;
+  // Locals after the 7 parameters: 2 × i32, then v128 9–20 (hyper 9–17, g m v), then f64 21–32 (the same).
+  const vec = (slot: number) => 9 + slot, sca = (slot: number) => 21 + slot;
+  const VG = 18, VM = 19, VV = 20, SG = 30, SM = 31, SV = 32;
+  const code: Code = [];
+  for (const slot of Object.values(HYPER)) {
+    code.push(get(H), 0x2b, mem(8 * slot), 0x22, sca(slot), simd(0x14), set(vec(slot))); // f64.load offset=8·slot; local.tee
+  }
+  code.push([get(LEN), i32(8), MUL], set(UEND));
+  const at = (base: number) => add(get(base), get(UI));
+  const element = (v: boolean, rule: number): Code => {
+    const load = v ? (b: number) => vload(at(b), 0) : (b: number) => fload(at(b));
+    const store = v ? (b: number, x: Code) => vstore(at(b), x, 0) : (b: number, x: Code) => fstore(at(b), x);
+    const [plus, minus, times] = v ? [vadd, vsub, vmul] : [fadd, fsub, fmul];
+    const over = (x: Code, y: Code) => [x, y, v ? simd(0xf3) : 0xa3];
+    const root = (x: Code) => [x, v ? simd(0xef) : 0x9f];
+    const h = (slot: number) => get(v ? vec(slot) : sca(slot));
+    const [g, m, w] = v ? [VG, VM, VV] : [SG, SM, SV];
+    if (rule === UpdateRule.sgd) return store(UP, minus(load(UP), times(h(HYPER.lr), load(UG))));
+    if (rule === UpdateRule.momentum) {
+      return [plus(times(h(HYPER.momentum), load(UM)), load(UG)), set(w), store(UM, get(w)), store(UP, minus(load(UP), times(h(HYPER.lr), get(w))))];
+    }
+    return [
+      load(UG), set(g),
+      plus(times(h(HYPER.beta1), load(UM)), times(h(HYPER.oneMinusBeta1), get(g))), set(m), store(UM, get(m)),
+      plus(times(h(HYPER.beta2), load(UV)), times(times(h(HYPER.oneMinusBeta2), get(g)), get(g))), set(w), store(UV, get(w)),
+      store(UP, minus(load(UP), over(times(h(HYPER.lr), over(get(m), h(HYPER.c1))), plus(root(over(get(w), h(HYPER.c2))), h(HYPER.epsilon))))),
+    ];
+  };
+  for (const rule of Object.values(UpdateRule)) {
+    code.push(get(RULE), i32(rule), EQ, 0x04, 0x40, i32(0), set(UI),
+      whileNot([add(get(UI), i32(16)), get(UEND), GT_S], [element(true, rule), add(get(UI), i32(16)), set(UI)]),
+      whileNot([get(UI), get(UEND), GE_S], [element(false, rule), add(get(UI), i32(8)), set(UI)]),
+      0x0b);
+  }
+  code.push(0x0b);
+  const bytes = flat(code);
+  const locals = [3, 2, 0x7f, 12, 0x7b, 12, 0x7c];
+  return [...uleb(locals.length + bytes.length), ...locals, ...bytes];
+}
+
+/** Every kernel's arguments are i32 (byte addresses, counts): `update` reads its f64 hyper-parameters from memory. */
+export type Update = (rule: number, p: number, g: number, m: number, v: number, len: number, hyper: number) => void;
+
 /** The module's bytes; a shared memory needs an import declared shared (with a maximum). */
 function moduleBytes(shared: boolean): Uint8Array {
-  const type = [1, 0x60, 14, ...new Array(14).fill(0x7f), 0];
+  const fnType = (params: number) => [0x60, params, ...new Array(params).fill(0x7f), 0];
+  const types = [2, ...fnType(14), ...fnType(7)];
   const limits = shared ? [0x03, 1, ...uleb(65536)] : [0x00, 1];
   const imports = [1, ...name('env'), ...name('mem'), 0x02, ...limits];
-  const exports = [1, ...name('gemm'), 0x00, 0];
+  const exports = [2, ...name('gemm'), 0x00, 0, ...name('update'), 0x00, 1];
   return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    ...section(1, type), ...section(2, imports), ...section(3, [1, 0]), ...section(7, exports), ...section(10, [1, ...body()])]);
+    ...section(1, types), ...section(2, imports), ...section(3, [2, 0, 1]), ...section(7, exports),
+    ...section(10, [2, ...body(), ...updateBody()])]);
 }
 
 const compiled = new Map<boolean, WasmModule | undefined>();
@@ -221,9 +282,15 @@ export function gemmModule(shared: boolean): WasmModule | undefined {
   return compiled.get(shared);
 }
 
-/** The kernel bound to `memory` (which must be shared exactly when `module` was compiled for one). */
-export function instantiateGemm(module: WasmModule, memory: WasmMemory): Gemm {
-  return new WebAssembly.Instance(module, { env: { mem: memory } }).exports.gemm as Gemm;
+export interface Kernels {
+  gemm: Gemm;
+  update: Update;
+}
+
+/** The kernels bound to `memory` (which must be shared exactly when `module` was compiled for one). */
+export function instantiateKernels(module: WasmModule, memory: WasmMemory): Kernels {
+  const { exports } = new WebAssembly.Instance(module, { env: { mem: memory } });
+  return { gemm: exports.gemm as Gemm, update: exports.update as Update };
 }
 
 /** A memory of at least `bytes` bytes; a shared one has a fixed size (it is never grown). */
@@ -251,7 +318,7 @@ let heap: { memory: WasmMemory; gemm: Gemm; view: Float64Array } | undefined;
 function reserve(doubles: number): { gemm: Gemm; view: Float64Array } {
   if (!heap) {
     const memory = createMemory(doubles * 8, false);
-    heap = { memory, gemm: instantiateGemm(gemmModule(false)!, memory), view: new Float64Array(memory.buffer) };
+    heap = { memory, gemm: instantiateKernels(gemmModule(false)!, memory).gemm, view: new Float64Array(memory.buffer) };
   }
   if (heap.view.length < doubles) {
     heap.memory.grow(Math.ceil((doubles * 8 - heap.memory.buffer.byteLength) / 65536));

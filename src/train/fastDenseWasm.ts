@@ -9,25 +9,38 @@
  *   dW        dW = dZᵀ·X: A = dZ read transposed in place, M = X; sums over rows in row order
  *   db        db = 1ᵀ·dZ: A = a single 1 (strides 0), M = dZ; 1·x = x exactly
  *   dX        dA = dZ·W: A = dZ, M = W; sums over units in order, the layer below's derivative fused
- * The element-wise rest (sigmoid/tanh forward, the loss and its gradient, L2, the optimizer) runs
- * in JavaScript on views of the same memory, through the reference's own functions.
+ * The optimizer's step is the kernel's `update` (split among the threads too) when fit built the
+ * optimizer from its config, with the moments resident and handed back through get/setState
+ * after each epoch; an optimizer object the caller made steps itself. The element-wise rest
+ * (sigmoid/tanh forward, the loss and its gradient, L2) runs in JavaScript on views of the same
+ * memory, through the reference's own functions.
  */
-import type { Gemm, WasmMemory, WasmModule } from '../core/simdKernels.js';
-import { createMemory, Epilogue, gemmModule, instantiateGemm, simdEnabled } from '../core/simdKernels.js';
+import type { WasmMemory, WasmModule } from '../core/simdKernels.js';
+import { createMemory, Epilogue, gemmModule, HYPER, instantiateKernels, simdEnabled, UpdateRule } from '../core/simdKernels.js';
 import { activate, activationBackward } from '../nn/activations.js';
 import type { ActivationName } from '../nn/activations.js';
 import { lossGradient, lossValue } from '../nn/losses.js';
 import type { Network } from '../nn/network.js';
 import type { Optimizer } from '../optim/optimizers.js';
 import { addWeightDecay } from '../optim/optimizers.js';
-import type { EpochData, EpochRunner } from './fastEpoch.js';
-import type { Call, ThreadPool } from './threadPool.js';
-import { CONTROL_BYTES, createDispatcher, makeCall, shapeCall } from './threadPool.js';
+import type { EpochData, EpochRunner, RunnerOptions } from './fastEpoch.js';
+import type { Call } from './threadPool.js';
+import { CONTROL_BYTES, createDispatcher, makeCall, makeUpdateCall, shapeCall } from './threadPool.js';
 
 /** Above this the batch is left to fastDense.ts, which streams big operands through a small heap. */
 const MAX_RESIDENT_BYTES = 256 * 1024 * 1024;
-/** Multiply-adds in one phase below which waking the workers costs more than it saves (measured, bench/scaling.mjs). */
-const MIN_PARALLEL_WORK = 1 << 17;
+/**
+ * Multiply-adds in one phase below which splitting it costs more than it saves (a phase costs
+ * ~2 µs of synchronisation while the workers spin). The workers are engaged at all only when the
+ * biggest phase of a full batch has RUNNER_FACTOR times that: each epoch then pays an attach, and
+ * the memory is shared. Measured on 2 cores, 12-W-W-1 relu with Adam, epochs of 10,000 rows, two
+ * threads against one: W = 16 in batches of 1024 (largest phase 0.5M) 0.88×; W = 32 in batches
+ * of 256 (0.5M) 1.01×, of 1024 (2.1M) 1.10×; W = 64 in batches of 256 (2.1M) 1.40×, of 1024 1.49×.
+ */
+const MIN_PARALLEL_WORK = 1 << 15;
+const RUNNER_FACTOR = 32;
+/** An optimizer step counts this many multiply-adds per parameter (a division and a square root): split from 4096 parameters. */
+const UPDATE_WORK = 128;
 let minParallelWork = MIN_PARALLEL_WORK;
 
 /** Test hook: the phase size from which the pool's threads are used (0: always); no argument restores the default. */
@@ -41,23 +54,38 @@ interface LayerPlan {
   W: number; WT: number; b: number; gW: number; gb: number; Z: number; A: number; dZ: number;
 }
 
-function plan(net: Network, capacity: number, control: number): { layers: LayerPlan[]; one: number; X: number; bytes: number } {
+/**
+ * Where everything lives. The parameters [W0, b0, W1, b1, …] are one run of doubles, and so are
+ * the gradients and each optimizer moment in the same order, so one `update` call steps them all.
+ */
+interface Plan {
+  layers: LayerPlan[];
+  one: number; hyper: number; X: number;
+  params: number; grads: number; moments: [number, number]; count: number;
+  bytes: number;
+}
+
+function plan(net: Network, capacity: number, control: number): Plan {
   let top = control;
   const take = (doubles: number) => {
     const at = top;
     top += Math.ceil(doubles / 2) * 16; // 16-byte aligned
     return at;
   };
-  const one = take(1);
-  const X = take(capacity * net.layers[0].inputs);
+  const count = net.layers.reduce((sum, layer) => sum + layer.units * (layer.inputs + 1), 0);
+  const one = take(1), hyper = take(Object.keys(HYPER).length), X = take(capacity * net.layers[0].inputs);
+  const params = take(count), grads = take(count), moments: [number, number] = [take(count), take(count)];
+  let offset = 0;
   const layers = net.layers.map(({ inputs, units, activation }) => {
+    const W = 8 * offset, b = W + 8 * units * inputs;
+    offset += units * (inputs + 1);
     const Z = take(capacity * units);
     return {
-      inputs, units, activation, W: take(units * inputs), WT: take(units * inputs), b: take(units),
-      gW: take(units * inputs), gb: take(units), Z, A: activation === 'linear' ? Z : take(capacity * units), dZ: take(capacity * units),
+      inputs, units, activation, W: params + W, WT: take(units * inputs), b: params + b, gW: grads + W, gb: grads + b,
+      Z, A: activation === 'linear' ? Z : take(capacity * units), dZ: take(capacity * units),
     };
   });
-  return { layers, one, X, bytes: top };
+  return { layers, one, hyper, X, params, grads, moments, count, bytes: top };
 }
 
 const forwardEpilogue = (activation: ActivationName) => (activation === 'relu' ? Epilogue.biasRelu : Epilogue.bias);
@@ -71,18 +99,23 @@ const backwardEpilogue: Record<ActivationName, number> = {
  * shared, and the workers serve it while `run` runs.
  */
 export function wasmDenseEpoch(
-  net: Network, data: EpochData, optimizer: Optimizer, batch: number, l2: number, pool?: ThreadPool,
+  net: Network, data: EpochData, optimizer: Optimizer, batch: number, l2: number,
+  { pool, builtinOptimizer: own = false }: RunnerOptions = {},
 ): EpochRunner | undefined {
   if (!simdEnabled()) return undefined;
-  const threaded = pool !== undefined && pool.size > 1 && gemmModule(true) !== undefined;
+  const forwardWork = net.layers.map((p) => p.inputs * p.units);
+  const backwardWork = net.layers.map((p, l) => p.units * p.inputs * (l > 0 ? 2 : 1) + p.units);
+  const count = net.layers.reduce((sum, layer) => sum + layer.units * (layer.inputs + 1), 0);
+  // Threads only when some phase of a full batch pays for them (else a shared memory and the per-epoch attach cost for nothing).
+  const pays = Math.max(...forwardWork, ...backwardWork, count * UPDATE_WORK / batch) * batch >= minParallelWork * RUNNER_FACTOR;
+  const threaded = pays && pool !== undefined && pool.size > 1 && gemmModule(true) !== undefined;
   const compiled: WasmModule | undefined = gemmModule(threaded);
   if (!compiled) return undefined;
   const module = compiled;
   const layout = plan(net, batch, threaded ? CONTROL_BYTES : 0);
   if (layout.bytes > MAX_RESIDENT_BYTES) return undefined;
   const memory: WasmMemory = createMemory(layout.bytes, threaded);
-  const gemm: Gemm = instantiateGemm(module, memory);
-  const dispatcher = createDispatcher(gemm, memory, 0, threaded ? pool : undefined);
+  const dispatcher = createDispatcher(instantiateKernels(module, memory), memory, 0, threaded ? pool : undefined);
 
   const view = (at: number, doubles: number) => new Float64Array(memory.buffer, at, doubles);
   const { layers } = layout;
@@ -100,6 +133,13 @@ export function wasmDenseEpoch(
   const dZ = layers.map((p) => view(p.dZ, batch * p.units));
   const params = layers.flatMap((_, l) => [W[l], b[l]]);
   const grads = layers.flatMap((p, l) => [gW[l], view(p.gb, p.units)]);
+  // Moments as the optimizer's state lists them: [moment][parameter buffer].
+  const moments = layout.moments.map((at) => params.map((p) => view(at + (p.byteOffset - layout.params), p.length)));
+  const hyper = view(layout.hyper, Object.keys(HYPER).length);
+  const rule = own ? UpdateRule[optimizer.config.name] : -1;
+  const momentCount = optimizer.config.name === 'adam' ? 2 : optimizer.config.name === 'momentum' ? 1 : 0;
+  const update = [makeUpdateCall([rule, layout.params, layout.grads, layout.moments[0], layout.moments[1], layout.count, layout.hyper])];
+  let t = 0;
 
   // The calls of each phase, built once; only their row counts change (the last batch).
   const forward: Call[][] = layers.map((p, l) => [makeCall([
@@ -111,8 +151,6 @@ export function wasmDenseEpoch(
     ...(l > 0 ? [makeCall([layers[l - 1].dZ, 8 * p.inputs, p.dZ, 8 * p.units, 8, p.W, 8 * p.inputs, 0, 0, 0, p.inputs,
       backwardEpilogue[layers[l - 1].activation], layers[l - 1].activation === 'relu' ? layers[l - 1].Z : layers[l - 1].A, 0])] : []),
   ]);
-  const forwardWork = layers.map((p) => p.inputs * p.units);
-  const backwardWork = layers.map((p, l) => p.units * p.inputs * (l > 0 ? 2 : 1) + p.units);
   let shapedRows = 0;
   const shape = (rows: number) => {
     layers.forEach((p, l) => {
@@ -159,10 +197,46 @@ export function wasmDenseEpoch(
     return batchLoss;
   }
 
-  function run(order: Uint32Array, shuffled: boolean, shouldStop?: () => boolean): number {
-    runner.stopped = false;
+  /** The optimizer's step, in the kernel when it is one of ours (same formulas, same bytes), else its own. */
+  function optimizerStep(): void {
+    if (!own) {
+      optimizer.step(params, grads);
+      return;
+    }
+    t++;
+    const config = optimizer.config;
+    hyper[HYPER.lr] = config.lr;
+    if (config.name === 'momentum') hyper[HYPER.momentum] = config.momentum;
+    if (config.name === 'adam') {
+      const { beta1, beta2, epsilon } = config;
+      hyper[HYPER.beta1] = beta1;
+      hyper[HYPER.beta2] = beta2;
+      hyper[HYPER.c1] = 1 - Math.pow(beta1, t);
+      hyper[HYPER.c2] = 1 - Math.pow(beta2, t);
+      hyper[HYPER.epsilon] = epsilon;
+      hyper[HYPER.oneMinusBeta1] = 1 - beta1;
+      hyper[HYPER.oneMinusBeta2] = 1 - beta2;
+    }
+    dispatcher.run(update, layout.count * UPDATE_WORK >= minParallelWork);
+  }
+
+  function loadState(): void {
     netParams.forEach((p, i) => params[i].set(p));
     transposeWeights();
+    if (!own) return;
+    const state = optimizer.getState();
+    t = state.step;
+    state.moments.forEach((buffers, k) => buffers.forEach((values, i) => moments[k][i].set(values)));
+  }
+
+  function saveState(): void {
+    params.forEach((p, i) => netParams[i].set(p));
+    if (own) optimizer.setState({ step: t, moments: moments.slice(0, momentCount).map((buffers) => buffers.map((v) => Array.from(v))) });
+  }
+
+  function run(order: Uint32Array, shuffled: boolean, shouldStop?: () => boolean): number {
+    runner.stopped = false;
+    loadState();
     let epochLoss = 0;
     // The workers serve this memory only during an epoch, so nothing is left waiting if fit ends or throws.
     if (threaded) pool.attach(memory, module, 0);
@@ -187,7 +261,7 @@ export function wasmDenseEpoch(
         if (!Number.isFinite(batchLoss)) return Number.NaN;
         epochLoss += batchLoss * rows;
         if (l2 > 0) addWeightDecay(W, gW, l2);
-        optimizer.step(params, grads);
+        optimizerStep();
         transposeWeights();
         if (shouldStop?.()) {
           runner.stopped = true;
@@ -197,7 +271,7 @@ export function wasmDenseEpoch(
       return epochLoss;
     } finally {
       dispatcher.detach();
-      params.forEach((p, i) => netParams[i].set(p));
+      saveState();
     }
   }
 }

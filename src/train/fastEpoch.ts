@@ -34,13 +34,20 @@ export interface EpochRunner {
   stopped: boolean;
 }
 
+export interface RunnerOptions {
+  /** Threads for the dense layers' products (fit's `pool`). */
+  pool?: ThreadPool;
+  /** fit built the optimizer from its config, so its step may run as the kernel's `update`. */
+  builtinOptimizer?: boolean;
+}
+
 export function createEpochRunner(
   net: Network, data: EpochData, optimizer: Optimizer, params: Float64Array[], ws: Workspace,
-  batch: number, l2: number, pool?: ThreadPool,
+  batch: number, l2: number, options: RunnerOptions = {},
 ): EpochRunner {
   const grads = gradientBuffers(ws.grads);
   if (isNet221(net)) return net221Epoch(net, data, optimizer, params, grads, batch, l2);
-  return wasmDenseEpoch(net, data, optimizer, batch, l2, pool) ?? denseEpoch(net, data, optimizer, params, ws, grads, batch, l2);
+  return wasmDenseEpoch(net, data, optimizer, batch, l2, options) ?? denseEpoch(net, data, optimizer, params, ws, grads, batch, l2);
 }
 
 function denseEpoch(

@@ -178,7 +178,9 @@ export function fit(net: Network, data: Dataset, options: FitOptions): FitResult
   });
 
   let lastEpoch = firstEpoch - 1;
-  const fastEpoch = options.kernels === 'reference' ? undefined : createEpochRunner(net, data, optimizer, params, ws, batch, l2, options.pool);
+  const fastEpoch = options.kernels === 'reference' ? undefined : createEpochRunner(net, data, optimizer, params, ws, batch, l2, {
+    pool: options.pool, builtinOptimizer: !('step' in options.optimizer),
+  });
   for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
     if (shuffle) {
       // From the identity each epoch, so the order depends on the generator's state alone (resumable).

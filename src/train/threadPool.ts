@@ -13,8 +13,8 @@
  * before it reads any output. Workers spin briefly before sleeping in Atomics.wait, because a
  * batch has several phases a few tens of microseconds apart.
  */
-import type { Gemm, WasmMemory, WasmModule } from '../core/simdKernels.js';
-import { Epilogue } from '../core/simdKernels.js';
+import type { Kernels, WasmMemory, WasmModule } from '../core/simdKernels.js';
+import { createMemory, Epilogue, gemmModule, instantiateKernels } from '../core/simdKernels.js';
 
 /** Worker threads that share the matrix products of `fit` (create one with `createThreadPool`). */
 export interface ThreadPool {
@@ -29,22 +29,33 @@ export interface ThreadPool {
   close(): Promise<void>;
 }
 
-/** One product: the 14 kernel arguments (see `Gemm`), then 1 to split by rows instead of columns. */
+/**
+ * One kernel call: a product (the 14 arguments of `Gemm`, then 1 to split by rows instead of
+ * columns) or an optimizer step (the 7 arguments of `Update`, split by elements); the last word
+ * says which.
+ */
 export type Call = Int32Array;
 export const CALL_INTS = 16;
-const SPLIT_ROWS = 14;
+const SPLIT_ROWS = 14, KIND = 15, UPDATE = 1;
 const MAX_CALLS = 4;
 const SEQ = 0, DONE = 1, COMMAND = 2, CALLS = 3, READY = 4, HEADER = 8;
 const RUN = 1, DETACH = 2;
 /** Bytes of the control block. */
 export const CONTROL_BYTES = 4 * (HEADER + MAX_CALLS * CALL_INTS);
 /** Spins of a waiting thread before it sleeps (about 50–100 µs). */
-const SPINS = 20_000;
+const SPINS = 200_000;
 
-/** A call for `gemm` with these arguments, split along its longer output dimension. */
+/** A call of `gemm` with these arguments (shape it with `shapeCall`). */
 export function makeCall(args: readonly number[]): Call {
   const call = new Int32Array(CALL_INTS);
   call.set(args);
+  return call;
+}
+
+/** A call of `update` with these arguments. */
+export function makeUpdateCall(args: readonly number[]): Call {
+  const call = makeCall(args);
+  call[KIND] = UPDATE;
   return call;
 }
 
@@ -61,7 +72,12 @@ function bound(length: number, t: number, size: number): number {
 }
 
 /** Thread t's share of one call; `words` holds the call at `at`. */
-function runShare(gemm: Gemm, words: Int32Array, at: number, t: number, size: number): void {
+function runShare({ gemm, update }: Kernels, words: Int32Array, at: number, t: number, size: number): void {
+  if (words[at + KIND] === UPDATE) {
+    const len = words[at + 5], lo = 8 * bound(len, t, size), hi = 8 * bound(len, t + 1, size);
+    if (hi > lo) update(words[at], words[at + 1] + lo, words[at + 2] + lo, words[at + 3] + lo, words[at + 4] + lo, (hi - lo) / 8, words[at + 6]);
+    return;
+  }
   const out = words[at], ldo = words[at + 1], a = words[at + 2], aRow = words[at + 3], aStep = words[at + 4];
   const mm = words[at + 5], ldm = words[at + 6], m = words[at + 7], k = words[at + 8], j0 = words[at + 9], j1 = words[at + 10];
   const mode = words[at + 11], x1 = words[at + 12], x2 = words[at + 13];
@@ -92,7 +108,7 @@ export interface Dispatcher {
 }
 
 /** The calling thread's side. With no pool (or a pool of 1) every phase runs here. */
-export function createDispatcher(gemm: Gemm, memory: WasmMemory, control: number, pool?: ThreadPool): Dispatcher {
+export function createDispatcher(kernels: Kernels, memory: WasmMemory, control: number, pool?: ThreadPool): Dispatcher {
   const size = pool?.size ?? 1;
   const ctl = size > 1 ? new Int32Array(memory.buffer, control, CONTROL_BYTES / 4) : new Int32Array(HEADER);
 
@@ -111,13 +127,13 @@ export function createDispatcher(gemm: Gemm, memory: WasmMemory, control: number
   return {
     run(calls, parallel) {
       if (!parallel || size === 1) {
-        for (let c = 0; c < calls.length; c++) runShare(gemm, calls[c], 0, 0, 1);
+        for (let c = 0; c < calls.length; c++) runShare(kernels, calls[c], 0, 0, 1);
         return;
       }
       calls.forEach((call, c) => ctl.set(call, HEADER + c * CALL_INTS));
       ctl[CALLS] = calls.length;
       signal(RUN);
-      for (let c = 0; c < calls.length; c++) runShare(gemm, ctl, HEADER + c * CALL_INTS, 0, size);
+      for (let c = 0; c < calls.length; c++) runShare(kernels, ctl, HEADER + c * CALL_INTS, 0, size);
       join();
     },
     detach() {
@@ -141,7 +157,7 @@ export interface AttachMessage {
 }
 
 /** Worker side: reports ready, then serves phases until DETACH. Blocks its thread meanwhile. */
-export function serve(gemm: Gemm, { memory, control, index, size }: AttachMessage): void {
+export function serve(kernels: Kernels, { memory, control, index, size }: AttachMessage): void {
   const ctl = new Int32Array(memory.buffer, control, CONTROL_BYTES / 4);
   let seen = Atomics.load(ctl, SEQ);
   Atomics.add(ctl, READY, 1);
@@ -153,7 +169,7 @@ export function serve(gemm: Gemm, { memory, control, index, size }: AttachMessag
     const command = ctl[COMMAND];
     if (command === RUN) {
       const calls = ctl[CALLS];
-      for (let c = 0; c < calls; c++) runShare(gemm, ctl, HEADER + c * CALL_INTS, index, size);
+      for (let c = 0; c < calls; c++) runShare(kernels, ctl, HEADER + c * CALL_INTS, index, size);
     }
     Atomics.add(ctl, DONE, 1);
     Atomics.notify(ctl, DONE);
@@ -174,5 +190,30 @@ export function attachWorkers(memory: WasmMemory, control: number, workers: numb
     const left = deadline - Date.now();
     if (left <= 0) throw new Error(`thread pool: ${workers - ready} of ${workers} workers did not start within ${timeoutMs} ms`);
     Atomics.wait(ctl, READY, ready, left);
+  }
+}
+
+/**
+ * Runs a few hundred small phases on every thread of a new pool, so that the engine has optimised
+ * the kernel and the dispatch on each of them before the first epoch (cold workers made the first
+ * epoch slower with two threads than with one).
+ */
+export function warmUp(pool: ThreadPool): void {
+  const module = gemmModule(true);
+  if (!module || pool.size < 2) return;
+  const n = 64, matrix = 8 * n * n;
+  const memory = createMemory(CONTROL_BYTES + 3 * matrix, true);
+  const a = CONTROL_BYTES, mm = a + matrix, out = mm + matrix;
+  const calls = [
+    makeCall([out, 8 * n, a, 8 * n, 8, mm, 8 * n, 0, 0, 0, n, Epilogue.plain, 0, 0]),
+    makeCall([out, 8 * n, a, 8, 8 * n, mm, 8 * n, 0, 0, 0, n, Epilogue.reluGrad, a, 0]),
+  ];
+  calls.forEach((call) => shapeCall(call, n, n));
+  pool.attach(memory, module, 0);
+  const dispatcher = createDispatcher(instantiateKernels(module, memory), memory, 0, pool);
+  try {
+    for (let i = 0; i < 300; i++) dispatcher.run(calls, true);
+  } finally {
+    dispatcher.detach();
   }
 }

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { WasmMemory, WasmModule } from '../core/simdKernels.js';
 import type { AttachMessage, ThreadPool } from './threadPool.js';
-import { attachWorkers } from './threadPool.js';
+import { attachWorkers, warmUp } from './threadPool.js';
 
 /**
  * The worker script beside this module: threadWorker.js in the build; under a TypeScript runner
@@ -47,7 +47,7 @@ export async function createThreadPool(threads: number | 'auto'): Promise<Thread
     worker.unref();
   }
   let attached: { memory: WasmMemory; id: number } | undefined;
-  return {
+  const pool: ThreadPool = {
     size,
     attach(memory: WasmMemory, module: WasmModule, control: number) {
       if (attached?.memory !== memory) attached = { memory, id: (attached?.id ?? 0) + 1 };
@@ -60,4 +60,6 @@ export async function createThreadPool(threads: number | 'auto'): Promise<Thread
       await Promise.all(workers.map((worker) => worker.terminate()));
     },
   };
+  warmUp(pool);
+  return pool;
 }

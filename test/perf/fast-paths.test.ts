@@ -16,7 +16,7 @@ import { createNetwork } from '../../src/nn/init.js';
 import type { NetworkSpec } from '../../src/nn/init.js';
 import type { Network } from '../../src/nn/network.js';
 import { backward, cloneNetwork, createWorkspace, forward, parameterBuffers } from '../../src/nn/network.js';
-import { optimizerConfig } from '../../src/optim/optimizers.js';
+import { createOptimizer, optimizerConfig } from '../../src/optim/optimizers.js';
 import type { OptimizerName } from '../../src/optim/optimizers.js';
 import { createFastScratch, fastBackward, fastForward } from '../../src/train/fastDense.js';
 import { isNet221 } from '../../src/train/fast221.js';
@@ -218,6 +218,32 @@ describe('fit with fast kernels leaves the reference bytes', () => {
       } finally {
         setSimdEnabled(true);
       }
+    });
+  }
+
+  for (const name of ['sgd', 'momentum', 'adam'] as const) {
+    it(`dense ${name}: the kernel's optimizer step, an optimizer object the caller built, and a resume from epoch 3 all leave the reference bytes`, () => {
+      const rng = createRng(13);
+      const net = createNetwork({ inputs: 5, hidden: [9, 7], activation: 'relu' }, rng);
+      const data = dataset(rng, 45, 5, 1);
+      const config = optimizerConfig(name, 0.01);
+      const base = { epochs: 6, batchSize: 8, l2: 0.001 } as const;
+      const r = runBoth(net, data, { ...base, optimizer: config }, 3);
+      expectSameTraining(r);
+
+      const own = cloneNetwork(net);
+      const ownOptimizer = createOptimizer(config, parameterBuffers(own).map((p) => p.length));
+      fit(own, data, { ...base, optimizer: ownOptimizer, rng: createRng(3) });
+      parameterBuffers(own).forEach((p, b) => expectSameBits(p, parameterBuffers(r.refNet)[b], `caller's optimizer: parameter ${b}`));
+      expect(ownOptimizer.getState()).toEqual(r.ref.optimizer.getState());
+
+      const resumed = cloneNetwork(net);
+      const rngR = createRng(3);
+      const first = fit(resumed, data, { ...base, epochs: 3, optimizer: config, rng: rngR });
+      const second = fit(resumed, data, { ...base, optimizer: config, rng: rngR, resume: first.state });
+      parameterBuffers(resumed).forEach((p, b) => expectSameBits(p, parameterBuffers(r.refNet)[b], `resumed: parameter ${b}`));
+      expect(second.optimizer.getState()).toEqual(r.ref.optimizer.getState());
+      expectSameBits(second.history.map((h) => h.loss), r.ref.history.map((h) => h.loss), 'resumed: epoch loss');
     });
   }
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/rng.js';
 import type { Rng } from '../../src/core/rng.js';
-import { createMemory, Epilogue, gemmModule, instantiateGemm } from '../../src/core/simdKernels.js';
+import { createMemory, Epilogue, gemmModule, instantiateKernels } from '../../src/core/simdKernels.js';
 import { matmul } from '../../src/core/kernels.js';
 import type { ActivationName } from '../../src/nn/activations.js';
 import { createNetwork } from '../../src/nn/init.js';
@@ -70,7 +70,7 @@ describe('the dispatcher splits one product among threads', () => {
       const module = gemmModule(true)!;
       const bytes = CONTROL_BYTES + 8 * (m * k + k * n + m * n);
       const memory = createMemory(bytes, true);
-      const gemm = instantiateGemm(module, memory);
+      const kernels = instantiateKernels(module, memory);
       const rng = createRng(m + k + n);
       const A = randomArray(rng, m * k), M = randomArray(rng, k * n);
       const aAt = CONTROL_BYTES, mAt = aAt + 8 * m * k, outAt = mAt + 8 * k * n;
@@ -82,7 +82,7 @@ describe('the dispatcher splits one product among threads', () => {
       expect(call[14], 'split along the longer dimension').toBe(rows ? 1 : 0);
       const pool = pools.get(3)!;
       pool.attach(memory, module, 0);
-      const dispatcher = createDispatcher(gemm, memory, 0, pool);
+      const dispatcher = createDispatcher(kernels, memory, 0, pool);
       try {
         dispatcher.run([call], true);
       } finally {
