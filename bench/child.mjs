@@ -32,6 +32,7 @@ async function loadTrainer() {
   switch (system) {
     case 'chainrule': return (await import('./systems/chainrule.mjs')).makeTrainer('fast');
     case 'chainrule (reference loop)': return (await import('./systems/chainrule.mjs')).makeTrainer('reference');
+    case 'chainrule (2 threads)': return (await import('./systems/chainrule.mjs')).makeTrainer('fast', 2);
     case 'hand loop': return (await import('./systems/hand.mjs')).generic;
     case 'hand loop (written out)': return (await import('./systems/hand.mjs')).writtenOut;
     case 'tfjs-cpu': return (await import('./systems/tfjs.mjs')).makeTrainer('cpu');

@@ -1,8 +1,8 @@
 /**
  * `npm run bench [-- --json] [-- --quick] [-- --rounds N] [-- --only A,C] [-- --no-write]`
  *
- * Trains workloads A, B and C (bench/workloads.mjs) with chainrule, the hand-written yardstick
- * loops, TensorFlow.js (cpu and wasm backends), brain.js, and — when Debian's python3-torch /
+ * Trains workloads A, B and C (bench/workloads.mjs) with chainrule (also with 2 worker threads),
+ * the hand-written yardstick loops, TensorFlow.js (cpu and wasm backends), brain.js, and — when Debian's python3-torch /
  * python3-sklearn are installed — PyTorch and scikit-learn, all on the same seeded data. Every
  * (system, workload) runs in its own process, in rounds whose system order rotates (interleaved),
  * and each figure is the median of the rounds; ratios are computed within this run. Prints a
@@ -83,8 +83,8 @@ const median = (xs) => {
 
 function main() {
   const peers = ensurePeers();
-  const systems = ['chainrule', 'chainrule (reference loop)', 'hand loop', 'hand loop (written out)'];
-  const notes = [];
+  const systems = ['chainrule', 'chainrule (2 threads)', 'chainrule (reference loop)', 'hand loop', 'hand loop (written out)'];
+  const notes = ['chainrule (2 threads): worker threads split the products of dense layers, so they apply to B; A and C run the 2-2-1 path single-threaded (the same code as chainrule)'];
   if (peers) systems.push('tfjs-cpu', 'tfjs-wasm', 'brain.js');
   else notes.push('JS peers not installed: `npm ci --prefix bench` failed');
   if (hasPython('torch')) systems.push('pytorch');
