@@ -20,10 +20,12 @@
 import type { Code, FunctionBuilder } from './wasmAsm.js';
 import { f64x2, get, i32c, i32x4, i64x2, v128 } from './wasmAsm.js';
 
+const view = new DataView(new ArrayBuffer(8));
+
 /** The double whose high 32 bits are `high` and low 32 bits are 0. */
 export function fromHighWord(high: number): number {
-  const view = new DataView(new ArrayBuffer(8));
   view.setUint32(0, high);
+  view.setUint32(4, 0);
   return view.getFloat64(0);
 }
 

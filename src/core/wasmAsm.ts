@@ -5,8 +5,12 @@
  * Only the instructions the SIMD kernels use are named here.
  */
 
-/** Bytes of code: one or more instructions that leave their results on the stack. */
-export type Code = number[];
+/**
+ * Code: one or more instructions that leave their results on the stack, as bytes nested the way
+ * the expressions nest (flattened once, when the function is done: copying at every level cost
+ * tens of milliseconds at load).
+ */
+export type Code = (number | Code)[];
 
 /** The part of the WebAssembly JS API used here (the project compiles without the DOM library). */
 declare const WebAssembly: {
@@ -46,20 +50,32 @@ export function sleb(n: number): number[] {
   }
 }
 
-const cat = (...parts: Code[]): Code => parts.flat();
+const cat = (...parts: Code[]): Code => parts;
+function flatten(code: Code, out: number[] = []): number[] {
+  for (let i = 0; i < code.length; i++) {
+    const c = code[i];
+    if (typeof c === 'number') out.push(c);
+    else flatten(c, out);
+  }
+  return out;
+}
 
 export const I32 = 0x7f, F64 = 0x7c, V128 = 0x7b;
 
-export const get = (l: number): Code => [0x20, ...uleb(l)];
-export const set = (l: number, value: Code): Code => [...value, 0x21, ...uleb(l)];
-export const i32c = (v: number): Code => [0x41, ...sleb(v)];
+// Locals are read and written thousands of times: one shared (read-only) array per local and opcode.
+const localOps: Code[][] = [[], []];
+const localOp = (op: 0 | 1, l: number): Code => (localOps[op][l] ??= [0x20 + op, ...uleb(l)]);
+export const get = (l: number): Code => localOp(0, l);
+export const set = (l: number, value: Code): Code => [value, localOp(1, l)];
+export const i32c = (v: number): Code => cat([0x41], sleb(v));
 /** Memory argument: alignment hint 2^align, constant offset. */
-const memarg = (align: number, offset: number): Code => [align, ...uleb(offset)];
+const memarg = (align: number, offset: number): Code => cat([align], uleb(offset));
 
 export const i32 = {
   add: (a: Code, b: Code): Code => cat(a, b, [0x6a]),
   sub: (a: Code, b: Code): Code => cat(a, b, [0x6b]),
   mul: (a: Code, b: Code): Code => cat(a, b, [0x6c]),
+  remU: (a: Code, b: Code): Code => cat(a, b, [0x70]),
   and: (a: Code, b: Code): Code => cat(a, b, [0x71]),
   shl: (a: Code, b: Code): Code => cat(a, b, [0x74]),
   ltU: (a: Code, b: Code): Code => cat(a, b, [0x49]),
@@ -71,12 +87,29 @@ export const f64 = {
 };
 
 const simd = (op: number): Code => [0xfd, ...uleb(op)];
-const bin = (op: number) => (a: Code, b: Code): Code => cat(a, b, simd(op));
-const un = (op: number) => (a: Code): Code => cat(a, simd(op));
+const bin = (op: number) => {
+  const code = simd(op);
+  return (a: Code, b: Code): Code => [a, b, code];
+};
+const un = (op: number) => {
+  const code = simd(op);
+  return (a: Code): Code => [a, code];
+};
 
-/** v128 constants from two doubles, or from two 64-bit integers given as bigints. */
-function constBytes(lanes: Float64Array | BigInt64Array): Code {
-  return cat(simd(0x0c), Array.from(new Uint8Array(lanes.buffer)));
+/** Scratch for constants: allocating typed arrays per constant made the assembly GC-bound. */
+const scratch = new DataView(new ArrayBuffer(16));
+const V128_CONST = simd(0x0c);
+
+const constants = new Map<string, Code>();
+
+/** v128.const from the 16 little-endian bytes in `scratch` (one shared array per constant). */
+function constBytes(): Code {
+  const bytes: number[] = [];
+  for (let i = 0; i < 16; i++) bytes.push(scratch.getUint8(i));
+  const key = bytes.join();
+  let code = constants.get(key);
+  if (!code) constants.set(key, code = [V128_CONST, bytes]);
+  return code;
 }
 
 export const v128 = {
@@ -84,8 +117,16 @@ export const v128 = {
   store: (addr: Code, value: Code, offset = 0): Code => cat(addr, value, simd(0x0b), memarg(4, offset)),
   /** Splat of one double loaded from memory. */
   load64Splat: (addr: Code, offset = 0): Code => cat(addr, simd(0x0a), memarg(3, offset)),
-  f64: (a: number, b = a): Code => constBytes(Float64Array.of(a, b)),
-  i64: (a: bigint, b = a): Code => constBytes(BigInt64Array.of(a, b)),
+  f64: (a: number, b = a): Code => {
+    scratch.setFloat64(0, a, true);
+    scratch.setFloat64(8, b, true);
+    return constBytes();
+  },
+  i64: (a: bigint, b = a): Code => {
+    scratch.setBigInt64(0, a, true);
+    scratch.setBigInt64(8, b, true);
+    return constBytes();
+  },
   and: bin(0x4e),
   or: bin(0x50),
   /** a & ~b */
@@ -156,9 +197,36 @@ export class FunctionBuilder {
     return this.v128Base + this.nextV128++;
   }
 
-  /** Appends instructions. */
+  /** Statements of the streams being interleaved (see `interleave`), else undefined. */
+  private streams: Code[][] | undefined;
+
+  /** Appends instructions (one statement of the current stream while interleaving). */
   emit(...parts: Code[]): void {
-    for (const p of parts) for (const b of p) this.code.push(b);
+    if (this.streams) this.streams[this.streams.length - 1].push(parts);
+    else this.code.push(parts);
+  }
+
+  /**
+   * Emits `count` independent computations statement by statement in turn (s0 of each, then s1 of
+   * each, …), so that independent dependency chains sit side by side in the code for the CPU to
+   * overlap. Each must emit the same sequence of statements and touch only its own locals.
+   */
+  interleave<T>(count: number, gen: (g: number) => T): T[] {
+    if (this.streams) throw new Error('interleave does not nest');
+    const streams: Code[][] = [];
+    this.streams = streams;
+    const results: T[] = [];
+    try {
+      for (let g = 0; g < count; g++) {
+        streams.push([]);
+        results.push(gen(g));
+      }
+    } finally {
+      this.streams = undefined;
+    }
+    const longest = Math.max(...streams.map((st) => st.length));
+    for (let i = 0; i < longest; i++) for (const st of streams) if (i < st.length) this.emit(st[i]);
+    return results;
   }
 
   /** Stores `value` in a new v128 local and returns the local. */
@@ -169,19 +237,20 @@ export class FunctionBuilder {
   }
 
   /** The body as it goes in the code section (size, locals, instructions, end). */
-  bytes(): Code {
-    const locals = [2, ...uleb(this.maxI32), I32, ...uleb(Math.max(this.nextV128, 1)), V128];
-    const body = [...locals, ...this.code, 0x0b];
-    return [...uleb(body.length), ...body];
+  bytes(): number[] {
+    const locals = flatten([2, uleb(this.maxI32), I32, uleb(Math.max(this.nextV128, 1)), V128]);
+    const code = flatten(this.code);
+    return flatten([uleb(locals.length + code.length + 1), locals, code, 0x0b]);
   }
 }
 
 function section(id: number, body: Code): Code {
-  return [id, ...uleb(body.length), ...body];
+  const bytes = flatten(body);
+  return [id, uleb(bytes.length), bytes];
 }
 
 function name(s: string): Code {
-  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+  return cat(uleb(s.length), Array.from(s, (c) => c.charCodeAt(0)));
 }
 
 export interface FunctionDef {
@@ -196,9 +265,9 @@ export function moduleBytes(functions: FunctionDef[]): Uint8Array {
   const imports = [1, ...name('env'), ...name('mem'), 0x02, 0x00, 1];
   const funcs = [functions.length, ...functions.map((_, i) => i)];
   const exports = [functions.length, ...functions.flatMap((f, i) => [...name(f.name), 0x00, i])];
-  const code = [functions.length, ...functions.flatMap((f) => f.body.bytes())];
-  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    ...section(1, types), ...section(2, imports), ...section(3, funcs), ...section(7, exports), ...section(10, code)]);
+  const code = cat([functions.length], ...functions.map((f) => f.body.bytes()));
+  return Uint8Array.from(flatten([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    section(1, types), section(2, imports), section(3, funcs), section(7, exports), section(10, code)]));
 }
 
 /** The compiled module, or undefined when this engine has no WebAssembly (SIMD) or rejects it. */

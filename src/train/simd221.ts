@@ -7,9 +7,11 @@
  * r is added, then row r+1. An odd last row runs the same code with its lane duplicated and only
  * its first half added.
  *
- * The module is assembled here from its bytes. At load its exp and log1p are checked bit for bit
- * against Math.exp and Math.log1p (fixed edge cases and seeded values); if any bit differs, or the
- * engine has no WebAssembly SIMD, `simd221Available` is false and fast221.ts keeps the JS loop.
+ * The module is assembled here from its bytes when this file loads (about 40 ms of cold JavaScript
+ * on the bench machine, paid at import rather than inside the first fit), and its exp and log1p are
+ * checked there bit for bit against Math.exp and Math.log1p (edge cases and seeded values); if any
+ * bit differs, or the engine has no WebAssembly SIMD, `simd221Available()` is false and fast221.ts
+ * keeps the JS loop.
  */
 import type { Code, FunctionDef } from '../core/wasmAsm.js';
 import {
@@ -25,40 +27,53 @@ const OUT = 128;
 /** Where the data starts (16-byte aligned, so each row of X is one aligned v128). */
 const DATA = 256;
 
+/** Pairs of rows per iteration of the main loop, interleaved so their dependency chains overlap. */
+const GROUPS = 4;
+
 /**
- * batch(idx, rows, X, Y[, sw], inv): the rows whose indices (u32) start at byte idx; writes at OUT
- * [g00, g10], [g01, g11], [gb0, gb1], [gv0, gv1], [gc, Σ loss] (weighted: Σ w·loss).
+ * batch(idx, rows, X, Y, sw, swMask, inv): the rows whose indices (u32) start at byte idx; writes
+ * at OUT [g00, g10], [g01, g11], [gb0, gb1], [gv0, gv1], [gc, Σ w·loss]. Row i's weight is
+ * sw[i & swMask]: without sample weights swMask is 0 and sw[0] is 1, and since ·1 is exact the
+ * sums are the unweighted loop's bits (one function instead of two halves the code to assemble).
+ * A row's computation is one long chain (three exps and a log1p in a row), so the main loop runs
+ * GROUPS pairs side by side, then single pairs, then the odd last row.
  */
-function batchFunction(weighted: boolean): FunctionDef {
-  const params = weighted ? [I32, I32, I32, I32, I32, F64] : [I32, I32, I32, I32, F64];
-  const IDX = 0, ROWS = 1, XP = 2, YP = 3, SWP = 4, INV = params.length - 1;
+function batchFunction(): FunctionDef {
+  const params = [I32, I32, I32, I32, I32, I32, F64];
+  const IDX = 0, ROWS = 1, XP = 2, YP = 3, SWP = 4, SW_MASK = 5, INV = 6;
   const b = new FunctionBuilder(params.length);
-  const p = b.i32(), end = b.i32(), i0 = b.i32(), i1 = b.i32();
+  const p = b.i32(), end = b.i32(), endGroups = b.i32();
+  const index = Array.from({ length: 2 * GROUPS }, () => b.i32());
   const [w00, w01, w10, w11, b0, b1, v0, v1, cc] = Array.from({ length: 9 }, (_, q) => b.let(v128.load64Splat(i32c(0), 8 * q)));
   const inv = b.let(f64x2.splat(get(INV)));
   const acc = Array.from({ length: 5 }, () => b.let(c(0)));
 
-  const lanes = (base: number, shift: number): Code => f64x2.replaceLane(
-    f64x2.splat(f64.load(i32.add(get(base), i32.shl(get(i0), i32c(shift))))), 1,
-    f64.load(i32.add(get(base), i32.shl(get(i1), i32c(shift)))));
-  /** σ(z) as the scalar loop has it: e = e^{−|z|}, (z ≥ 0 ? 1 : e) / (1 + e). */
-  const sigmoid = (z: number) => {
-    const az = b.let(f64x2.abs(get(z)));
-    const e = emitExp(b, b.let(f64x2.neg(get(az))), az);
-    const a = b.let(f64x2.div(v128.select(f64x2.ge(get(z), c(0)), c(1), get(e)), f64x2.add(c(1), get(e))));
-    return { e, a };
-  };
-  /** (0 + p·q + r·s) + t, as the reference's dot product then bias. */
-  const affine = (p1: number, q1: number, p2: number, q2: number, t: number): number =>
-    b.let(f64x2.add(f64x2.add(f64x2.add(c(0), f64x2.mul(get(p1), get(q1))), f64x2.mul(get(p2), get(q2))), get(t)));
+  /**
+   * Rows index[2g] (lane 0) and index[2g+1] (lane 1) up to the five pairs of per-row terms; the
+   * sums are left to `accumulate`, which adds them in row order.
+   */
+  function rows(g: number): [number, number][] {
+    const i0 = index[2 * g], i1 = index[2 * g + 1];
+    const lanes = (base: number, mask?: number): Code => {
+      const at = (i: number) => i32.add(get(base), i32.shl(mask === undefined ? get(i) : i32.and(get(i), get(mask)), i32c(3)));
+      return f64x2.replaceLane(f64x2.splat(f64.load(at(i0))), 1, f64.load(at(i1)));
+    };
+    /** σ(z) as the scalar loop has it: e = e^{−|z|}, (z ≥ 0 ? 1 : e) / (1 + e). */
+    const sigmoid = (z: number) => {
+      const az = b.let(f64x2.abs(get(z)));
+      const e = emitExp(b, b.let(f64x2.neg(get(az))), az);
+      const a = b.let(f64x2.div(v128.select(f64x2.ge(get(z), c(0)), c(1), get(e)), f64x2.add(c(1), get(e))));
+      return { e, a };
+    };
+    /** (0 + p·q + r·s) + t, as the reference's dot product then bias. */
+    const affine = (p1: number, q1: number, p2: number, q2: number, t: number): number =>
+      b.let(f64x2.add(f64x2.add(f64x2.add(c(0), f64x2.mul(get(p1), get(q1))), f64x2.mul(get(p2), get(q2))), get(t)));
 
-  /** Rows i0 (lane 0) and i1 (lane 1); `both` false adds only lane 0 (the odd last row). */
-  function rows(both: boolean): void {
     const ra = b.let(v128.load(i32.add(get(XP), i32.shl(get(i0), i32c(4)))));
     const rb = b.let(v128.load(i32.add(get(XP), i32.shl(get(i1), i32c(4)))));
     const x0 = b.let(v128.shuffle64(get(ra), get(rb), 0, 2));
     const x1 = b.let(v128.shuffle64(get(ra), get(rb), 1, 3));
-    const y = b.let(lanes(YP, 3));
+    const y = b.let(lanes(YP));
     const h0 = sigmoid(affine(x0, w00, x1, w01, b0));
     const h1 = sigmoid(affine(x0, w10, x1, w11, b1));
     const z = affine(h0.a, v0, h1.a, v1, cc);
@@ -66,47 +81,53 @@ function batchFunction(weighted: boolean): FunctionDef {
     const log1pE = emitLog1p(b, out.e);
     // BCE from the logit: (z > 0 ? z : 0) − z·y + log1p(e^{−|z|}).
     const l = b.let(f64x2.add(f64x2.sub(v128.and(get(z), f64x2.gt(get(z), c(0))), f64x2.mul(get(z), get(y))), get(log1pE)));
-    const dyhat = f64x2.mul(f64x2.sub(get(out.a), get(y)), get(inv));
-    let delta: number, lossTerm: number;
-    if (weighted) {
-      const w = b.let(lanes(SWP, 3));
-      delta = b.let(f64x2.mul(dyhat, get(w)));
-      lossTerm = b.let(f64x2.mul(get(w), get(l)));
-    } else {
-      delta = b.let(dyhat);
-      lossTerm = l;
-    }
+    // s += w·l and delta = (ŷ − y)·inv·w, as the weighted scalar loop.
+    const w = b.let(lanes(SWP, SW_MASK));
+    const delta = b.let(f64x2.mul(f64x2.mul(f64x2.sub(get(out.a), get(y)), get(inv)), get(w)));
+    const lossTerm = b.let(f64x2.mul(get(w), get(l)));
     const hiddenDelta = (v: number, a: number): number => b.let(f64x2.mul(
       f64x2.mul(f64x2.add(c(0), f64x2.mul(get(delta), get(v))), get(a)), f64x2.sub(c(1), get(a))));
     const d0 = hiddenDelta(v0, h0.a), d1 = hiddenDelta(v1, h1.a);
-    const terms: [Code, Code][] = [
-      [f64x2.mul(get(d0), get(x0)), f64x2.mul(get(d1), get(x0))],
-      [f64x2.mul(get(d0), get(x1)), f64x2.mul(get(d1), get(x1))],
-      [get(d0), get(d1)],
-      [f64x2.mul(get(delta), get(h0.a)), f64x2.mul(get(delta), get(h1.a))],
-      [get(delta), get(lossTerm)],
+    return [
+      [b.let(f64x2.mul(get(d0), get(x0))), b.let(f64x2.mul(get(d1), get(x0)))],
+      [b.let(f64x2.mul(get(d0), get(x1))), b.let(f64x2.mul(get(d1), get(x1)))],
+      [d0, d1],
+      [b.let(f64x2.mul(get(delta), get(h0.a))), b.let(f64x2.mul(get(delta), get(h1.a)))],
+      [delta, lossTerm],
     ];
-    terms.forEach(([first, second], q) => {
-      const s0 = b.let(first), s1 = b.let(second);
-      b.emit(set(acc[q], f64x2.add(get(acc[q]), v128.shuffle64(get(s0), get(s1), 0, 2))));
-      if (both) b.emit(set(acc[q], f64x2.add(get(acc[q]), v128.shuffle64(get(s0), get(s1), 1, 3))));
-    });
   }
 
+  /** acc[q] += (row lane 0 of each pair), then (lane 1) unless `both` is false: the rows in order. */
+  function accumulate(groups: [number, number][][], both: boolean): void {
+    for (const terms of groups) {
+      terms.forEach(([first, second], q) => {
+        b.emit(set(acc[q], f64x2.add(get(acc[q]), v128.shuffle64(get(first), get(second), 0, 2))));
+        if (both) b.emit(set(acc[q], f64x2.add(get(acc[q]), v128.shuffle64(get(first), get(second), 1, 3))));
+      });
+    }
+  }
+
+  /** A loop over `pairs` pairs of rows per iteration while p < limit. */
+  function pairLoop(pairs: number, limit: number): void {
+    const mark = b.code.length;
+    for (let k = 0; k < 2 * pairs; k++) b.emit(set(index[k], i32.load(get(p), 4 * k)));
+    accumulate(pairs === 1 ? [rows(0)] : b.interleave(pairs, rows), true);
+    b.emit(set(p, i32.add(get(p), i32c(8 * pairs))));
+    const body = b.code.splice(mark);
+    b.emit(...loop([body], [...i32.ltU(get(p), get(limit)), 0x45]));
+  }
+
+  // end: after the last whole pair; endGroups: after the last whole group of pairs.
   b.emit(set(end, i32.add(get(IDX), i32.shl(i32.and(get(ROWS), i32c(-2)), i32c(2)))), set(p, get(IDX)));
-  const pairBody: Code[] = [];
-  const mark = b.code.length;
-  b.emit(set(i0, i32.load(get(p))), set(i1, i32.load(get(p), 4)));
-  rows(true);
-  b.emit(set(p, i32.add(get(p), i32c(8))));
-  pairBody.push(b.code.splice(mark));
-  b.emit(...loop(pairBody, [...i32.ltU(get(p), get(end)), 0x45]));
+  b.emit(set(endGroups, i32.add(get(IDX), i32.mul(i32.sub(get(ROWS), i32.remU(get(ROWS), i32c(2 * GROUPS))), i32c(4)))));
+  if (GROUPS > 1) pairLoop(GROUPS, endGroups);
+  pairLoop(1, end);
   b.emit(i32.and(get(ROWS), i32c(1)), [0x04, 0x40]);
-  b.emit(set(i0, i32.load(get(p))), set(i1, get(i0)));
-  rows(false);
+  b.emit(set(index[0], i32.load(get(p))), set(index[1], get(index[0])));
+  accumulate([rows(0)], false);
   b.emit([0x0b]);
   acc.forEach((a, q) => b.emit(v128.store(i32c(0), get(a), OUT + 16 * q)));
-  return { name: weighted ? 'batchW' : 'batch', params, body: b };
+  return { name: 'batch', params, body: b };
 }
 
 /** f(ptr, count): applies exp or log1p in place to `count` (even) doubles at ptr. */
@@ -124,16 +145,28 @@ function mathFunction(fn: 'exp' | 'log1p'): FunctionDef {
   return { name: fn, params: [I32, I32], body: b };
 }
 
-type BatchFn = (idx: number, rows: number, x: number, y: number, inv: number) => void;
-type BatchWFn = (idx: number, rows: number, x: number, y: number, sw: number, inv: number) => void;
+type BatchFn = (idx: number, rows: number, x: number, y: number, sw: number, swMask: number, inv: number) => void;
 type MathFn = (ptr: number, count: number) => void;
 
-const compiled = compile(moduleBytes([batchFunction(false), batchFunction(true), mathFunction('exp'), mathFunction('log1p')]));
+interface Kernel {
+  module: object;
+  /** The instance the self-check and the test entry points use. */
+  checker: Instance;
+}
+type Instance = ReturnType<typeof instantiate>;
 
-/** The instance the self-check and the test entry points use. */
-const checker = compiled ? instantiate(compiled, 1 << 16) : undefined;
+/** The compiled module (null until built), or undefined without WebAssembly SIMD. */
+let kernel: Kernel | undefined | null = null;
+function getKernel(): Kernel | undefined {
+  if (kernel === null) {
+    const module = compile(moduleBytes([batchFunction(), mathFunction('exp'), mathFunction('log1p')]));
+    kernel = module ? { module, checker: instantiate(module, 1 << 16) } : undefined;
+  }
+  return kernel;
+}
 
 function applyInPlace(fn: 'exp' | 'log1p', xs: Float64Array): Float64Array {
+  const checker = getKernel()?.checker;
   if (!checker) throw new Error('WebAssembly SIMD is not available');
   const count = xs.length + (xs.length & 1);
   ensureBytes(checker.memory, DATA + 8 * count);
@@ -198,8 +231,14 @@ function selfCheck(): boolean {
     && same(log1p, simd221Log1p(Float64Array.from(log1p)), Math.log1p);
 }
 
-/** True when the engine runs WebAssembly SIMD and the kernel's exp/log1p matched Math's bits at load. */
-export const simd221Available: boolean = checker !== undefined && selfCheck();
+let checked: boolean | undefined;
+
+/** True when the engine runs WebAssembly SIMD and the kernel's exp/log1p give Math's bits. */
+export function simd221Available(): boolean {
+  checked ??= getKernel() !== undefined && selfCheck();
+  return checked;
+}
+simd221Available();
 
 let enabled = true;
 
@@ -210,7 +249,7 @@ export function setSimd221Enabled(on: boolean): void {
 
 /** True when new 2-2-1 runners should use the WebAssembly path. */
 export function simd221Enabled(): boolean {
-  return enabled && simd221Available;
+  return enabled && simd221Available();
 }
 
 export interface Net221Rows {
@@ -233,22 +272,24 @@ export interface Simd221Batches {
 
 /** A runner over `data` on its own instance and memory, or undefined when the path is off. */
 export function createSimd221Batches(data: Net221Rows): Simd221Batches | undefined {
-  if (!compiled || !simd221Enabled()) return undefined;
+  const k = getKernel();
+  if (!k || !simd221Enabled()) return undefined;
   const { X, Y, n, sampleWeight } = data;
   const xOff = DATA, yOff = xOff + 16 * n, swOff = yOff + 8 * n;
-  const identOff = swOff + (sampleWeight ? 8 * n : 0), orderOff = identOff + 4 * n;
-  const { memory, exports } = instantiate(compiled, orderOff + 4 * n);
+  const identOff = swOff + (sampleWeight ? 8 * n : 8), orderOff = identOff + 4 * n;
+  const { memory, exports } = instantiate(k.module, orderOff + 4 * n);
   const buffer = memory.buffer;
   new Float64Array(buffer, xOff, 2 * n).set(X.subarray(0, 2 * n));
   new Float64Array(buffer, yOff, n).set(Y.subarray(0, n));
   if (sampleWeight) new Float64Array(buffer, swOff, n).set(sampleWeight.subarray(0, n));
+  else new Float64Array(buffer, swOff, 1)[0] = 1;
+  const swMask = sampleWeight ? -1 : 0;
   const ident = new Uint32Array(buffer, identOff, n);
   for (let i = 0; i < n; i++) ident[i] = i;
   const order = new Uint32Array(buffer, orderOff, n);
   const params = new Float64Array(buffer, 0, 9);
   const out = new Float64Array(buffer, OUT, 10);
   const batch = exports.batch as BatchFn;
-  const batchW = exports.batchW as BatchWFn;
   return {
     setOrder(o: Uint32Array): void {
       order.set(o.subarray(0, n));
@@ -256,8 +297,7 @@ export function createSimd221Batches(data: Net221Rows): Simd221Batches | undefin
     accumulate(P: Float64Array, G: Float64Array, start: number, rows: number, shuffled: boolean): void {
       params.set(P);
       const idx = (shuffled ? orderOff : identOff) + 4 * start;
-      if (sampleWeight) batchW(idx, rows, xOff, yOff, swOff, 1 / rows);
-      else batch(idx, rows, xOff, yOff, 1 / rows);
+      batch(idx, rows, xOff, yOff, swOff, swMask, 1 / rows);
       // out: [g00, g10, g01, g11, gb0, gb1, gv0, gv1, gc, Σ loss]
       G[0] = out[9];
       G[1] = out[0]; G[2] = out[2]; G[3] = out[1]; G[4] = out[3];
