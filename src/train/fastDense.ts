@@ -3,7 +3,8 @@
  * `nn/network.ts` but built on WebAssembly SIMD (`simdMatmul`) where the engine has it and on the
  * register-blocked `gemmABt` otherwise. The reference sums each weight gradient over rows and
  * each input gradient over units, in order; the operands below (transposed where needed) keep
- * exactly those orders while letting the kernels read contiguously.
+ * exactly those orders while letting the kernels read contiguously. The usual dense path is
+ * fastDenseWasm.ts; this one runs without WebAssembly SIMD and for batches too big to keep resident.
  */
 import { gemmABt, transpose } from '../core/fastKernels.js';
 import { simdMatmul } from '../core/simdKernels.js';

@@ -106,9 +106,9 @@ export function wasmDenseEpoch(
   const forwardWork = net.layers.map((p) => p.inputs * p.units);
   const backwardWork = net.layers.map((p, l) => p.units * p.inputs * (l > 0 ? 2 : 1) + p.units);
   const count = net.layers.reduce((sum, layer) => sum + layer.units * (layer.inputs + 1), 0);
-  // Threads only when some phase of a full batch pays for them (else a shared memory and the per-epoch attach cost for nothing).
-  const pays = Math.max(...forwardWork, ...backwardWork, count * UPDATE_WORK / batch) * batch >= minParallelWork * RUNNER_FACTOR;
-  const threaded = pays && pool !== undefined && pool.size > 1 && gemmModule(true) !== undefined;
+  // Threads only when the biggest phase of a full batch pays for them (else the shared memory and the per-epoch attach cost for nothing).
+  const biggest = Math.max(Math.max(...forwardWork, ...backwardWork) * batch, count * UPDATE_WORK);
+  const threaded = biggest >= minParallelWork * RUNNER_FACTOR && pool !== undefined && pool.size > 1 && gemmModule(true) !== undefined;
   const compiled: WasmModule | undefined = gemmModule(threaded);
   if (!compiled) return undefined;
   const module = compiled;

@@ -11,7 +11,8 @@
  * writes a phase (up to MAX_CALLS products), bumps SEQ and wakes the workers; every thread
  * computes its share; each worker then adds 1 to DONE, and the caller waits until DONE = size − 1
  * before it reads any output. Workers spin briefly before sleeping in Atomics.wait, because a
- * batch has several phases a few tens of microseconds apart.
+ * batch has several phases a few tens of microseconds apart. A run whose workers keep arriving
+ * late (an oversubscribed machine) finishes its epoch on the calling thread.
  */
 import type { Kernels, WasmMemory, WasmModule } from '../core/simdKernels.js';
 import { createMemory, Epilogue, gemmModule, instantiateKernels } from '../core/simdKernels.js';
@@ -42,8 +43,17 @@ const SEQ = 0, DONE = 1, COMMAND = 2, CALLS = 3, READY = 4, HEADER = 8;
 const RUN = 1, DETACH = 2;
 /** Bytes of the control block. */
 export const CONTROL_BYTES = 4 * (HEADER + MAX_CALLS * CALL_INTS);
-/** Spins of a waiting thread before it sleeps (about 50–100 µs). */
+/** Spins of a waiting thread before it sleeps (about 0.5–1 ms: longer than the gap between two batches). */
 const SPINS = 200_000;
+/**
+ * When more cores are asked for than the machine has free, a worker gets a core only now and then
+ * and every phase waits a scheduler tick for it (seen: 20k instead of 500k samples/s while another
+ * process was busy on a 2-core machine). After LATE_LIMIT phases in which this thread waited more
+ * than LATE_MS and more than its own share took, the rest of the epoch runs on this thread alone
+ * (the same bytes either way); the next epoch tries the workers again.
+ */
+const LATE_LIMIT = 4;
+const LATE_MS = 0.2;
 
 /** A call of `gemm` with these arguments (shape it with `shapeCall`). */
 export function makeCall(args: readonly number[]): Call {
@@ -124,19 +134,25 @@ export function createDispatcher(kernels: Kernels, memory: WasmMemory, control: 
     }
   };
 
+  // Phases since the last detach in which this thread waited long for the workers.
+  let late = 0;
   return {
     run(calls, parallel) {
-      if (!parallel || size === 1) {
+      if (!parallel || size === 1 || late >= LATE_LIMIT) {
         for (let c = 0; c < calls.length; c++) runShare(kernels, calls[c], 0, 0, 1);
         return;
       }
       calls.forEach((call, c) => ctl.set(call, HEADER + c * CALL_INTS));
       ctl[CALLS] = calls.length;
+      const start = performance.now();
       signal(RUN);
       for (let c = 0; c < calls.length; c++) runShare(kernels, ctl, HEADER + c * CALL_INTS, 0, size);
+      const own = performance.now();
       join();
+      if (performance.now() - own > Math.max(LATE_MS, own - start)) late++;
     },
     detach() {
+      late = 0;
       if (size === 1) return;
       signal(DETACH);
       join();
