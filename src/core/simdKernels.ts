@@ -18,6 +18,7 @@
  * memory, so operands can live in that memory across calls (`fastDenseWasm.ts`) and several
  * threads can share it. `simdMatmul` is the copying form for operands in ordinary arrays.
  */
+import { uleb } from './wasmAsm.js';
 
 /** The part of the WebAssembly JS API used here (the project compiles without the DOM library). */
 declare const WebAssembly: {
@@ -57,16 +58,6 @@ export type Gemm = (
   m: number, k: number, j0: number, j1: number, epilogue: number, x1: number, x2: number,
 ) => void;
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
 
 function section(id: number, body: number[]): number[] {
   return [id, ...uleb(body.length), ...body];
