@@ -14,12 +14,13 @@ import { createRng } from '../dist/core/rng.js';
 import { createNetwork } from '../dist/nn/init.js';
 import { optimizerConfig } from '../dist/optim/optimizers.js';
 import { fit } from '../dist/train/fit.js';
+import { createThreadPool } from '../dist/train/threads.js';
 import { makeDataset } from './data.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
 
-function secondsPerEpoch({ rows, features, hidden, activation, optimizer, lr, batch }, kernels) {
+function secondsPerEpoch({ rows, features, hidden, activation, optimizer, lr, batch }, kernels, pool) {
   const data = makeDataset({ rows, features, seed: 3 });
   const net = createNetwork({ inputs: features, hidden, activation }, createRng(4));
   const times = [];
@@ -27,7 +28,7 @@ function secondsPerEpoch({ rows, features, hidden, activation, optimizer, lr, ba
   let first = 0;
   // Enough epochs to see past a busy neighbour: at least 5 timed, then until 3 s or 60 epochs.
   fit(net, data, {
-    epochs: 61, batchSize: batch, optimizer: optimizerConfig(optimizer, lr), rng: createRng(5), kernels,
+    epochs: 61, batchSize: batch, optimizer: optimizerConfig(optimizer, lr), rng: createRng(5), kernels, pool,
     onEpoch: ({ epoch }) => {
       const now = performance.now();
       if (epoch > 1) times.push((now - last) / 1000);
@@ -55,14 +56,21 @@ for (const shape of rowShapes) {
   }
 }
 const widths = quick ? [2, 16, 64] : [2, 4, 8, 16, 32, 64, 128, 256];
-for (const kernels of ['fast', 'reference']) {
+// The width sweep also runs the fast path with a pool of 2 worker threads: the bytes are the
+// same, and the curve shows from which width splitting the products across both cores pays.
+const pool = await createThreadPool(2);
+for (const [kernels, threads] of [['fast', 1], ['reference', 1], ['fast', 2]]) {
   const points = widths.map((w) => ({
     x: w,
-    seconds: secondsPerEpoch({ rows: 10_000, features: 12, hidden: [w, w], activation: 'relu', optimizer: 'adam', lr: 1e-3, batch: 256 }, kernels),
+    seconds: secondsPerEpoch(
+      { rows: 10_000, features: 12, hidden: [w, w], activation: 'relu', optimizer: 'adam', lr: 1e-3, batch: 256 },
+      kernels, threads > 1 ? pool : undefined),
   }));
-  series.push({ panel: 'width', label: `12-W-W-1 relu, Adam, batch 256, 10,000 rows (${kernels})`, kernels, points });
-  process.stderr.write(`width ${kernels}: ${points.map((p) => `${p.x}:${p.seconds.toExponential(2)}s`).join(' ')}\n`);
+  const label = `12-W-W-1 relu, Adam, batch 256, 10,000 rows (${kernels}${threads > 1 ? `, ${threads} threads` : ''})`;
+  series.push({ panel: 'width', label, kernels, threads, points });
+  process.stderr.write(`width ${kernels} ${threads} thread(s): ${points.map((p) => `${p.x}:${p.seconds.toExponential(2)}s`).join(' ')}\n`);
 }
+await pool.close();
 
 writeFileSync(join(here, 'scaling.json'), `${JSON.stringify({ date: new Date().toISOString(), series }, null, 2)}\n`);
 writeFileSync(join(here, 'scaling.svg'), renderSvg(series));
@@ -100,6 +108,7 @@ function renderSvg(all) {
     out.push(`<rect x="${x0}" y="${pad.t}" width="${panelW}" height="${H - pad.t - pad.b}" fill="none" stroke="#333"/>`);
     out.push(`<text x="${x0 + panelW / 2}" y="${H - 12}" text-anchor="middle">${panel === 'rows' ? 'rows (log scale)' : 'hidden width W (log scale)'}</text>`);
     ss.forEach((s, si) => {
+      // fast and reference of one shape share a colour; a thread-pool series gets the next one.
       const color = colors[Math.floor(si / 2) % colors.length];
       const d = s.points.map((p, i) => `${i ? 'L' : 'M'}${sx(p.x).toFixed(1)},${sy(p.seconds).toFixed(1)}`).join(' ');
       out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"${s.kernels === 'reference' ? ' stroke-dasharray="6 4"' : ''}/>`);
