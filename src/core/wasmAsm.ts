@@ -78,8 +78,11 @@ export const i32 = {
   remU: (a: Code, b: Code): Code => cat(a, b, [0x70]),
   and: (a: Code, b: Code): Code => cat(a, b, [0x71]),
   shl: (a: Code, b: Code): Code => cat(a, b, [0x74]),
+  /** Unsigned shift right. */
+  shr: (a: Code, b: Code): Code => cat(a, b, [0x76]),
   ltU: (a: Code, b: Code): Code => cat(a, b, [0x49]),
   load: (addr: Code, offset = 0): Code => cat(addr, [0x28], memarg(2, offset)),
+  store: (addr: Code, value: Code, offset = 0): Code => cat(addr, value, [0x36], memarg(2, offset)),
 };
 
 export const f64 = {
@@ -131,6 +134,8 @@ export const v128 = {
   or: bin(0x50),
   /** a & ~b */
   andnot: bin(0x4f),
+  /** 1 when any bit of the vector is set, else 0 (an i32). */
+  anyTrue: un(0x53),
   /** Lanes of `ifTrue` where `mask` is all ones, else of `ifFalse`. */
   select: (mask: Code, ifTrue: Code, ifFalse: Code): Code => cat(ifTrue, ifFalse, mask, simd(0x52)),
   /** Two 64-bit lanes picked from a (0, 1) and b (2, 3). */
@@ -259,15 +264,28 @@ export interface FunctionDef {
   body: FunctionBuilder;
 }
 
-/** A module importing its memory as env.mem and exporting each function (no results). */
-export function moduleBytes(functions: FunctionDef[]): Uint8Array {
-  const types = [functions.length, ...functions.flatMap((f) => [0x60, ...uleb(f.params.length), ...f.params, 0])];
-  const imports = [1, ...name('env'), ...name('mem'), 0x02, 0x00, 1];
-  const funcs = [functions.length, ...functions.map((_, i) => i)];
-  const exports = [functions.length, ...functions.flatMap((f, i) => [...name(f.name), 0x00, i])];
+/** A host function the module imports as env.<name>, taking no arguments and returning one i32. */
+export interface ImportDef {
+  name: string;
+}
+
+/** Calls imported function number `index` (in the order given to moduleBytes). */
+export const call = (index: number): Code => cat([0x10], uleb(index));
+
+/**
+ * A module importing its memory as env.mem and the host functions `imports` (() → i32), and
+ * exporting each function (no results). Imported functions come first in the index space.
+ */
+export function moduleBytes(functions: FunctionDef[], imports: ImportDef[] = []): Uint8Array {
+  const types = [imports.length + functions.length, ...imports.flatMap(() => [0x60, 0, 1, I32]),
+    ...functions.flatMap((f) => [0x60, ...uleb(f.params.length), ...f.params, 0])];
+  const importEntries = [1 + imports.length, ...name('env'), ...name('mem'), 0x02, 0x00, 1,
+    ...imports.flatMap((f, i) => [...name('env'), ...name(f.name), 0x00, ...uleb(i)])];
+  const funcs = [functions.length, ...functions.map((_, i) => imports.length + i)];
+  const exports = [functions.length, ...functions.flatMap((f, i) => [...name(f.name), 0x00, ...uleb(imports.length + i)])];
   const code = cat([functions.length], ...functions.map((f) => f.body.bytes()));
   return Uint8Array.from(flatten([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    section(1, types), section(2, imports), section(3, funcs), section(7, exports), section(10, code)]));
+    section(1, types), section(2, importEntries), section(3, funcs), section(7, exports), section(10, code)]));
 }
 
 /** The compiled module, or undefined when this engine has no WebAssembly (SIMD) or rejects it. */
@@ -280,10 +298,15 @@ export function compile(bytes: Uint8Array): object | undefined {
   }
 }
 
-/** An instance of `module` over a fresh memory of `bytes` bytes (rounded up to 64 KiB pages). */
-export function instantiate(module: object, bytes: number): { memory: WasmMemory; exports: Record<string, unknown> } {
+/**
+ * An instance of `module` over a fresh memory of `bytes` bytes (rounded up to 64 KiB pages), with
+ * the host functions it imports.
+ */
+export function instantiate(
+  module: object, bytes: number, functions: Record<string, () => number> = {},
+): { memory: WasmMemory; exports: Record<string, unknown> } {
   const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
-  const instance = new WebAssembly.Instance(module, { env: { mem: memory } });
+  const instance = new WebAssembly.Instance(module, { env: { mem: memory, ...functions } });
   return { memory, exports: instance.exports };
 }
 

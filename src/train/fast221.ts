@@ -5,13 +5,14 @@
  * operations in the reference's order (each gradient summed over the batch's rows in row order,
  * each dot product started at 0), so the trained weights are bit-identical to `fit`'s generic
  * path; it only skips the buffers and the function calls between them. Batches of SIMD_MIN_ROWS
- * rows or more run the same pass in WebAssembly SIMD (simd221.ts), with the same bytes.
+ * rows or more run the same pass in WebAssembly SIMD (simd221.ts), and so does the one-sample SGD
+ * loop (simd221Steps.ts), with the same bytes.
  */
 import type { Network } from '../nn/network.js';
 import type { Optimizer } from '../optim/optimizers.js';
 import type { EpochRunner } from './fastEpoch.js';
-import type { Simd221Batches } from './simd221.js';
-import { createSimd221Batches, simd221Enabled } from './simd221.js';
+import type { Simd221Batches, Simd221Steps } from './simd221.js';
+import { createSimd221Batches, createSimd221Steps, simd221Enabled } from './simd221.js';
 
 /** True for the shape this path handles: 2-2-1, sigmoid hidden and output units, BCE. */
 export function isNet221(net: Network): boolean {
@@ -108,9 +109,11 @@ export function net221Epoch(
   // without feedback for that code, thrown away when it is reached, and compiled again.
   const P = new Float64Array(9);
   const G = new Float64Array(10);
-  const runner: EpochRunner = { run: batch === 1 && inlineSgd && sw === undefined && l2 === 0 ? runFused : runBatched, stopped: false };
+  const fused = batch === 1 && inlineSgd && sw === undefined && l2 === 0;
+  const runner: EpochRunner = { run: !fused ? runBatched : simd221Enabled() ? runFusedSimd : runFused, stopped: false };
   // Made on the first epoch (it copies the data into the module's memory) and kept for the fit.
   let simd: Simd221Batches | undefined;
+  let simdSteps: Simd221Steps | undefined;
   const useSimd = batch >= SIMD_MIN_ROWS && simd221Enabled();
   return runner;
 
@@ -199,5 +202,29 @@ export function net221Epoch(
     W0[0] = w00; W0[1] = w01; W0[2] = w10; W0[3] = w11; B0[0] = b0; B0[1] = b1;
     W1[0] = v0; W1[1] = v1; B1[0] = c;
     return epochLoss;
+  }
+
+  /**
+   * runFused's epoch in the WebAssembly kernel. Without shouldStop it runs the whole epoch in one
+   * call and then advances the optimizer's step count by the steps taken (for SGD step() does
+   * nothing else); with it, the kernel calls back after every step, which steps the optimizer and
+   * asks shouldStop, so both happen in runFused's order.
+   */
+  function runFusedSimd(order: Uint32Array, shuffled: boolean, shouldStop?: () => boolean): number {
+    runner.stopped = false;
+    simdSteps ??= createSimd221Steps(data)!;
+    P.set(W0, 0); P.set(B0, 4); P.set(W1, 6); P.set(B1, 8);
+    const afterStep = shouldStop === undefined ? undefined : () => {
+      optimizer.step(NO_BUFFERS, NO_BUFFERS);
+      return runner.stopped = shouldStop();
+    };
+    const taken = simdSteps.run(P, order, shuffled, lr, afterStep);
+    if (afterStep === undefined && taken > 0) {
+      const state = optimizer.getState();
+      optimizer.setState({ ...state, step: state.step + taken });
+    }
+    if (Number.isNaN(simdSteps.loss)) return Number.NaN;
+    storeParams();
+    return simdSteps.loss;
   }
 }

@@ -18,6 +18,7 @@ import {
   compile, ensureBytes, F64, f64, f64x2, FunctionBuilder, get, I32, i32, i32c, instantiate, moduleBytes, set, v128,
 } from '../core/wasmAsm.js';
 import { emitExp, emitLog1p, fromHighWord } from '../core/simdMath.js';
+import { STEPS_OUT, stepsFunction } from './simd221Steps.js';
 
 const c = (x: number): Code => v128.f64(x);
 const loop = (body: Code[], exitIf: Code): Code[] => [[0x02, 0x40, 0x03, 0x40], exitIf, [0x0d, 1], ...body, [0x0c, 0, 0x0b, 0x0b]];
@@ -146,6 +147,7 @@ function mathFunction(fn: 'exp' | 'log1p'): FunctionDef {
 }
 
 type BatchFn = (idx: number, rows: number, x: number, y: number, sw: number, swMask: number, inv: number) => void;
+type StepsFn = (idx: number, rows: number, x: number, y: number, lr: number, check: number) => void;
 type MathFn = (ptr: number, count: number) => void;
 
 interface Kernel {
@@ -159,8 +161,8 @@ type Instance = ReturnType<typeof instantiate>;
 let kernel: Kernel | undefined | null = null;
 function getKernel(): Kernel | undefined {
   if (kernel === null) {
-    const module = compile(moduleBytes([batchFunction(), mathFunction('exp'), mathFunction('log1p')]));
-    kernel = module ? { module, checker: instantiate(module, 1 << 16) } : undefined;
+    const module = compile(moduleBytes([batchFunction(), stepsFunction(), mathFunction('exp'), mathFunction('log1p')], [{ name: 'afterStep' }]));
+    kernel = module ? { module, checker: instantiate(module, 1 << 16, { afterStep: () => 0 }) } : undefined;
   }
   return kernel;
 }
@@ -240,17 +242,24 @@ export function simd221Available(): boolean {
 }
 
 /**
- * A few small batches at load: the engine compiles the kernel on its first call and optimises it
- * in the background once it has run a while; without this the first fit's first epochs pay both
- * (measured: the first 10,000-row call 5.8 ms instead of 0.2 ms, then ~15 calls at twice the time).
+ * A few small batches and SGD epochs at load: the engine compiles the kernel on its first call and
+ * optimises it in the background once it has run a while; without this the first fit's first
+ * epochs pay both (measured: the first 10,000-row call 5.8 ms instead of 0.2 ms, then ~15 calls at
+ * twice the time).
  */
 function warmUp(k: Kernel): void {
   const rows = 64;
-  const X = Float64Array.from({ length: 2 * rows }, (_, i) => Math.sin(i));
-  const Y = Float64Array.from({ length: rows }, (_, i) => i & 1);
-  const run = batches(k, { X, Y, n: rows });
+  const data = {
+    X: Float64Array.from({ length: 2 * rows }, (_, i) => Math.sin(i)),
+    Y: Float64Array.from({ length: rows }, (_, i) => i & 1),
+    n: rows,
+  };
+  const run = batches(k, data);
   const P = Float64Array.of(0.5, -0.5, 0.25, 1, 0.1, -0.1, 1, -1, 0), G = new Float64Array(10);
   for (let i = 0; i < 20; i++) run.accumulate(P, G, 0, rows, false);
+  const sgd = steps(k, data);
+  const order = new Uint32Array(rows);
+  for (let i = 0; i < 20; i++) sgd.run(P, order, false, 0.5, i & 1 ? () => false : undefined);
 }
 
 if (simd221Available()) warmUp(getKernel()!);
@@ -292,21 +301,29 @@ export function createSimd221Batches(data: Net221Rows): Simd221Batches | undefin
   return batches(k, data);
 }
 
-function batches(k: Kernel, data: Net221Rows): Simd221Batches {
+/** The data of one fit copied into a fresh instance's memory: X, Y, weights, identity and epoch order. */
+function load(k: Kernel, data: Net221Rows, functions: Record<string, () => number>) {
   const { X, Y, n, sampleWeight } = data;
   const xOff = DATA, yOff = xOff + 16 * n, swOff = yOff + 8 * n;
   const identOff = swOff + (sampleWeight ? 8 * n : 8), orderOff = identOff + 4 * n;
-  const { memory, exports } = instantiate(k.module, orderOff + 4 * n);
+  const { memory, exports } = instantiate(k.module, orderOff + 4 * n, functions);
   const buffer = memory.buffer;
   new Float64Array(buffer, xOff, 2 * n).set(X.subarray(0, 2 * n));
   new Float64Array(buffer, yOff, n).set(Y.subarray(0, n));
   if (sampleWeight) new Float64Array(buffer, swOff, n).set(sampleWeight.subarray(0, n));
   else new Float64Array(buffer, swOff, 1)[0] = 1;
-  const swMask = sampleWeight ? -1 : 0;
   const ident = new Uint32Array(buffer, identOff, n);
   for (let i = 0; i < n; i++) ident[i] = i;
-  const order = new Uint32Array(buffer, orderOff, n);
-  const params = new Float64Array(buffer, 0, 9);
+  return {
+    buffer, exports, xOff, yOff, swOff, identOff, orderOff,
+    order: new Uint32Array(buffer, orderOff, n), params: new Float64Array(buffer, 0, 9),
+  };
+}
+
+function batches(k: Kernel, data: Net221Rows): Simd221Batches {
+  const { n, sampleWeight } = data;
+  const { buffer, exports, xOff, yOff, swOff, identOff, orderOff, order, params } = load(k, data, { afterStep: () => 0 });
+  const swMask = sampleWeight ? -1 : 0;
   const out = new Float64Array(buffer, OUT, 10);
   const batch = exports.batch as BatchFn;
   return {
@@ -323,4 +340,51 @@ function batches(k: Kernel, data: Net221Rows): Simd221Batches {
       G[5] = out[4]; G[6] = out[5]; G[7] = out[6]; G[8] = out[7]; G[9] = out[8];
     },
   };
+}
+
+/** Runs runFused's epochs (one SGD step per row) of one data set with the WebAssembly kernel. */
+export interface Simd221Steps {
+  /**
+   * One epoch of SGD steps with learning rate `lr` from parameters P (as accumulateBatch's),
+   * which it updates, over the rows in `order` when `shuffled`, else in storage order.
+   * `afterStep`, when given, is called after every step and ends the epoch when it returns true.
+   * Returns the steps taken; `loss` is then the epoch's loss sum, or NaN when the next step's loss
+   * was not finite (that step is not taken and P is left as it was before the epoch).
+   */
+  run(P: Float64Array, order: Uint32Array, shuffled: boolean, lr: number, afterStep?: () => boolean): number;
+  loss: number;
+}
+
+/** A runner over `data` on its own instance and memory, or undefined when the path is off. */
+export function createSimd221Steps(data: Net221Rows): Simd221Steps | undefined {
+  const k = getKernel();
+  if (!k || !simd221Enabled()) return undefined;
+  return steps(k, data);
+}
+
+function steps(k: Kernel, data: Net221Rows): Simd221Steps {
+  const { n } = data;
+  let after: (() => boolean) | undefined;
+  const afterStep = () => (after!() ? 1 : 0);
+  const { buffer, exports, xOff, yOff, identOff, orderOff, order, params } = load(k, data, { afterStep });
+  const out = new Float64Array(buffer, STEPS_OUT, 1), outI = new Int32Array(buffer, STEPS_OUT + 8, 2);
+  const run = exports.steps as StepsFn;
+  const runner: Simd221Steps = {
+    loss: 0,
+    run(P: Float64Array, o: Uint32Array, shuffled: boolean, lr: number, fn?: () => boolean): number {
+      params.set(P);
+      if (shuffled) order.set(o.subarray(0, n));
+      after = fn;
+      run(shuffled ? orderOff : identOff, n, xOff, yOff, lr, fn ? 1 : 0);
+      after = undefined;
+      if (outI[1] !== 0) {
+        runner.loss = Number.NaN;
+      } else {
+        runner.loss = out[0];
+        P.set(params);
+      }
+      return outI[0];
+    },
+  };
+  return runner;
 }
