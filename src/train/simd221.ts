@@ -147,7 +147,7 @@ function mathFunction(fn: 'exp' | 'log1p'): FunctionDef {
 }
 
 type BatchFn = (idx: number, rows: number, x: number, y: number, sw: number, swMask: number, inv: number) => void;
-type StepsFn = (idx: number, rows: number, x: number, y: number, lr: number, check: number) => void;
+type StepsFn = (idx: number, rows: number, x: number, y: number, lr: number, check: number, shuffled: number) => void;
 type MathFn = (ptr: number, count: number) => void;
 
 interface Kernel {
@@ -301,8 +301,12 @@ export function createSimd221Batches(data: Net221Rows): Simd221Batches | undefin
   return batches(k, data);
 }
 
-/** The data of one fit copied into a fresh instance's memory: X, Y, weights, identity and epoch order. */
-function load(k: Kernel, data: Net221Rows, functions: Record<string, () => number>) {
+/**
+ * The data of one fit copied into a fresh instance's memory: X, Y, weights, the identity order
+ * when `ident` (fresh pages cost a fault each on first touch, so regions a runner does not use stay
+ * untouched) and room for the epoch's order.
+ */
+function load(k: Kernel, data: Net221Rows, ident: boolean, functions: Record<string, () => number>) {
   const { X, Y, n, sampleWeight } = data;
   const xOff = DATA, yOff = xOff + 16 * n, swOff = yOff + 8 * n;
   const identOff = swOff + (sampleWeight ? 8 * n : 8), orderOff = identOff + 4 * n;
@@ -312,8 +316,10 @@ function load(k: Kernel, data: Net221Rows, functions: Record<string, () => numbe
   new Float64Array(buffer, yOff, n).set(Y.subarray(0, n));
   if (sampleWeight) new Float64Array(buffer, swOff, n).set(sampleWeight.subarray(0, n));
   else new Float64Array(buffer, swOff, 1)[0] = 1;
-  const ident = new Uint32Array(buffer, identOff, n);
-  for (let i = 0; i < n; i++) ident[i] = i;
+  if (ident) {
+    const identity = new Uint32Array(buffer, identOff, n);
+    for (let i = 0; i < n; i++) identity[i] = i;
+  }
   return {
     buffer, exports, xOff, yOff, swOff, identOff, orderOff,
     order: new Uint32Array(buffer, orderOff, n), params: new Float64Array(buffer, 0, 9),
@@ -322,7 +328,7 @@ function load(k: Kernel, data: Net221Rows, functions: Record<string, () => numbe
 
 function batches(k: Kernel, data: Net221Rows): Simd221Batches {
   const { n, sampleWeight } = data;
-  const { buffer, exports, xOff, yOff, swOff, identOff, orderOff, order, params } = load(k, data, { afterStep: () => 0 });
+  const { buffer, exports, xOff, yOff, swOff, identOff, orderOff, order, params } = load(k, data, true, { afterStep: () => 0 });
   const swMask = sampleWeight ? -1 : 0;
   const out = new Float64Array(buffer, OUT, 10);
   const batch = exports.batch as BatchFn;
@@ -366,7 +372,7 @@ function steps(k: Kernel, data: Net221Rows): Simd221Steps {
   const { n } = data;
   let after: (() => boolean) | undefined;
   const afterStep = () => (after!() ? 1 : 0);
-  const { buffer, exports, xOff, yOff, identOff, orderOff, order, params } = load(k, data, { afterStep });
+  const { buffer, exports, xOff, yOff, orderOff, order, params } = load(k, data, false, { afterStep });
   const out = new Float64Array(buffer, STEPS_OUT, 1), outI = new Int32Array(buffer, STEPS_OUT + 8, 2);
   const run = exports.steps as StepsFn;
   const runner: Simd221Steps = {
@@ -375,7 +381,7 @@ function steps(k: Kernel, data: Net221Rows): Simd221Steps {
       params.set(P);
       if (shuffled) order.set(o.subarray(0, n));
       after = fn;
-      run(shuffled ? orderOff : identOff, n, xOff, yOff, lr, fn ? 1 : 0);
+      run(orderOff, n, xOff, yOff, lr, fn ? 1 : 0, shuffled ? 1 : 0);
       after = undefined;
       if (outI[1] !== 0) {
         runner.loss = Number.NaN;

@@ -21,15 +21,15 @@ export const STEPS_OUT = 208;
 export const AFTER_STEP_IMPORT = 0;
 
 /**
- * steps(idx, rows, X, Y, lr, check): SGD steps over the rows whose indices (u32) start at byte idx,
- * with parameters P = [w00, w01, w10, w11, b0, b1, v0, v1, c] at bytes 0…71, updated in place.
+ * steps(idx, rows, X, Y, lr, check, shuffled): SGD steps over the rows whose indices (u32) start
+ * at byte idx when `shuffled` is not 0, else over rows 0…rows−1 (no index array to fill), with parameters P = [w00, w01, w10, w11, b0, b1, v0, v1, c] at bytes 0…71, updated in place.
  * Stops before the update of the first step whose loss is not finite (as runFused returns there);
  * when `check` is not 0, calls the host function after every step and stops after the step where
  * it returns non-zero (shouldStop). Writes the loss sum, steps taken and flag at STEPS_OUT.
  */
 export function stepsFunction(): FunctionDef {
-  const params = [I32, I32, I32, I32, F64, I32];
-  const IDX = 0, ROWS = 1, XP = 2, YP = 3, LR = 4, CHECK = 5;
+  const params = [I32, I32, I32, I32, F64, I32, I32];
+  const IDX = 0, ROWS = 1, XP = 2, YP = 3, LR = 4, CHECK = 5, SHUFFLED = 6;
   const b = new FunctionBuilder(params.length);
   const p = b.i32(), end = b.i32(), row = b.i32(), bad = b.i32();
   const m0 = b.let(v128.load(i32c(0))), m1 = b.let(v128.load(i32c(0), 16));
@@ -41,7 +41,8 @@ export function stepsFunction(): FunctionDef {
   b.emit(set(p, get(IDX)), set(end, i32.add(get(IDX), i32.shl(get(ROWS), i32c(2)))), set(bad, i32c(0)));
 
   const mark = b.code.length;
-  b.emit(set(row, i32.load(get(p))));
+  // row = shuffled ? order[step] : step (an if/else with an i32 result).
+  b.emit(set(row, [get(SHUFFLED), [0x04, I32], i32.load(get(p)), [0x05], i32.shr(i32.sub(get(p), get(IDX)), i32c(2)), [0x0b]]));
   const xr = b.let(v128.load(i32.add(get(XP), i32.shl(get(row), i32c(4)))));
   const x0 = b.let(v128.shuffle64(get(xr), get(xr), 0, 0)), x1 = b.let(v128.shuffle64(get(xr), get(xr), 1, 1));
   const y = b.let(v128.load64Splat(i32.add(get(YP), i32.shl(get(row), i32c(3)))));
