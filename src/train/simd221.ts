@@ -147,7 +147,7 @@ function mathFunction(fn: 'exp' | 'log1p'): FunctionDef {
 }
 
 type BatchFn = (idx: number, rows: number, x: number, y: number, sw: number, swMask: number, inv: number) => void;
-type StepsFn = (idx: number, rows: number, x: number, y: number, lr: number, check: number, shuffled: number) => void;
+type StepsFn = (idx: number, start: number, rows: number, x: number, y: number, lr: number, check: number, shuffled: number) => void;
 type MathFn = (ptr: number, count: number) => void;
 
 interface Kernel {
@@ -258,8 +258,8 @@ function warmUp(k: Kernel): void {
   const P = Float64Array.of(0.5, -0.5, 0.25, 1, 0.1, -0.1, 1, -1, 0), G = new Float64Array(10);
   for (let i = 0; i < 20; i++) run.accumulate(P, G, 0, rows, false);
   const sgd = steps(k, data);
-  const order = new Uint32Array(rows);
-  for (let i = 0; i < 20; i++) sgd.run(P, order, false, 0.5, i & 1 ? () => false : undefined);
+  const order = new Uint32Array(rows), never = () => false;
+  for (let i = 0; i < 20; i++) sgd.run(P, order, false, 0.5, i & 1 ? never : undefined);
 }
 
 if (simd221Available()) warmUp(getKernel()!);
@@ -353,7 +353,8 @@ export interface Simd221Steps {
   /**
    * One epoch of SGD steps with learning rate `lr` from parameters P (as accumulateBatch's),
    * which it updates, over the rows in `order` when `shuffled`, else in storage order.
-   * `afterStep`, when given, is called after every step and ends the epoch when it returns true.
+   * `afterStep`, when given, is called after every step and ends the epoch when it returns true
+   * (pass the same function every epoch: a new one costs the engine its optimised call path).
    * Returns the steps taken; `loss` is then the epoch's loss sum, or NaN when the next step's loss
    * was not finite (that step is not taken and P is left as it was before the epoch).
    */
@@ -380,8 +381,9 @@ function steps(k: Kernel, data: Net221Rows): Simd221Steps {
     run(P: Float64Array, o: Uint32Array, shuffled: boolean, lr: number, fn?: () => boolean): number {
       params.set(P);
       if (shuffled) order.set(o.subarray(0, n));
+      out[0] = 0;
       after = fn;
-      run(orderOff, n, xOff, yOff, lr, fn ? 1 : 0, shuffled ? 1 : 0);
+      run(orderOff, 0, n, xOff, yOff, lr, fn ? 1 : 0, shuffled ? 1 : 0);
       after = undefined;
       if (outI[1] !== 0) {
         runner.loss = Number.NaN;
