@@ -218,8 +218,9 @@ export function net221Epoch(
    * asks shouldStop, so both happen in runFused's order.
    */
   function runFusedSimd(order: Uint32Array, shuffled: boolean, shouldStop?: () => boolean): number {
+    simdSteps ??= createSimd221Steps(data);
+    if (simdSteps === undefined) return runFused(order, shuffled, shouldStop);
     runner.stopped = false;
-    simdSteps ??= createSimd221Steps(data)!;
     P.set(W0, 0); P.set(B0, 4); P.set(W1, 6); P.set(B1, 8);
     epochShouldStop = shouldStop;
     const afterStep = shouldStop === undefined ? undefined : stepAndAsk;
