@@ -57,20 +57,25 @@ for (const shape of rowShapes) {
 }
 const widths = quick ? [2, 16, 64] : [2, 4, 8, 16, 32, 64, 128, 256];
 // The width sweep also runs the fast path with a pool of 2 worker threads: the bytes are the
-// same, and the curve shows from which width splitting the products across both cores pays.
+// same, and the curve shows from which width splitting the products across both cores pays. The
+// three configurations take turns at each width, so none of them always runs on a warmer (or
+// more fragmented) process than the others.
 const pool = await createThreadPool(2);
-for (const [kernels, threads] of [['fast', 1], ['reference', 1], ['fast', 2]]) {
-  const points = widths.map((w) => ({
-    x: w,
-    seconds: secondsPerEpoch(
-      { rows: 10_000, features: 12, hidden: [w, w], activation: 'relu', optimizer: 'adam', lr: 1e-3, batch: 256 },
-      kernels, threads > 1 ? pool : undefined),
-  }));
+const configs = [['fast', 1], ['reference', 1], ['fast', 2]];
+const widthPoints = configs.map(() => []);
+for (const w of widths) {
+  configs.forEach(([kernels, threads], c) => {
+    const shape = { rows: 10_000, features: 12, hidden: [w, w], activation: 'relu', optimizer: 'adam', lr: 1e-3, batch: 256 };
+    widthPoints[c].push({ x: w, seconds: secondsPerEpoch(shape, kernels, threads > 1 ? pool : undefined) });
+  });
+}
+await pool.close();
+configs.forEach(([kernels, threads], c) => {
+  const points = widthPoints[c];
   const label = `12-W-W-1 relu, Adam, batch 256, 10,000 rows (${kernels}${threads > 1 ? `, ${threads} threads` : ''})`;
   series.push({ panel: 'width', label, kernels, threads, points });
   process.stderr.write(`width ${kernels} ${threads} thread(s): ${points.map((p) => `${p.x}:${p.seconds.toExponential(2)}s`).join(' ')}\n`);
-}
-await pool.close();
+});
 
 writeFileSync(join(here, 'scaling.json'), `${JSON.stringify({ date: new Date().toISOString(), series }, null, 2)}\n`);
 writeFileSync(join(here, 'scaling.svg'), renderSvg(series));
