@@ -21,7 +21,8 @@ import type { OptimizerName } from '../../src/optim/optimizers.js';
 import { createFastScratch, fastBackward, fastForward } from '../../src/train/fastDense.js';
 import { isNet221 } from '../../src/train/fast221.js';
 import { DivergenceError, fit } from '../../src/train/fit.js';
-import type { Dataset, FitOptions } from '../../src/train/fit.js';
+import type { Dataset } from '../../src/train/fit.js';
+import { expectSameBits, runBoth, expectSameTraining } from './same-bits.js';
 
 function randomArray(rng: Rng, len: number, scale = 1): Float64Array {
   const a = new Float64Array(len);
@@ -35,33 +36,6 @@ function dataset(rng: Rng, n: number, k: number, m: number, opts: { weights?: bo
   for (let i = 0; i < Y.length; i++) Y[i] = opts.soft ? rng.next() : rng.next() < 0.5 ? 0 : 1;
   const sampleWeight = opts.weights ? Float64Array.from({ length: n }, () => 0.25 + 2 * rng.next()) : undefined;
   return { X, Y, n, sampleWeight };
-}
-
-/** Bit-level equality of two float arrays, reporting the first differing index. */
-function expectSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  expect(actual.length, `${what} length`).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    if (!Object.is(actual[i], expected[i])) {
-      throw new Error(`${what}[${i}] differs: fast ${actual[i]} vs reference ${expected[i]}`);
-    }
-  }
-}
-
-function runBoth(net: Network, data: Dataset, options: Omit<FitOptions, 'rng'>, seed: number) {
-  const fastNet = cloneNetwork(net);
-  const refNet = cloneNetwork(net);
-  const fast = fit(fastNet, data, { ...options, rng: createRng(seed), kernels: 'fast' });
-  const ref = fit(refNet, data, { ...options, rng: createRng(seed), kernels: 'reference' });
-  return { fastNet, refNet, fast, ref };
-}
-
-function expectSameTraining(r: ReturnType<typeof runBoth>): void {
-  const fp = parameterBuffers(r.fastNet);
-  const rp = parameterBuffers(r.refNet);
-  fp.forEach((p, b) => expectSameBits(p, rp[b], `parameter buffer ${b}`));
-  expectSameBits(r.fast.history.map((h) => h.loss), r.ref.history.map((h) => h.loss), 'epoch loss');
-  expect(r.fast.optimizer.getState()).toEqual(r.ref.optimizer.getState());
-  expect(r.fast.bestEpoch).toBe(r.ref.bestEpoch);
 }
 
 describe('blocked kernels equal the reference kernels bit for bit', () => {

@@ -9,19 +9,12 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/rng.js';
 import type { Rng } from '../../src/core/rng.js';
 import { createNetwork } from '../../src/nn/init.js';
-import type { Network } from '../../src/nn/network.js';
 import { cloneNetwork, parameterBuffers } from '../../src/nn/network.js';
 import { createOptimizer, optimizerConfig } from '../../src/optim/optimizers.js';
 import { DivergenceError, fit } from '../../src/train/fit.js';
-import type { Dataset, FitOptions } from '../../src/train/fit.js';
+import type { Dataset } from '../../src/train/fit.js';
 import { createSimd221Steps, setSimd221Enabled, simd221Available, simd221Enabled } from '../../src/train/simd221.js';
-
-function expectSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  expect(actual.length, `${what} length`).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    if (!Object.is(actual[i], expected[i])) throw new Error(`${what}[${i}] differs: got ${actual[i]}, expected ${expected[i]}`);
-  }
-}
+import { expectSameBits, runBoth, expectSameTraining } from './same-bits.js';
 
 function dataset(rng: Rng, n: number, scale = 2): Dataset {
   const X = Float64Array.from({ length: 2 * n }, () => (2 * rng.next() - 1) * scale);
@@ -39,22 +32,6 @@ function xor(copies: number): Dataset {
 }
 
 const net221 = (seed: number) => createNetwork({ inputs: 2, hidden: [2] }, createRng(seed));
-
-/** fit with the fast kernels and with the reference loop, from the same network and seed. */
-function runBoth(net: Network, data: Dataset, options: Omit<FitOptions, 'rng'>, seed: number) {
-  const fastNet = cloneNetwork(net), refNet = cloneNetwork(net);
-  const fast = fit(fastNet, data, { ...options, rng: createRng(seed), kernels: 'fast' });
-  const ref = fit(refNet, data, { ...options, rng: createRng(seed), kernels: 'reference' });
-  return { fastNet, refNet, fast, ref };
-}
-
-function expectSameTraining(r: ReturnType<typeof runBoth>): void {
-  const rp = parameterBuffers(r.refNet);
-  parameterBuffers(r.fastNet).forEach((p, b) => expectSameBits(p, rp[b], `parameter buffer ${b}`));
-  expectSameBits(r.fast.history.map((h) => h.loss), r.ref.history.map((h) => h.loss), 'epoch loss');
-  expect(r.fast.optimizer.getState()).toEqual(r.ref.optimizer.getState());
-  expect(r.fast.stoppedByCallback).toBe(r.ref.stoppedByCallback);
-}
 
 /** Runs `body` with the WebAssembly path on (and checks it is), then restores it. */
 function withSimd(on: boolean, body: () => void): void {

@@ -10,24 +10,13 @@ import { createRng } from '../../src/core/rng.js';
 import type { Rng } from '../../src/core/rng.js';
 import { fromHighWord } from '../../src/core/simdMath.js';
 import { createNetwork } from '../../src/nn/init.js';
-import type { Network } from '../../src/nn/network.js';
-import { cloneNetwork, parameterBuffers } from '../../src/nn/network.js';
+import { parameterBuffers } from '../../src/nn/network.js';
 import { optimizerConfig } from '../../src/optim/optimizers.js';
 import type { OptimizerName } from '../../src/optim/optimizers.js';
 import { DivergenceError, fit } from '../../src/train/fit.js';
-import type { Dataset, FitOptions } from '../../src/train/fit.js';
+import type { Dataset } from '../../src/train/fit.js';
 import { setSimd221Enabled, simd221Available, simd221Enabled, simd221Exp, simd221Log1p } from '../../src/train/simd221.js';
-
-/** Bit-level equality, reporting the first differing index and its input. */
-function expectSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, inputs?: ArrayLike<number>): void {
-  expect(actual.length, `${what} length`).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    if (!Object.is(actual[i], expected[i])) {
-      const at = inputs ? ` at x = ${inputs[i]}` : '';
-      throw new Error(`${what}[${i}]${at} differs: got ${actual[i]}, expected ${expected[i]}`);
-    }
-  }
-}
+import { expectSameBits, runBoth, expectSameTraining } from './same-bits.js';
 
 function nextUp(x: number): number {
   const view = new DataView(new ArrayBuffer(8));
@@ -113,22 +102,6 @@ function dataset(rng: Rng, n: number, opts: { weights?: boolean; scale?: number 
   const Y = Float64Array.from({ length: n }, () => (rng.next() < 0.5 ? 0 : 1));
   const sampleWeight = opts.weights ? Float64Array.from({ length: n }, () => 0.25 + 2 * rng.next()) : undefined;
   return { X, Y, n, sampleWeight };
-}
-
-function runBoth(net: Network, data: Dataset, options: Omit<FitOptions, 'rng'>, seed: number) {
-  const fastNet = cloneNetwork(net);
-  const refNet = cloneNetwork(net);
-  const fast = fit(fastNet, data, { ...options, rng: createRng(seed), kernels: 'fast' });
-  const ref = fit(refNet, data, { ...options, rng: createRng(seed), kernels: 'reference' });
-  return { fastNet, refNet, fast, ref };
-}
-
-function expectSameTraining(r: ReturnType<typeof runBoth>): void {
-  const rp = parameterBuffers(r.refNet);
-  parameterBuffers(r.fastNet).forEach((p, b) => expectSameBits(p, rp[b], `parameter buffer ${b}`));
-  expectSameBits(r.fast.history.map((h) => h.loss), r.ref.history.map((h) => h.loss), 'epoch loss');
-  expect(r.fast.optimizer.getState()).toEqual(r.ref.optimizer.getState());
-  expect(r.fast.bestEpoch).toBe(r.ref.bestEpoch);
 }
 
 describe('fit on the 2-2-1 net leaves the reference bytes through the WebAssembly kernel', () => {

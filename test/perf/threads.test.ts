@@ -15,7 +15,6 @@ import { createRng } from '../../src/core/rng.js';
 import type { Rng } from '../../src/core/rng.js';
 import { createMemory, Epilogue, gemmModule, instantiateKernels } from '../../src/core/simdKernels.js';
 import { matmul } from '../../src/core/kernels.js';
-import type { ActivationName } from '../../src/nn/activations.js';
 import { createNetwork } from '../../src/nn/init.js';
 import type { NetworkSpec } from '../../src/nn/init.js';
 import type { Network } from '../../src/nn/network.js';
@@ -29,6 +28,7 @@ import type { ThreadPool } from '../../src/train/threadPool.js';
 import { CONTROL_BYTES, createDispatcher, makeCall, shapeCall } from '../../src/train/threadPool.js';
 import { createThreadPool, resolveThreads } from '../../src/train/threads.js';
 import { assertBuilt, REPO, removeTempDirs, runCliAsync, tempDir } from '../cli/helpers.js';
+import { expectSameBits } from './same-bits.js';
 
 function randomArray(rng: Rng, len: number, scale = 1): Float64Array {
   const a = new Float64Array(len);
@@ -41,13 +41,6 @@ function dataset(rng: Rng, n: number, k: number, m: number, weights: boolean): D
   const Y = Float64Array.from({ length: n * m }, () => rng.next());
   const sampleWeight = weights ? Float64Array.from({ length: n }, () => 0.25 + 2 * rng.next()) : undefined;
   return { X, Y, n, sampleWeight };
-}
-
-function expectSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  expect(actual.length, `${what} length`).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    if (!Object.is(actual[i], expected[i])) throw new Error(`${what}[${i}] differs: ${actual[i]} vs reference ${expected[i]}`);
-  }
 }
 
 const pools = new Map<number, ThreadPool | undefined>();

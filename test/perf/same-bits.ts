@@ -1,0 +1,40 @@
+/**
+ * Shared by the fast-path tests: bit-level comparison of float arrays, and one training run
+ * through the fast kernels beside one through the reference loop with the same seed.
+ */
+import { expect } from 'vitest';
+import { createRng } from '../../src/core/rng.js';
+import type { Network } from '../../src/nn/network.js';
+import { cloneNetwork, parameterBuffers } from '../../src/nn/network.js';
+import { fit } from '../../src/train/fit.js';
+import type { Dataset, FitOptions } from '../../src/train/fit.js';
+
+/** Object.is on every element, reporting the first index that differs (and its input, if given). */
+export function expectSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, inputs?: ArrayLike<number>): void {
+  expect(actual.length, `${what} length`).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    if (!Object.is(actual[i], expected[i])) {
+      const at = inputs ? ` at x = ${inputs[i]}` : '';
+      throw new Error(`${what}[${i}]${at} differs: got ${actual[i]}, reference ${expected[i]}`);
+    }
+  }
+}
+
+/** `fit` on two copies of `net`: kernels 'fast' and 'reference', the same options and seed. */
+export function runBoth(net: Network, data: Dataset, options: Omit<FitOptions, 'rng'>, seed: number) {
+  const fastNet = cloneNetwork(net);
+  const refNet = cloneNetwork(net);
+  const fast = fit(fastNet, data, { ...options, rng: createRng(seed), kernels: 'fast' });
+  const ref = fit(refNet, data, { ...options, rng: createRng(seed), kernels: 'reference' });
+  return { fastNet, refNet, fast, ref };
+}
+
+/** Same weights, epoch losses, optimizer state, best epoch and stop reason, bit for bit. */
+export function expectSameTraining(r: ReturnType<typeof runBoth>): void {
+  const rp = parameterBuffers(r.refNet);
+  parameterBuffers(r.fastNet).forEach((p, b) => expectSameBits(p, rp[b], `parameter buffer ${b}`));
+  expectSameBits(r.fast.history.map((h) => h.loss), r.ref.history.map((h) => h.loss), 'epoch loss');
+  expect(r.fast.optimizer.getState()).toEqual(r.ref.optimizer.getState());
+  expect(r.fast.bestEpoch).toBe(r.ref.bestEpoch);
+  expect(r.fast.stoppedByCallback).toBe(r.ref.stoppedByCallback);
+}
