@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import { createRng } from '../../src/core/rng.js';
 import type { Network } from '../../src/nn/network.js';
 import { cloneNetwork, parameterBuffers } from '../../src/nn/network.js';
-import { fit } from '../../src/train/fit.js';
+import { DivergenceError, fit } from '../../src/train/fit.js';
 import type { Dataset, FitOptions } from '../../src/train/fit.js';
 
 /** Object.is on every element, reporting the first index that differs (and its input, if given). */
@@ -37,4 +37,25 @@ export function expectSameTraining(r: ReturnType<typeof runBoth>): void {
   expect(r.fast.optimizer.getState()).toEqual(r.ref.optimizer.getState());
   expect(r.fast.bestEpoch).toBe(r.ref.bestEpoch);
   expect(r.fast.stoppedByCallback).toBe(r.ref.stoppedByCallback);
+}
+
+/**
+ * Trains a fresh `makeNet()` with each kernel choice until it diverges: both must throw the same
+ * DivergenceError (same epoch) and leave the same restored weights.
+ */
+export function expectSameDivergence(makeNet: () => Network, data: Dataset, options: Omit<FitOptions, 'rng' | 'kernels'>): void {
+  const outcomes = (['fast', 'reference'] as const).map((kernels) => {
+    const net = makeNet();
+    try {
+      fit(net, data, { ...options, rng: createRng(1), kernels });
+      return { net, message: 'no error' };
+    } catch (e) {
+      expect(e).toBeInstanceOf(DivergenceError);
+      return { net, message: (e as Error).message };
+    }
+  });
+  expect(outcomes[0].message).toMatch(/diverged at epoch \d+/);
+  expect(outcomes[0].message).toBe(outcomes[1].message);
+  const restored = parameterBuffers(outcomes[1].net);
+  parameterBuffers(outcomes[0].net).forEach((p, b) => expectSameBits(p, restored[b], `restored ${b}`));
 }
