@@ -147,7 +147,7 @@ function mathFunction(fn: 'exp' | 'log1p'): FunctionDef {
 }
 
 type BatchFn = (idx: number, rows: number, x: number, y: number, sw: number, swMask: number, inv: number) => void;
-type StepsFn = (idx: number, start: number, rows: number, x: number, y: number, lr: number, check: number, shuffled: number) => void;
+type StepsFn = (idx: number, rows: number, x: number, y: number, lr: number, check: number, shuffled: number) => void;
 type MathFn = (ptr: number, count: number) => void;
 
 interface Kernel {
@@ -381,9 +381,8 @@ function steps(k: Kernel, data: Net221Rows): Simd221Steps {
     run(P: Float64Array, o: Uint32Array, shuffled: boolean, lr: number, fn?: () => boolean): number {
       params.set(P);
       if (shuffled) order.set(o.subarray(0, n));
-      out[0] = 0;
       after = fn;
-      run(orderOff, 0, n, xOff, yOff, lr, fn ? 1 : 0, shuffled ? 1 : 0);
+      run(orderOff, n, xOff, yOff, lr, fn ? 1 : 0, shuffled ? 1 : 0);
       after = undefined;
       if (outI[1] !== 0) {
         runner.loss = Number.NaN;

@@ -15,25 +15,23 @@ import { emitExp, emitLog1p } from '../core/simdMath.js';
 
 const c = (x: number): Code => v128.f64(x);
 
-/** Where `steps` keeps the epoch's loss sum (f64) and leaves the step reached (i32) and 1 if a loss was not finite (i32). */
+/** Where `steps` leaves the epoch's loss sum (f64), the steps taken (i32) and 1 if a loss was not finite (i32). */
 export const STEPS_OUT = 208;
 /** Index of the imported host function called after each step when asked to (see `stepsFunction`). */
 export const AFTER_STEP_IMPORT = 0;
 
 /**
- * steps(idx, start, rows, X, Y, lr, check, shuffled): SGD steps start…start+rows−1 of an epoch,
- * over the rows whose indices (u32) start at byte idx when `shuffled` is not 0, else over rows in
- * storage order (no index array to fill), with parameters P = [w00, w01, w10, w11, b0, b1, v0, v1,
- * c] at bytes 0…71, updated in place, and the epoch's loss sum at STEPS_OUT carried on (so calls
- * over consecutive steps sum in row order as one call would). Stops before the update of the
- * first step whose loss is not finite (as runFused returns there); when `check` is not 0, calls
- * the host function after every step and stops after the step where it returns non-zero
- * (shouldStop). Writes the loss sum, the step reached (start + steps taken) and 1 if it stopped
- * on a loss that was not finite at STEPS_OUT.
+ * steps(idx, rows, X, Y, lr, check, shuffled): one epoch of `rows` SGD steps, over the rows whose
+ * indices (u32) start at byte idx when `shuffled` is not 0, else over rows in storage order (no
+ * index array to fill), with parameters P = [w00, w01, w10, w11, b0, b1, v0, v1, c] at bytes
+ * 0…71, updated in place. Stops before the update of the first step whose loss is not finite (as
+ * runFused returns there); when `check` is not 0, calls the host function after every step and
+ * stops after the step where it returns non-zero (shouldStop). Writes the loss sum (in row order,
+ * from 0), the steps taken and 1 if it stopped on a loss that was not finite at STEPS_OUT.
  */
 export function stepsFunction(): FunctionDef {
-  const params = [I32, I32, I32, I32, I32, F64, I32, I32];
-  const IDX = 0, START = 1, ROWS = 2, XP = 3, YP = 4, LR = 5, CHECK = 6, SHUFFLED = 7;
+  const params = [I32, I32, I32, I32, F64, I32, I32];
+  const IDX = 0, ROWS = 1, XP = 2, YP = 3, LR = 4, CHECK = 5, SHUFFLED = 6;
   const b = new FunctionBuilder(params.length);
   const p = b.i32(), end = b.i32(), row = b.i32(), bad = b.i32();
   const m0 = b.let(v128.load(i32c(0))), m1 = b.let(v128.load(i32c(0), 16));
@@ -41,8 +39,8 @@ export function stepsFunction(): FunctionDef {
   const wx0 = b.let(v128.shuffle64(get(m0), get(m1), 0, 2)), wx1 = b.let(v128.shuffle64(get(m0), get(m1), 1, 3));
   const bias = b.let(v128.load(i32c(0), 32)), v = b.let(v128.load(i32c(0), 48)), cc = b.let(v128.load64Splat(i32c(0), 64));
   const lr = b.let(f64x2.splat(get(LR)));
-  const lossSum = b.let(v128.load64Splat(i32c(0), STEPS_OUT));
-  b.emit(set(p, i32.add(get(IDX), i32.shl(get(START), i32c(2)))), set(end, i32.add(get(p), i32.shl(get(ROWS), i32c(2)))), set(bad, i32c(0)));
+  const lossSum = b.let(c(0));
+  b.emit(set(p, get(IDX)), set(end, i32.add(get(p), i32.shl(get(ROWS), i32c(2)))), set(bad, i32c(0)));
 
   const mark = b.code.length;
   // row = shuffled ? order[step] : step (an if/else with an i32 result).
