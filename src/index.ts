@@ -93,9 +93,10 @@ export type { Dataset, EpochRecord, FitOptions, FitResult } from './train/fit.js
 /**
  * Worker threads for {@link fit}: `const pool = await createThreadPool(2)` (or `'auto'`, one per
  * core), then `fit(net, data, { ..., pool })` splits each dense layer's matrix products among the
- * threads for batches big enough to pay for it (about 128k multiply-adds per layer, e.g. 256 rows
- * × 64 × 64). The trained bytes are the same for any thread count. The workers do not keep the
- * process alive; `await pool.close()` ends them. One fit at a time per pool; Node only.
+ * threads for batches big enough to pay for it (about 1M multiply-adds in a layer's biggest
+ * product, e.g. 256 rows × 64 × 64). The trained bytes are the same for any thread count. The
+ * workers do not keep the process alive; `await pool.close()` ends them. One fit at a time per
+ * pool; Node only.
  */
 export { createThreadPool } from './train/threads.js';
 export type { ThreadPool } from './train/threadPool.js';
