@@ -5,8 +5,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRng } from '../dist/core/rng.js';
-import { createNetwork } from '../dist/nn/init.js';
+import { createRng } from '../dist/math/rng.js';
+import { createNetwork } from '../dist/math/init.js';
 import { DATASETS, WORKLOADS } from './workloads.mjs';
 
 /** Features ~ N(0,1); the label comes from a fixed nonlinear rule with noise, so there is something to learn. */

@@ -21,9 +21,9 @@ const FEATURES = 12;
 if (args[0] === '--child-library') {
   // Runs inside /usr/bin/time: builds the data and trains one epoch.
   const { makeDataset } = await import('./data.mjs');
-  const { createRng } = await import('../dist/core/rng.js');
-  const { createNetwork } = await import('../dist/nn/init.js');
-  const { optimizerConfig } = await import('../dist/optim/optimizers.js');
+  const { createRng } = await import('../dist/math/rng.js');
+  const { createNetwork } = await import('../dist/math/init.js');
+  const { optimizerConfig } = await import('../dist/math/optimizers.js');
   const { fit } = await import('../dist/train/fit.js');
   const batch = args[1] === 'full' ? 'full' : Number(args[1]);
   const data = makeDataset({ rows, features: FEATURES, seed: 1 });

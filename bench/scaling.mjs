@@ -10,11 +10,11 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRng } from '../dist/core/rng.js';
-import { createNetwork } from '../dist/nn/init.js';
-import { optimizerConfig } from '../dist/optim/optimizers.js';
+import { createRng } from '../dist/math/rng.js';
+import { createNetwork } from '../dist/math/init.js';
+import { optimizerConfig } from '../dist/math/optimizers.js';
 import { fit } from '../dist/train/fit.js';
-import { createThreadPool } from '../dist/train/threads.js';
+import { createThreadPool } from '../dist/accel/threads.js';
 import { makeDataset } from './data.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));

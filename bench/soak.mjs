@@ -28,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { saveModel } from '../dist/model/file.js';
 import { modelToNetwork } from '../dist/model/convert.js';
 import { predictRecords } from '../dist/server/predict.js';
-import { createRng } from '../dist/core/rng.js';
+import { createRng } from '../dist/math/rng.js';
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => {

@@ -20,24 +20,24 @@
  * @packageDocumentation
  */
 import type { ModelFile } from './model/schema.js';
-import type { EncodeStats } from './data/encode.js';
-import { encodeRecords } from './data/encode.js';
+import type { EncodeStats } from './model/encoding.js';
+import { encodeRecords } from './model/encoding.js';
 import { modelToNetwork } from './model/convert.js';
 import { loadModel as loadModelFile, saveModel as saveModelFile } from './model/file.js';
-import type { Network } from './nn/network.js';
-import { predict as forwardProbabilities } from './nn/network.js';
-import type { NetworkSpec } from './nn/init.js';
-import { createNetwork as initNetwork } from './nn/init.js';
-import type { Rng } from './core/rng.js';
-import { createRng as seededRng } from './core/rng.js';
+import type { Network } from './math/network.js';
+import { predict as forwardProbabilities } from './math/network.js';
+import type { NetworkSpec } from './math/init.js';
+import { createNetwork as initNetwork } from './math/init.js';
+import type { Rng } from './math/rng.js';
+import { createRng as seededRng } from './math/rng.js';
 import type { Dataset, FitOptions, FitResult } from './train/fit.js';
 import { fit as fitLoop } from './train/fit.js';
 import type { ReadOptions, Table } from './data/csv.js';
 import { readTable } from './data/csv.js';
 import type { Evaluation } from './data/metrics.js';
-import { evaluateModel as evaluateTable } from './data/evaluate-model.js';
-import type { TrainOptions, TrainOutcome } from './train/train-model.js';
-import { trainModel, TRAIN_DEFAULTS } from './train/train-model.js';
+import { evaluateModel as evaluateTable } from './app/evaluate.js';
+import type { TrainOptions, TrainOutcome } from './app/train-model.js';
+import { trainModel, TRAIN_DEFAULTS } from './app/train-model.js';
 import type { ExplainDocument } from './explain/index.js';
 import { explainModel } from './explain/index.js';
 
@@ -75,19 +75,19 @@ export function fit(net: Network, data: Dataset, options: FitOptions): FitResult
   return fitLoop(net, data, options);
 }
 
-export { initWeights } from './nn/init.js';
-export type { NetworkSpec } from './nn/init.js';
-export { shuffleInPlace } from './core/rng.js';
-export type { Rng } from './core/rng.js';
+export { initWeights } from './math/init.js';
+export type { NetworkSpec } from './math/init.js';
+export { shuffleInPlace } from './math/rng.js';
+export type { Rng } from './math/rng.js';
 export {
   forward, backward, loss, createWorkspace, cloneNetwork, validateNetwork, predict as predictNetwork,
-} from './nn/network.js';
-export type { Network, Layer, Gradients, Workspace } from './nn/network.js';
-export { activations, sigmoid, ACTIVATIONS } from './nn/activations.js';
-export type { Activation, ActivationName } from './nn/activations.js';
-export type { LossName } from './nn/losses.js';
-export { createOptimizer, optimizerConfig, OPTIMIZERS } from './optim/optimizers.js';
-export type { Optimizer, OptimizerConfig, OptimizerName, OptimizerState } from './optim/optimizers.js';
+} from './math/network.js';
+export type { Network, Layer, Gradients, Workspace } from './math/network.js';
+export { activations, sigmoid, ACTIVATIONS } from './math/activations.js';
+export type { Activation, ActivationName } from './math/activations.js';
+export type { LossName } from './math/losses.js';
+export { createOptimizer, optimizerConfig, OPTIMIZERS } from './math/optimizers.js';
+export type { Optimizer, OptimizerConfig, OptimizerName, OptimizerState } from './math/optimizers.js';
 export { datasetLoss, DivergenceError } from './train/fit.js';
 export type { Dataset, EpochRecord, FitOptions, FitResult } from './train/fit.js';
 /**
@@ -98,8 +98,8 @@ export type { Dataset, EpochRecord, FitOptions, FitResult } from './train/fit.js
  * workers do not keep the process alive; `await pool.close()` ends them. One fit at a time per
  * pool; Node only.
  */
-export { createThreadPool } from './train/threads.js';
-export type { ThreadPool } from './train/threadPool.js';
+export { createThreadPool } from './accel/threads.js';
+export type { ThreadPool } from './accel/threadPool.js';
 
 // ---- Model files ---------------------------------------------------------------------------------
 
@@ -149,8 +149,8 @@ export function evaluateModel(model: ModelFile, table: Table, threshold?: number
 
 export { DataError, tableFromRows } from './data/csv.js';
 export type { Table, ReadOptions } from './data/csv.js';
-export { encodeRecord, encodeRecords, InputError, MISSING_LEVEL } from './data/encode.js';
-export type { EncodeStats } from './data/encode.js';
+export { encodeRecord, encodeRecords, InputError, MISSING_LEVEL } from './model/encoding.js';
+export type { EncodeStats } from './model/encoding.js';
 export * from './data/metrics.js';
 
 // ---- Explanations --------------------------------------------------------------------------------

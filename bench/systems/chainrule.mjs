@@ -4,11 +4,11 @@
  * threads are). Threads split the products of dense layers, so they apply to workload B only; A
  * and C run the notes' 2-2-1 network on its own single-threaded path whatever the pool.
  */
-import { createRng } from '../../dist/core/rng.js';
-import { predict } from '../../dist/nn/network.js';
-import { optimizerConfig } from '../../dist/optim/optimizers.js';
+import { createRng } from '../../dist/math/rng.js';
+import { predict } from '../../dist/math/network.js';
+import { optimizerConfig } from '../../dist/math/optimizers.js';
 import { fit } from '../../dist/train/fit.js';
-import { createThreadPool } from '../../dist/train/threads.js';
+import { createThreadPool } from '../../dist/accel/threads.js';
 
 export function makeTrainer(kernels, threads = 1) {
   return async (workload, data, layers, epochs) => {

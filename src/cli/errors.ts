@@ -4,7 +4,7 @@
  * (set CHAINRULE_DEBUG=1 to get one).
  */
 import { ModelFileError } from '../model/file.js';
-import { InputError } from '../data/encode.js';
+import { InputError } from '../model/encoding.js';
 import { DataError } from '../data/csv.js';
 
 export class UsageError extends Error {

@@ -1,8 +1,8 @@
 /** Parsers for option values, shared by the commands. Each error quotes the bad value. */
 import { readFileSync } from 'node:fs';
 import { UsageError } from './errors.js';
-import { ACTIVATIONS, isActivationName, type ActivationName } from '../nn/activations.js';
-import { OPTIMIZERS, type OptimizerName } from '../optim/optimizers.js';
+import { ACTIVATIONS, isActivationName, type ActivationName } from '../math/activations.js';
+import { OPTIMIZERS, type OptimizerName } from '../math/optimizers.js';
 
 export function positiveNumber(flag: string) {
   return (value: string): number => {

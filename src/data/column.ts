@@ -4,7 +4,7 @@
  * finite number) and codes into the distinct values (dropped once there are more than LEVEL_CAP of
  * them, unless every value so far is distinct and not a number: a string id, kept to be recognised).
  */
-import { MISSING_TOKENS } from './encode.js';
+import { MISSING_TOKENS } from '../model/encoding.js';
 
 /** A categorical column may have at most this many levels. */
 export const LEVEL_CAP = 50;

@@ -5,7 +5,7 @@
  * comes from the injected generator. The ground truth is the logistic score `hrLogit`, written
  * down in data/README.md: is_promoted ~ Bernoulli(σ(hrLogit(row))).
  */
-import type { Rng } from '../core/rng.js';
+import type { Rng } from '../math/rng.js';
 import { rocAuc } from './metrics.js';
 
 export const HR_COLUMNS = [

@@ -7,7 +7,7 @@
  * flipped with probability `noise` (default 0.08). The Bayes-optimal classifier is the rule itself,
  * so the Bayes rate is 1 − noise in expectation, and exactly the share of unflipped rows in a file.
  */
-import type { Rng } from '../core/rng.js';
+import type { Rng } from '../math/rng.js';
 
 export interface SimpleRow {
   years_experience: number;

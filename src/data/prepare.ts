@@ -7,8 +7,8 @@ import type { ModelInput } from '../model/schema.js';
 import { encodedWidth } from '../model/schema.js';
 import type { Column, Table } from './csv.js';
 import { DataError, LEVEL_CAP, requireColumn } from './csv.js';
-import type { EncodeStats } from './encode.js';
-import { MISSING_LEVEL } from './encode.js';
+import type { EncodeStats } from '../model/encoding.js';
+import { MISSING_LEVEL } from '../model/encoding.js';
 
 export interface TargetSpec {
   name: string;

@@ -3,8 +3,8 @@
  * backward pass, and a central finite difference of the loss. The finite difference perturbs the
  * parameter in a copy of the network, so explaining never changes the model it explains.
  */
-import type { Gradients, Network } from '../nn/network.js';
-import { backward, cloneNetwork, createWorkspace, forward, loss } from '../nn/network.js';
+import type { Gradients, Network } from '../math/network.js';
+import { backward, cloneNetwork, createWorkspace, forward, loss } from '../math/network.js';
 
 /** Step of the central difference, relative to the parameter's size (truncation ~h², rounding ~ε/h). */
 export const FD_STEP = 1e-6;

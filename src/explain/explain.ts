@@ -4,7 +4,7 @@
  * model's inputs) how the prediction depends on each input. Works on any network; the model is
  * never changed (finite differences and the step use copies).
  */
-import type { Gradients, Network } from '../nn/network.js';
+import type { Gradients, Network } from '../math/network.js';
 import type { ModelInput } from '../model/schema.js';
 import type { ParamFactors, StepReport } from './types.js';
 import { createNaming, forEachParameter } from './naming.js';

@@ -7,8 +7,8 @@
  * has several units the paths merge, and the chain takes the δ recursion
  * ∂L/∂a[l][j] = Σₖ w[l+1][k][j]·δ[l+1][k] as one factor whose terms are all listed.
  */
-import { activations } from '../nn/activations.js';
-import type { Network } from '../nn/network.js';
+import { activations } from '../math/activations.js';
+import type { Network } from '../math/network.js';
 import type { Factor } from './types.js';
 import type { Naming } from './naming.js';
 import type { Trace } from './trace.js';

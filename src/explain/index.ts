@@ -8,8 +8,8 @@ import type { ModelFile } from '../model/schema.js';
 import { encodedWidth } from '../model/schema.js';
 import { modelToNetwork } from '../model/convert.js';
 import { assertFinitePredictions } from '../model/guard.js';
-import { predict } from '../nn/network.js';
-import { encodeRecord, InputError } from '../data/encode.js';
+import { predict } from '../math/network.js';
+import { encodeRecord, InputError } from '../model/encoding.js';
 import type { NetworkExplanation } from './explain.js';
 import { DEFAULT_LR, explainNetwork, UnknownParameterError } from './explain.js';
 

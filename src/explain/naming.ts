@@ -6,7 +6,7 @@
  * where w_ij (input i → hidden unit j) is layers[0].weights[j-1][i-1] (DESIGN.md). Any other
  * shape is named by position: `layers[l].weights[j][i]` in JSON, `layer[l].w[j][i]` on a terminal.
  */
-import type { Network } from '../nn/network.js';
+import type { Network } from '../math/network.js';
 
 export type Shape = 'net1' | 'net2' | 'generic';
 

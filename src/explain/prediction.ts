@@ -3,10 +3,10 @@
  * raw units, and for each numeric input the smallest change of that input alone that moves ŷ
  * across the decision threshold (a counterfactual), searched within the input's observed range.
  */
-import type { Network } from '../nn/network.js';
-import { createWorkspace, forward } from '../nn/network.js';
+import type { Network } from '../math/network.js';
+import { createWorkspace, forward } from '../math/network.js';
 import type { CategoricalInput, ModelInput, NumericInput } from '../model/schema.js';
-import { isMissing, parseNumeric } from '../data/encode.js';
+import { isMissing, parseNumeric } from '../model/encoding.js';
 import type { Trace } from './trace.js';
 import { predictionInputGradient } from './trace.js';
 import { num, signed } from './format.js';

@@ -2,8 +2,8 @@
  * One gradient-descent step θ ← θ − η·∂L/∂θ on every parameter at once, taken on a copy, with the
  * loss of the sample before and after. The model itself is not touched.
  */
-import type { Gradients, Network } from '../nn/network.js';
-import { cloneNetwork } from '../nn/network.js';
+import type { Gradients, Network } from '../math/network.js';
+import { cloneNetwork } from '../math/network.js';
 import type { StepRecord, StepReport } from './types.js';
 import type { Naming } from './naming.js';
 import { forEachParameter } from './naming.js';

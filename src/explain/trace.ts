@@ -7,10 +7,10 @@
  *              δ = 2(ŷ − y)·act'(z)     (MSE)
  *   hidden     ∂L/∂a[l][j] = Σₖ w[l+1][k][j]·δ[l+1][k],   δ[l][j] = act'(z[l][j])·∂L/∂a[l][j]
  */
-import { activations, sigmoid } from '../nn/activations.js';
-import type { Network } from '../nn/network.js';
-import { createWorkspace, forward } from '../nn/network.js';
-import { bceFromLogit, mse } from '../nn/losses.js';
+import { activations, sigmoid } from '../math/activations.js';
+import type { Network } from '../math/network.js';
+import { createWorkspace, forward } from '../math/network.js';
+import { bceFromLogit, mse } from '../math/losses.js';
 
 export interface Trace {
   readonly x: readonly number[];

@@ -1,5 +1,5 @@
 /** Between the model file's nested arrays and the network's flat Float64Array buffers. */
-import type { Network } from '../nn/network.js';
+import type { Network } from '../math/network.js';
 import type { ModelFile, ModelLayer } from './schema.js';
 
 export function modelToNetwork(model: ModelFile): Network {

@@ -4,7 +4,7 @@
  * gives ∞ − ∞ = NaN). Such a row is refused with a message naming the row and the input of the
  * largest magnitude, rather than answered with NaN.
  */
-import { InputError } from '../data/encode.js';
+import { InputError } from './encoding.js';
 import type { ModelInput } from './schema.js';
 
 export interface BadPrediction {

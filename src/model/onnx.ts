@@ -11,7 +11,7 @@
  * for a missing number — is written into `metadata_props` (see {@link onnxColumns}).
  */
 import { readFileSync } from 'node:fs';
-import type { ActivationName } from '../nn/activations.js';
+import type { ActivationName } from '../math/activations.js';
 import { writeFileAtomic } from './file.js';
 import type { ModelFile, ModelInput } from './schema.js';
 import { encodedWidth } from './schema.js';

@@ -3,8 +3,8 @@
  * error names the offending field by its path, e.g. `layers[1].weights[0][2]`.
  */
 import { z } from 'zod';
-import { ACTIVATIONS } from '../nn/activations.js';
-import { LOSSES } from '../nn/losses.js';
+import { ACTIVATIONS } from '../math/activations.js';
+import { LOSSES } from '../math/losses.js';
 
 const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
 

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ModelFile } from '../model/schema.js';
-import { InputError } from '../data/encode.js';
+import { InputError } from '../model/encoding.js';
 import { explainModel } from '../explain/index.js';
 import { checkColumns, parseExplainBody, RequestError } from './requests.js';
 

@@ -1,10 +1,10 @@
 /** Scoring raw records with a loaded model: encode with the model's encoders, forward, threshold. */
 import type { ModelFile } from '../model/schema.js';
 import { encodedWidth } from '../model/schema.js';
-import type { Network } from '../nn/network.js';
+import type { Network } from '../math/network.js';
 import { findBadPrediction } from '../model/guard.js';
-import { predict } from '../nn/network.js';
-import { encodeRecord, InputError, type EncodeStats } from '../data/encode.js';
+import { predict } from '../math/network.js';
+import { encodeRecord, InputError, type EncodeStats } from '../model/encoding.js';
 import { RequestError, type RawRecord } from './requests.js';
 
 export interface Prediction {

@@ -4,17 +4,17 @@
  * weights, a NaN/Infinity guard, and a per-epoch callback. Buffers are allocated once, before the
  * first epoch; the loop itself allocates nothing.
  */
-import type { Rng } from '../core/rng.js';
-import { shuffleInPlace } from '../core/rng.js';
-import { allFinite } from '../core/kernels.js';
-import type { Network, Workspace } from '../nn/network.js';
+import type { Rng } from '../math/rng.js';
+import { shuffleInPlace } from '../math/rng.js';
+import { allFinite } from '../math/kernels.js';
+import type { Network, Workspace } from '../math/network.js';
 import {
   backward, createWorkspace, forward, gradientBuffers, inputSize, loss, outputSize, parameterBuffers,
-} from '../nn/network.js';
-import type { Optimizer, OptimizerConfig, OptimizerState } from '../optim/optimizers.js';
-import { addWeightDecay, createOptimizer } from '../optim/optimizers.js';
-import { createEpochRunner } from './fastEpoch.js';
-import type { ThreadPool } from './threadPool.js';
+} from '../math/network.js';
+import type { Optimizer, OptimizerConfig, OptimizerState } from '../math/optimizers.js';
+import { addWeightDecay, createOptimizer } from '../math/optimizers.js';
+import { createEpochRunner } from '../accel/fastEpoch.js';
+import type { ThreadPool } from '../accel/threadPool.js';
 
 /** Rows of encoded features X [n × inputs] and targets Y [n × outputs]. */
 export interface Dataset {

@@ -1,7 +1,7 @@
 /** The Float64 kernels against plain nested-loop products on random shapes (fast-check, fixed seed). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addBiasRows, allFinite, matmul, matmulTransA, matmulTransB, sumRows } from '../../src/core/kernels.js';
+import { addBiasRows, allFinite, matmul, matmulTransA, matmulTransB, sumRows } from '../../src/math/kernels.js';
 import { testRandom } from '../nn/bridge.js';
 
 const shapeArb = fc.record({

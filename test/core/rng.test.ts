@@ -1,6 +1,6 @@
 /** The seeded generator: reproducible, resumable, seed-sensitive, and roughly the right distributions. */
 import { describe, expect, it } from 'vitest';
-import { createRng, shuffleInPlace } from '../../src/core/rng.js';
+import { createRng, shuffleInPlace } from '../../src/math/rng.js';
 
 const draws = (seed: number, n: number) => {
   const rng = createRng(seed);

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeRecords } from '../../src/data/encode.js';
+import { encodeRecords } from '../../src/model/encoding.js';
 import { parseModel } from '../../src/model/schema.js';
 import { assertBuilt, REPO, removeTempDirs, runCli, tempDir, writeIn } from './helpers.js';
 

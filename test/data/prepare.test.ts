@@ -6,13 +6,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tableFromRows } from '../../src/data/csv.js';
-import { encodeRecord } from '../../src/data/encode.js';
+import { encodeRecord } from '../../src/model/encoding.js';
 import {
   balancedWeights, encodeTable, encodeTarget, fitInputs, inferTarget, isIdLike, selectFeatures, stratifiedSplit,
 } from '../../src/data/prepare.js';
 import { requireColumn } from '../../src/data/csv.js';
 import { encodedWidth } from '../../src/model/schema.js';
-import { createRng } from '../../src/core/rng.js';
+import { createRng } from '../../src/math/rng.js';
 
 const table = (header: string[], rows: string[][]) => tableFromRows('t.csv', header, rows);
 

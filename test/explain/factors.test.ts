@@ -3,11 +3,11 @@ import fc from 'fast-check';
 import { explainNetwork } from '../../src/explain/index.js';
 import { traceSample } from '../../src/explain/trace.js';
 import { lossAt } from '../../src/explain/check.js';
-import { cloneNetwork } from '../../src/nn/network.js';
+import { cloneNetwork } from '../../src/math/network.js';
 import { arbNetworkCase, close, FC_SEED, layer, snapshot } from './networks.js';
 
 /** Relu units within 1e-3 of their kink make finite differences meaningless there. */
-function nearReluKink(c: { net: import('../../src/nn/network.js').Network; x: number[]; y: number }): boolean {
+function nearReluKink(c: { net: import('../../src/math/network.js').Network; x: number[]; y: number }): boolean {
   const t = traceSample(c.net, c.x, c.y);
   return c.net.layers.some((l, li) => l.activation === 'relu' && t.z[li].some((z) => Math.abs(z) < 1e-3));
 }

@@ -1,9 +1,9 @@
 /** Networks for the explain tests: random ones from a seeded generator, and the notes' two by hand. */
 import fc from 'fast-check';
-import type { ActivationName } from '../../src/nn/activations.js';
-import { ACTIVATIONS } from '../../src/nn/activations.js';
-import type { LossName } from '../../src/nn/losses.js';
-import type { Layer, Network } from '../../src/nn/network.js';
+import type { ActivationName } from '../../src/math/activations.js';
+import { ACTIVATIONS } from '../../src/math/activations.js';
+import type { LossName } from '../../src/math/losses.js';
+import type { Layer, Network } from '../../src/math/network.js';
 
 export const FC_SEED = 20261123;
 

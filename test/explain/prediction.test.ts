@@ -5,9 +5,9 @@ import type { NumericInputExplanation, CategoricalInputExplanation } from '../..
 import type { ModelFile } from '../../src/model/schema.js';
 import { parseModel } from '../../src/model/schema.js';
 import { modelToNetwork } from '../../src/model/convert.js';
-import { encodeRecords, InputError } from '../../src/data/encode.js';
-import { predict } from '../../src/nn/network.js';
-import { createRng } from '../../src/core/rng.js';
+import { encodeRecords, InputError } from '../../src/model/encoding.js';
+import { predict } from '../../src/math/network.js';
+import { createRng } from '../../src/math/rng.js';
 
 /** ŷ for one raw record through the library's own path: encode with the model's encoders, predict. */
 function yhatOf(model: ModelFile, record: Record<string, unknown>): number {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DataError, readTable } from '../../src/data/csv.js';
-import { InputError } from '../../src/data/encode.js';
+import { InputError } from '../../src/model/encoding.js';
 import { predictTable, readForModel } from '../../src/cli/commands/predict.js';
 import { saveModel } from '../../src/model/file.js';
 import { assertBuilt, runCliAsync } from '../cli/helpers.js';

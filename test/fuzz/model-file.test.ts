@@ -12,7 +12,7 @@ import { ModelFileError, loadModel } from '../../src/model/file.js';
 import { ModelFormatError, encodedWidth, parseModel } from '../../src/model/schema.js';
 import type { ModelFile } from '../../src/model/schema.js';
 import { modelToNetwork } from '../../src/model/convert.js';
-import { predict } from '../../src/nn/network.js';
+import { predict } from '../../src/math/network.js';
 import { params, runs, timeout } from './settings.js';
 import { validModel } from './models.js';
 

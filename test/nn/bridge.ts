@@ -1,6 +1,6 @@
 /** Between the test oracle's nested arrays and the library's flat Float64Array network. */
-import type { Network } from '../../src/nn/network.js';
-import { backward, createWorkspace, forward, loss } from '../../src/nn/network.js';
+import type { Network } from '../../src/math/network.js';
+import { backward, createWorkspace, forward, loss } from '../../src/math/network.js';
 import type { RefLayer } from './reference.js';
 
 export function toNetwork(layers: RefLayer[], lossName: 'bce' | 'mse'): Network {

@@ -4,8 +4,8 @@
  * Nothing may become NaN or infinite, for targets 0, 1 and 0.3.
  */
 import { describe, expect, it } from 'vitest';
-import { activations, sigmoid, activate } from '../../src/nn/activations.js';
-import { bceFromLogit } from '../../src/nn/losses.js';
+import { activations, sigmoid, activate } from '../../src/math/activations.js';
+import { bceFromLogit } from '../../src/math/losses.js';
 import { libraryGradients } from './bridge.js';
 import type { RefLayer } from './reference.js';
 import { bceOnProbability, refPointLoss } from './reference.js';

@@ -4,9 +4,9 @@
  * share buffers, workspace capacity.
  */
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../src/core/rng.js';
-import { createNetwork } from '../../src/nn/init.js';
-import { cloneNetwork, createWorkspace, forward, predict, validateNetwork } from '../../src/nn/network.js';
+import { createRng } from '../../src/math/rng.js';
+import { createNetwork } from '../../src/math/init.js';
+import { cloneNetwork, createWorkspace, forward, predict, validateNetwork } from '../../src/math/network.js';
 import { refForward } from './reference.js';
 import { testRandom, toRefLayers } from './bridge.js';
 

@@ -15,7 +15,7 @@ import type { RefLayer } from './reference.js';
 import { libraryGradients } from './bridge.js';
 import { parseModel } from '../../src/model/schema.js';
 import { modelToNetwork } from '../../src/model/convert.js';
-import { backward, createWorkspace, forward, loss } from '../../src/nn/network.js';
+import { backward, createWorkspace, forward, loss } from '../../src/math/network.js';
 
 const REL = 1e-12;
 const sigma = (z: number) => 1 / (1 + Math.exp(-z));

@@ -5,12 +5,12 @@
  * its rows are built from the file's metadata alone, as a user without chainrule would.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeRecords } from '../../src/data/encode.js';
+import { encodeRecords } from '../../src/model/encoding.js';
 import { modelToNetwork } from '../../src/model/convert.js';
 import { decodeOnnx, modelToOnnx, ONNX_IR_VERSION, ONNX_OPSET } from '../../src/model/onnx.js';
 import type { ModelFile } from '../../src/model/schema.js';
 import { encodedWidth } from '../../src/model/schema.js';
-import { predict } from '../../src/nn/network.js';
+import { predict } from '../../src/math/network.js';
 import { deepModel, hrModel, promotionModel } from './models.js';
 import type { RawRecord } from './models.js';
 import { featuresFromMetadata, maxAbsDiff, runOnnx } from './ort.js';

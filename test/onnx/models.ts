@@ -4,13 +4,13 @@
  * whose encoders are fitted here the way the data pipeline fits them. Each comes with 1,000 raw
  * records to score, drawn wider than the training ranges.
  */
-import { createRng } from '../../src/core/rng.js';
-import type { Rng } from '../../src/core/rng.js';
-import { encodeRecords } from '../../src/data/encode.js';
-import { createNetwork } from '../../src/nn/init.js';
-import type { ActivationName } from '../../src/nn/activations.js';
+import { createRng } from '../../src/math/rng.js';
+import type { Rng } from '../../src/math/rng.js';
+import { encodeRecords } from '../../src/model/encoding.js';
+import { createNetwork } from '../../src/math/init.js';
+import type { ActivationName } from '../../src/math/activations.js';
 import { fit } from '../../src/train/fit.js';
-import { optimizerConfig } from '../../src/optim/optimizers.js';
+import { optimizerConfig } from '../../src/math/optimizers.js';
 import { networkLayers } from '../../src/model/convert.js';
 import type { ModelFile, ModelInput } from '../../src/model/schema.js';
 import { encodedWidth } from '../../src/model/schema.js';

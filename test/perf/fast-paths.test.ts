@@ -6,20 +6,20 @@
  * the 2×2 blocking) and cover every activation, both losses, sample weights, L2 and every optimizer.
  */
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../src/core/rng.js';
-import type { Rng } from '../../src/core/rng.js';
-import { matmul, matmulTransA, matmulTransB } from '../../src/core/kernels.js';
-import { gemmABt, transpose } from '../../src/core/fastKernels.js';
-import { setSimdEnabled, simdMatmul } from '../../src/core/simdKernels.js';
-import type { ActivationName } from '../../src/nn/activations.js';
-import { createNetwork } from '../../src/nn/init.js';
-import type { NetworkSpec } from '../../src/nn/init.js';
-import type { Network } from '../../src/nn/network.js';
-import { backward, cloneNetwork, createWorkspace, forward, parameterBuffers } from '../../src/nn/network.js';
-import { createOptimizer, optimizerConfig } from '../../src/optim/optimizers.js';
-import type { OptimizerName } from '../../src/optim/optimizers.js';
-import { createFastScratch, fastBackward, fastForward } from '../../src/train/fastDense.js';
-import { isNet221 } from '../../src/train/fast221.js';
+import { createRng } from '../../src/math/rng.js';
+import type { Rng } from '../../src/math/rng.js';
+import { matmul, matmulTransA, matmulTransB } from '../../src/math/kernels.js';
+import { gemmABt, transpose } from '../../src/accel/fastKernels.js';
+import { setSimdEnabled, simdMatmul } from '../../src/accel/wasm/simdKernels.js';
+import type { ActivationName } from '../../src/math/activations.js';
+import { createNetwork } from '../../src/math/init.js';
+import type { NetworkSpec } from '../../src/math/init.js';
+import type { Network } from '../../src/math/network.js';
+import { backward, cloneNetwork, createWorkspace, forward, parameterBuffers } from '../../src/math/network.js';
+import { createOptimizer, optimizerConfig } from '../../src/math/optimizers.js';
+import type { OptimizerName } from '../../src/math/optimizers.js';
+import { createFastScratch, fastBackward, fastForward } from '../../src/accel/fastDense.js';
+import { isNet221 } from '../../src/accel/fast221.js';
 import { DivergenceError, fit } from '../../src/train/fit.js';
 import type { Dataset } from '../../src/train/fit.js';
 import { expectSameBits, runBoth, expectSameTraining } from './same-bits.js';

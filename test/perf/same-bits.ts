@@ -3,9 +3,9 @@
  * through the fast kernels beside one through the reference loop with the same seed.
  */
 import { expect } from 'vitest';
-import { createRng } from '../../src/core/rng.js';
-import type { Network } from '../../src/nn/network.js';
-import { cloneNetwork, parameterBuffers } from '../../src/nn/network.js';
+import { createRng } from '../../src/math/rng.js';
+import type { Network } from '../../src/math/network.js';
+import { cloneNetwork, parameterBuffers } from '../../src/math/network.js';
 import { DivergenceError, fit } from '../../src/train/fit.js';
 import type { Dataset, FitOptions } from '../../src/train/fit.js';
 

@@ -6,15 +6,15 @@
  * the same bytes with the WebAssembly path off.
  */
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../src/core/rng.js';
-import type { Rng } from '../../src/core/rng.js';
-import { createNetwork } from '../../src/nn/init.js';
-import type { Network } from '../../src/nn/network.js';
-import { cloneNetwork, parameterBuffers } from '../../src/nn/network.js';
-import { createOptimizer, optimizerConfig } from '../../src/optim/optimizers.js';
+import { createRng } from '../../src/math/rng.js';
+import type { Rng } from '../../src/math/rng.js';
+import { createNetwork } from '../../src/math/init.js';
+import type { Network } from '../../src/math/network.js';
+import { cloneNetwork, parameterBuffers } from '../../src/math/network.js';
+import { createOptimizer, optimizerConfig } from '../../src/math/optimizers.js';
 import { fit } from '../../src/train/fit.js';
 import type { Dataset } from '../../src/train/fit.js';
-import { createSimd221Steps, setSimd221Enabled, simd221Available, simd221Enabled } from '../../src/train/simd221.js';
+import { createSimd221Steps, setSimd221Enabled, simd221Available, simd221Enabled } from '../../src/accel/simd221.js';
 import { expectSameBits, expectSameDivergence, expectSameTraining, runBoth } from './same-bits.js';
 
 function dataset(rng: Rng, n: number, scale = 2): Dataset {

@@ -6,14 +6,14 @@
  * weights, L2, every optimizer and |z| ~ 1000 — with the WebAssembly path on and off.
  */
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../src/core/rng.js';
-import type { Rng } from '../../src/core/rng.js';
-import { fromHighWord } from '../../src/core/simdMath.js';
-import { createNetwork } from '../../src/nn/init.js';
-import { optimizerConfig } from '../../src/optim/optimizers.js';
-import type { OptimizerName } from '../../src/optim/optimizers.js';
+import { createRng } from '../../src/math/rng.js';
+import type { Rng } from '../../src/math/rng.js';
+import { fromHighWord } from '../../src/accel/wasm/simdMath.js';
+import { createNetwork } from '../../src/math/init.js';
+import { optimizerConfig } from '../../src/math/optimizers.js';
+import type { OptimizerName } from '../../src/math/optimizers.js';
 import type { Dataset } from '../../src/train/fit.js';
-import { setSimd221Enabled, simd221Available, simd221Enabled, simd221Exp, simd221Log1p } from '../../src/train/simd221.js';
+import { setSimd221Enabled, simd221Available, simd221Enabled, simd221Exp, simd221Log1p } from '../../src/accel/simd221.js';
 import { expectSameBits, expectSameDivergence, expectSameTraining, runBoth } from './same-bits.js';
 
 function nextUp(x: number): number {

@@ -11,22 +11,22 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRng } from '../../src/core/rng.js';
-import type { Rng } from '../../src/core/rng.js';
-import { createMemory, Epilogue, gemmModule, instantiateKernels } from '../../src/core/simdKernels.js';
-import { matmul } from '../../src/core/kernels.js';
-import { createNetwork } from '../../src/nn/init.js';
-import type { NetworkSpec } from '../../src/nn/init.js';
-import type { Network } from '../../src/nn/network.js';
-import { cloneNetwork, parameterBuffers } from '../../src/nn/network.js';
-import { optimizerConfig } from '../../src/optim/optimizers.js';
-import type { OptimizerName } from '../../src/optim/optimizers.js';
-import { setMinParallelWork } from '../../src/train/fastDenseWasm.js';
+import { createRng } from '../../src/math/rng.js';
+import type { Rng } from '../../src/math/rng.js';
+import { createMemory, Epilogue, gemmModule, instantiateKernels } from '../../src/accel/wasm/simdKernels.js';
+import { matmul } from '../../src/math/kernels.js';
+import { createNetwork } from '../../src/math/init.js';
+import type { NetworkSpec } from '../../src/math/init.js';
+import type { Network } from '../../src/math/network.js';
+import { cloneNetwork, parameterBuffers } from '../../src/math/network.js';
+import { optimizerConfig } from '../../src/math/optimizers.js';
+import type { OptimizerName } from '../../src/math/optimizers.js';
+import { setMinParallelWork } from '../../src/accel/fastDenseWasm.js';
 import { fit } from '../../src/train/fit.js';
 import type { Dataset, FitOptions } from '../../src/train/fit.js';
-import type { ThreadPool } from '../../src/train/threadPool.js';
-import { CONTROL_BYTES, createDispatcher, makeCall, shapeCall } from '../../src/train/threadPool.js';
-import { createThreadPool, resolveThreads } from '../../src/train/threads.js';
+import type { ThreadPool } from '../../src/accel/threadPool.js';
+import { CONTROL_BYTES, createDispatcher, makeCall, shapeCall } from '../../src/accel/threadPool.js';
+import { createThreadPool, resolveThreads } from '../../src/accel/threads.js';
 import { assertBuilt, REPO, removeTempDirs, runCliAsync, tempDir } from '../cli/helpers.js';
 import { expectSameBits } from './same-bits.js';
 
@@ -162,11 +162,11 @@ describe('fit with 1, 2 and 3 threads leaves the reference bytes', () => {
 
 describe('a process that trains with a pool exits', () => {
   const script = (close: boolean) => `
-    import { createThreadPool } from ${JSON.stringify(join(REPO, 'dist/train/threads.js'))};
+    import { createThreadPool } from ${JSON.stringify(join(REPO, 'dist/accel/threads.js'))};
     import { fit } from ${JSON.stringify(join(REPO, 'dist/train/fit.js'))};
-    import { createNetwork } from ${JSON.stringify(join(REPO, 'dist/nn/init.js'))};
-    import { createRng } from ${JSON.stringify(join(REPO, 'dist/core/rng.js'))};
-    import { optimizerConfig } from ${JSON.stringify(join(REPO, 'dist/optim/optimizers.js'))};
+    import { createNetwork } from ${JSON.stringify(join(REPO, 'dist/math/init.js'))};
+    import { createRng } from ${JSON.stringify(join(REPO, 'dist/math/rng.js'))};
+    import { optimizerConfig } from ${JSON.stringify(join(REPO, 'dist/math/optimizers.js'))};
     const pool = await createThreadPool(2);
     const n = 2000, rng = createRng(1);
     const X = Float64Array.from({ length: n * 8 }, () => rng.next());

@@ -6,17 +6,17 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { createRng } from '../../src/core/rng.js';
-import { createNetwork } from '../../src/nn/init.js';
+import { createRng } from '../../src/math/rng.js';
+import { createNetwork } from '../../src/math/init.js';
 import { networkLayers } from '../../src/model/convert.js';
 import { loadModel } from '../../src/model/file.js';
 import type { ModelFile } from '../../src/model/schema.js';
-import { optimizerConfig } from '../../src/optim/optimizers.js';
+import { optimizerConfig } from '../../src/math/optimizers.js';
 import { fit } from '../../src/train/fit.js';
 import type { FitState } from '../../src/train/fit.js';
 import {
   CheckpointError, loadCheckpoint, parseCheckpoint, reconcileFlags, saveCheckpoint, serializeCheckpoint,
-} from '../../src/train/checkpoint.js';
+} from '../../src/app/checkpoint.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chainrule-ckpt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

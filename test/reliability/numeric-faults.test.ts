@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { encodeRecords, InputError } from '../../src/data/encode.js';
+import { encodeRecords, InputError } from '../../src/model/encoding.js';
 import { saveModel } from '../../src/model/file.js';
 import type { ModelFile } from '../../src/model/schema.js';
 import { buildApp } from '../../src/server/app.js';

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { loadCheckpoint } from '../../src/train/checkpoint.js';
+import { loadCheckpoint } from '../../src/app/checkpoint.js';
 import { loadModel } from '../../src/model/file.js';
 import { assertBuilt, CLI, REPO, removeTempDirs, runCliAsync, tempDir } from '../cli/helpers.js';
 

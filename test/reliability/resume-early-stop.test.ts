@@ -4,11 +4,11 @@
  * epoch at which patience ran out (the run stops there; a resume must not train one more epoch).
  */
 import { describe, expect, test } from 'vitest';
-import { createRng } from '../../src/core/rng.js';
-import { createNetwork } from '../../src/nn/init.js';
-import { cloneNetwork, parameterBuffers } from '../../src/nn/network.js';
-import type { Network } from '../../src/nn/network.js';
-import { optimizerConfig } from '../../src/optim/optimizers.js';
+import { createRng } from '../../src/math/rng.js';
+import { createNetwork } from '../../src/math/init.js';
+import { cloneNetwork, parameterBuffers } from '../../src/math/network.js';
+import type { Network } from '../../src/math/network.js';
+import { optimizerConfig } from '../../src/math/optimizers.js';
 import { fit } from '../../src/train/fit.js';
 import type { FitOptions, FitState } from '../../src/train/fit.js';
 

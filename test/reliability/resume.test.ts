@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { createRng } from '../../src/core/rng.js';
-import { createNetwork } from '../../src/nn/init.js';
-import { cloneNetwork, parameterBuffers } from '../../src/nn/network.js';
-import type { Network } from '../../src/nn/network.js';
-import { optimizerConfig } from '../../src/optim/optimizers.js';
-import type { OptimizerName } from '../../src/optim/optimizers.js';
+import { createRng } from '../../src/math/rng.js';
+import { createNetwork } from '../../src/math/init.js';
+import { cloneNetwork, parameterBuffers } from '../../src/math/network.js';
+import type { Network } from '../../src/math/network.js';
+import { optimizerConfig } from '../../src/math/optimizers.js';
+import type { OptimizerName } from '../../src/math/optimizers.js';
 import { fit } from '../../src/train/fit.js';
 import type { FitOptions, FitState } from '../../src/train/fit.js';
 

@@ -10,9 +10,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createRng } from '../../src/core/rng.js';
+import { createRng } from '../../src/math/rng.js';
 import { loadModel } from '../../src/model/file.js';
-import { loadCheckpoint } from '../../src/train/checkpoint.js';
+import { loadCheckpoint } from '../../src/app/checkpoint.js';
 import { assertBuilt, CLI, removeTempDirs, runCliAsync, tempDir } from '../cli/helpers.js';
 
 beforeAll(assertBuilt);

@@ -7,8 +7,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fit } from '../../src/train/fit.js';
 import type { Dataset, FitOptions } from '../../src/train/fit.js';
-import { createRng } from '../../src/core/rng.js';
-import { optimizerConfig } from '../../src/optim/optimizers.js';
+import { createRng } from '../../src/math/rng.js';
+import { optimizerConfig } from '../../src/math/optimizers.js';
 import type { RefActivation, RefLayer } from '../nn/reference.js';
 import { flat, testRandom, toNetwork, toRefLayers } from '../nn/bridge.js';
 

@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { fit, DivergenceError } from '../../src/train/fit.js';
 import type { Dataset, FitOptions } from '../../src/train/fit.js';
-import type { Network } from '../../src/nn/network.js';
-import { createRng } from '../../src/core/rng.js';
-import { parameterBuffers } from '../../src/nn/network.js';
+import type { Network } from '../../src/math/network.js';
+import { createRng } from '../../src/math/rng.js';
+import { parameterBuffers } from '../../src/math/network.js';
 import type { RefLayer } from '../nn/reference.js';
 import { centralDifference, closeMixed, paramRefs, refLoss } from '../nn/reference.js';
 import { flat, testRandom, toNetwork, toRefLayers } from '../nn/bridge.js';

@@ -3,8 +3,8 @@
  * steps with changing gradients (so that momentum and Adam's moments and bias correction matter).
  */
 import { describe, expect, it } from 'vitest';
-import type { OptimizerConfig } from '../../src/optim/optimizers.js';
-import { createOptimizer, optimizerConfig } from '../../src/optim/optimizers.js';
+import type { OptimizerConfig } from '../../src/math/optimizers.js';
+import { createOptimizer, optimizerConfig } from '../../src/math/optimizers.js';
 import { testRandom } from '../nn/bridge.js';
 
 const SHAPES = [6, 2, 3];

@@ -3,8 +3,8 @@
  * seed, and how many epochs have been trained. It round-trips through the URL hash, so a link
  * reproduces the run exactly (training is deterministic given the config).
  */
-import type { ActivationName } from '../../src/nn/activations.js';
-import type { OptimizerName } from '../../src/optim/optimizers.js';
+import type { ActivationName } from '../../src/math/activations.js';
+import type { OptimizerName } from '../../src/math/optimizers.js';
 import { paramKey, parseParamKey, type ParamRef } from './state.js';
 
 export const DATASETS = ['promotion', 'circle', 'xor', 'spiral', 'linear'] as const;

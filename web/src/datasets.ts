@@ -4,7 +4,7 @@
  * TensorFlow Playground's shapes on [−6, 6]². Pure: no DOM, so the page and the worker can both
  * build the identical data from a config.
  */
-import { createRng, shuffleInPlace, type Rng } from '../../src/core/rng.js';
+import { createRng, shuffleInPlace, type Rng } from '../../src/math/rng.js';
 import { generateSimple } from '../../src/data/generate.js';
 import type { DatasetName, RunConfig } from './config.js';
 

@@ -4,10 +4,10 @@
  * trained to the same epoch gives the same weights, however the epochs were batched into frames.
  * Pure (no DOM, no worker API) so it runs in the worker and in Node tests alike.
  */
-import { createRng } from '../../src/core/rng.js';
-import { createNetwork } from '../../src/nn/init.js';
-import { createWorkspace, forward, predict, type Network, type Workspace } from '../../src/nn/network.js';
-import { createOptimizer, optimizerConfig, type Optimizer } from '../../src/optim/optimizers.js';
+import { createRng } from '../../src/math/rng.js';
+import { createNetwork } from '../../src/math/init.js';
+import { createWorkspace, forward, predict, type Network, type Workspace } from '../../src/math/network.js';
+import { createOptimizer, optimizerConfig, type Optimizer } from '../../src/math/optimizers.js';
 import { datasetLoss, fit, type Dataset } from '../../src/train/fit.js';
 import { networkLayers } from '../../src/model/convert.js';
 import type { ModelFile, ModelLayer } from '../../src/model/schema.js';

@@ -1,7 +1,7 @@
 /** `chainrule evaluate`: classification metrics of a model on a labelled CSV file. */
 import type { Command } from 'commander';
-import type { EncodeStats } from '../../data/encode.js';
-import { evaluateModel } from '../../data/evaluate-model.js';
+import type { EncodeStats } from '../../model/encoding.js';
+import { evaluateModel } from '../../app/evaluate.js';
 import type { Evaluation } from '../../data/metrics.js';
 import { loadModel } from '../../model/file.js';
 import { UsageError } from '../errors.js';

@@ -1,7 +1,7 @@
 /** `chainrule explain`: one sample's loss, every gradient as its chain-rule factors, a finite-difference check, one step. */
 import type { Command } from 'commander';
 import { loadModel } from '../../model/file.js';
-import { InputError } from '../../data/encode.js';
+import { InputError } from '../../model/encoding.js';
 import { explainModel } from '../../explain/index.js';
 import { renderExplanation } from '../../explain/render.js';
 import { UsageError } from '../errors.js';

@@ -1,6 +1,6 @@
 /** `chainrule gen-data`: synthetic promotion data with a documented ground truth. */
 import type { Command } from 'commander';
-import { createRng } from '../../core/rng.js';
+import { createRng } from '../../math/rng.js';
 import { generateSimple } from '../../data/generate.js';
 import { generateHr, hrCsv } from '../../data/generate-hr.js';
 import { writeFileAtomic } from '../../model/file.js';

@@ -3,13 +3,13 @@ import type { Command } from 'commander';
 import { readTable } from '../../data/csv.js';
 import type { Table } from '../../data/csv.js';
 import { encodeTable } from '../../data/prepare.js';
-import type { EncodeStats } from '../../data/encode.js';
-import { encodeRecords, InputError } from '../../data/encode.js';
+import type { EncodeStats } from '../../model/encoding.js';
+import { encodeRecords, InputError } from '../../model/encoding.js';
 import { loadModel } from '../../model/file.js';
 import { modelToNetwork } from '../../model/convert.js';
 import { assertFinitePredictions } from '../../model/guard.js';
 import type { ModelFile } from '../../model/schema.js';
-import { predict } from '../../nn/network.js';
+import { predict } from '../../math/network.js';
 import { UsageError } from '../errors.js';
 import { printJson } from '../options.js';
 

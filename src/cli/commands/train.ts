@@ -4,16 +4,16 @@ import { Option } from 'commander';
 import { createProgress } from '../progress.js';
 import { readTable, DataError } from '../../data/csv.js';
 import { loadModel, saveModel } from '../../model/file.js';
-import type { ActivationName } from '../../nn/activations.js';
-import type { LossName } from '../../nn/losses.js';
-import type { OptimizerName } from '../../optim/optimizers.js';
-import { trainModel, TRAIN_DEFAULTS, type TrainOutcome } from '../../train/train-model.js';
-import { createThreadPool } from '../../train/threads.js';
+import type { ActivationName } from '../../math/activations.js';
+import type { LossName } from '../../math/losses.js';
+import type { OptimizerName } from '../../math/optimizers.js';
+import { trainModel, TRAIN_DEFAULTS, type TrainOutcome } from '../../app/train-model.js';
+import { createThreadPool } from '../../accel/threads.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { drainStderr, INTERRUPTED_EXIT, runInterruptible } from '../interrupt.js';
 import {
   CheckpointError, fileDigest, loadCheckpoint, reconcileFlags, saveCheckpoint, type Checkpoint, type TrainingFlags,
-} from '../../train/checkpoint.js';
+} from '../../app/checkpoint.js';
 import {
   activationName, batchSize, integer, layerWidths, nameList, nonNegativeNumber, optimizerName,
   positiveInteger, positiveNumber, printJson,

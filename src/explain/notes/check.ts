@@ -3,7 +3,7 @@
  * points (and, for note 000, the README's example point first), compared with central finite
  * differences of the true function. A formula holds when it agrees at every point.
  */
-import { createRng, type Rng } from '../../core/rng.js';
+import { createRng, type Rng } from '../../math/rng.js';
 import type { FormulaSpec } from './formula.js';
 import { agrees } from './formula.js';
 import { NET1_FORMULAS, NOTE_000, README_POINT, type Net1Point } from './net1.js';

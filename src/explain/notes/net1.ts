@@ -2,8 +2,8 @@
  * Note 000 (Net 1): z = x·w1 + b1 (no activation), z' = z·w2 + b2, ŷ = σ(z'),
  * L = −[y log ŷ + (1−y) log(1−ŷ)]; its factors (1)–(7) and the four gradients built from them.
  */
-import { sigmoid } from '../../nn/activations.js';
-import { bceFromLogit } from '../../nn/losses.js';
+import { sigmoid } from '../../math/activations.js';
+import { bceFromLogit } from '../../math/losses.js';
 import type { FormulaSpec } from './formula.js';
 import { central, centralInProbability } from './formula.js';
 

@@ -7,8 +7,8 @@
  * weight w12 with a1, x and w: in the note's first block w12 multiplies x2 inside z1, so they are
  * read as the weight x2 → a1 (w21 here), with x = x2 and w = w1.
  */
-import { sigmoid } from '../../nn/activations.js';
-import { bceFromLogit } from '../../nn/losses.js';
+import { sigmoid } from '../../math/activations.js';
+import { bceFromLogit } from '../../math/losses.js';
 import type { FormulaSpec } from './formula.js';
 import { central, centralInProbability } from './formula.js';
 

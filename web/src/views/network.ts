@@ -8,7 +8,7 @@ import { createNaming } from '../../../src/explain/index.js';
 import type { ModelLayer } from '../../../src/model/schema.js';
 import { BLUE, ORANGE, probabilityColor, rgb, short } from '../colors.js';
 import { UNIT_GRID_SIZE } from '../protocol.js';
-import type { ActivationName } from '../../../src/nn/activations.js';
+import type { ActivationName } from '../../../src/math/activations.js';
 import { paramKey, parseParamKey, type ParamRef, type PlaygroundState } from '../state.js';
 import { playgroundModel } from '../session.js';
 

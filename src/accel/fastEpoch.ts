@@ -7,10 +7,10 @@
  *   - without WebAssembly SIMD (or for a batch too big to keep resident): `fastForward`/
  *     `fastBackward` on register-blocked kernels, with batches gathered by plain copies.
  */
-import type { Network, Workspace } from '../nn/network.js';
-import { gradientBuffers, loss } from '../nn/network.js';
-import type { Optimizer } from '../optim/optimizers.js';
-import { addWeightDecay } from '../optim/optimizers.js';
+import type { Network, Workspace } from '../math/network.js';
+import { gradientBuffers, loss } from '../math/network.js';
+import type { Optimizer } from '../math/optimizers.js';
+import { addWeightDecay } from '../math/optimizers.js';
 import { net221Epoch, isNet221 } from './fast221.js';
 import { createFastScratch, fastBackward, fastForward } from './fastDense.js';
 import { wasmDenseEpoch } from './fastDenseWasm.js';

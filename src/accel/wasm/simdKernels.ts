@@ -18,7 +18,7 @@
  * memory, so operands can live in that memory across calls (`fastDenseWasm.ts`) and several
  * threads can share it. `simdMatmul` is the copying form for operands in ordinary arrays.
  */
-import { uleb } from './wasmAsm.js';
+import { uleb } from './asm.js';
 
 /** The part of the WebAssembly JS API used here (the project compiles without the DOM library). */
 declare const WebAssembly: {

@@ -2,7 +2,7 @@
  * Parameter initialisation from a seeded generator. Xavier/Glorot (uniform, limit √(6/(in+out)))
  * for sigmoid, tanh and linear units; He (normal, std √(2/in)) for relu. Biases start at 0.
  */
-import type { Rng } from '../core/rng.js';
+import type { Rng } from './rng.js';
 import type { ActivationName } from './activations.js';
 import type { LossName } from './losses.js';
 import type { Network } from './network.js';

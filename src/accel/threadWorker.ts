@@ -1,7 +1,7 @@
 /** A worker of `createThreadPool`: each message attaches it to a memory, and it serves phases until detached. */
 import { parentPort } from 'node:worker_threads';
-import type { Kernels } from '../core/simdKernels.js';
-import { instantiateKernels } from '../core/simdKernels.js';
+import type { Kernels } from './wasm/simdKernels.js';
+import { instantiateKernels } from './wasm/simdKernels.js';
 import type { AttachMessage } from './threadPool.js';
 import { serve } from './threadPool.js';
 

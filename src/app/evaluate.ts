@@ -4,13 +4,13 @@
  */
 import { modelToNetwork } from '../model/convert.js';
 import type { ModelFile } from '../model/schema.js';
-import type { Network } from '../nn/network.js';
-import { createWorkspace, forward, inputSize } from '../nn/network.js';
-import type { Table } from './csv.js';
-import type { EncodeStats } from './encode.js';
-import type { Evaluation } from './metrics.js';
-import { evaluate } from './metrics.js';
-import { encodeTable, encodeTarget, targetValues } from './prepare.js';
+import type { Network } from '../math/network.js';
+import { createWorkspace, forward, inputSize } from '../math/network.js';
+import type { Table } from '../data/csv.js';
+import type { EncodeStats } from '../model/encoding.js';
+import type { Evaluation } from '../data/metrics.js';
+import { evaluate } from '../data/metrics.js';
+import { encodeTable, encodeTarget, targetValues } from '../data/prepare.js';
 
 /** Output probabilities and, for a sigmoid output, the logits z they come from. */
 export function scoreRows(net: Network, X: Float64Array, n: number): { probability: Float64Array; logit?: Float64Array } {

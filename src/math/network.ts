@@ -11,7 +11,7 @@ import type { ActivationName } from './activations.js';
 import { activate, activationBackward } from './activations.js';
 import type { LossName } from './losses.js';
 import { lossGradient, lossValue } from './losses.js';
-import { addBiasRows, matmul, matmulTransA, matmulTransB, sumRows } from '../core/kernels.js';
+import { addBiasRows, matmul, matmulTransA, matmulTransB, sumRows } from './kernels.js';
 
 export interface Layer {
   readonly inputs: number;

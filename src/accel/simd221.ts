@@ -13,11 +13,11 @@
  * bit differs, or the engine has no WebAssembly SIMD, `simd221Available()` is false and fast221.ts
  * keeps the JS loop.
  */
-import type { Code, FunctionDef } from '../core/wasmAsm.js';
+import type { Code, FunctionDef } from './wasm/asm.js';
 import {
   compile, ensureBytes, F64, f64, f64x2, FunctionBuilder, get, I32, i32, i32c, instantiate, moduleBytes, set, v128,
-} from '../core/wasmAsm.js';
-import { emitExp, emitLog1p, fromHighWord } from '../core/simdMath.js';
+} from './wasm/asm.js';
+import { emitExp, emitLog1p, fromHighWord } from './wasm/simdMath.js';
 import { STEPS_OUT, stepsFunction } from './simd221Steps.js';
 
 const c = (x: number): Code => v128.f64(x);

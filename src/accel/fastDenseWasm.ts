@@ -15,14 +15,14 @@
  * (sigmoid/tanh forward, the loss and its gradient, L2) runs in JavaScript on views of the same
  * memory, through the reference's own functions.
  */
-import type { WasmMemory, WasmModule } from '../core/simdKernels.js';
-import { createMemory, Epilogue, gemmModule, HYPER, instantiateKernels, simdEnabled, UpdateRule } from '../core/simdKernels.js';
-import { activate, activationBackward } from '../nn/activations.js';
-import type { ActivationName } from '../nn/activations.js';
-import { lossGradient, lossValue } from '../nn/losses.js';
-import type { Network } from '../nn/network.js';
-import type { Optimizer } from '../optim/optimizers.js';
-import { addWeightDecay } from '../optim/optimizers.js';
+import type { WasmMemory, WasmModule } from './wasm/simdKernels.js';
+import { createMemory, Epilogue, gemmModule, HYPER, instantiateKernels, simdEnabled, UpdateRule } from './wasm/simdKernels.js';
+import { activate, activationBackward } from '../math/activations.js';
+import type { ActivationName } from '../math/activations.js';
+import { lossGradient, lossValue } from '../math/losses.js';
+import type { Network } from '../math/network.js';
+import type { Optimizer } from '../math/optimizers.js';
+import { addWeightDecay } from '../math/optimizers.js';
 import type { EpochData, EpochRunner, RunnerOptions } from './fastEpoch.js';
 import type { Call } from './threadPool.js';
 import { CONTROL_BYTES, createDispatcher, makeCall, makeUpdateCall, shapeCall } from './threadPool.js';

@@ -14,8 +14,8 @@
  * batch has several phases a few tens of microseconds apart. A run whose workers keep arriving
  * late (an oversubscribed machine) finishes its epoch on the calling thread.
  */
-import type { Kernels, WasmMemory, WasmModule } from '../core/simdKernels.js';
-import { createMemory, Epilogue, gemmModule, instantiateKernels } from '../core/simdKernels.js';
+import type { Kernels, WasmMemory, WasmModule } from './wasm/simdKernels.js';
+import { createMemory, Epilogue, gemmModule, instantiateKernels } from './wasm/simdKernels.js';
 
 /** Worker threads that share the matrix products of `fit` (create one with `createThreadPool`). */
 export interface ThreadPool {

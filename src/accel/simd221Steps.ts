@@ -9,9 +9,9 @@
  *
  * The function is part of simd221.ts's module, so the same load-time check and warm-up cover it.
  */
-import type { Code, FunctionDef } from '../core/wasmAsm.js';
-import { call, f64x2, FunctionBuilder, get, I32, F64, i32, i32c, set, v128 } from '../core/wasmAsm.js';
-import { emitExp, emitLog1p } from '../core/simdMath.js';
+import type { Code, FunctionDef } from './wasm/asm.js';
+import { call, f64x2, FunctionBuilder, get, I32, F64, i32, i32c, set, v128 } from './wasm/asm.js';
+import { emitExp, emitLog1p } from './wasm/simdMath.js';
 
 const c = (x: number): Code => v128.f64(x);
 

@@ -17,8 +17,8 @@
  * Permission to use, copy, modify, and distribute this software is
  * freely granted, provided that this notice is preserved.
  */
-import type { Code, FunctionBuilder } from './wasmAsm.js';
-import { f64x2, get, i32c, i32x4, i64x2, v128 } from './wasmAsm.js';
+import type { Code, FunctionBuilder } from './asm.js';
+import { f64x2, get, i32c, i32x4, i64x2, v128 } from './asm.js';
 
 const view = new DataView(new ArrayBuffer(8));
 

@@ -8,8 +8,8 @@
  * rows or more run the same pass in WebAssembly SIMD (simd221.ts), and so does the one-sample SGD
  * loop (simd221Steps.ts), with the same bytes.
  */
-import type { Network } from '../nn/network.js';
-import type { Optimizer } from '../optim/optimizers.js';
+import type { Network } from '../math/network.js';
+import type { Optimizer } from '../math/optimizers.js';
 import type { EpochRunner } from './fastEpoch.js';
 import type { Simd221Batches, Simd221Steps } from './simd221.js';
 import { createSimd221Batches, createSimd221Steps, simd221Enabled } from './simd221.js';

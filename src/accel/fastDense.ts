@@ -6,12 +6,12 @@
  * exactly those orders while letting the kernels read contiguously. The usual dense path is
  * fastDenseWasm.ts; this one runs without WebAssembly SIMD and for batches too big to keep resident.
  */
-import { gemmABt, transpose } from '../core/fastKernels.js';
-import { simdMatmul } from '../core/simdKernels.js';
-import { sumRows } from '../core/kernels.js';
-import { activate, activationBackward } from '../nn/activations.js';
-import { lossGradient } from '../nn/losses.js';
-import type { Network, Workspace } from '../nn/network.js';
+import { gemmABt, transpose } from './fastKernels.js';
+import { simdMatmul } from './wasm/simdKernels.js';
+import { sumRows } from '../math/kernels.js';
+import { activate, activationBackward } from '../math/activations.js';
+import { lossGradient } from '../math/losses.js';
+import type { Network, Workspace } from '../math/network.js';
 
 /** Transposed scratch copies, sized for one batch capacity. Owned by the trainer, never serialized. */
 export interface FastScratch {

@@ -3,14 +3,14 @@
  * training rows, build (or take from --init) the network, run `fit`, and assemble the model file
  * with its training record. No I/O: the caller reads the table and writes the result.
  */
-import { createRng } from '../core/rng.js';
-import type { ActivationName } from '../nn/activations.js';
-import type { LossName } from '../nn/losses.js';
-import { createNetwork } from '../nn/init.js';
-import { predict } from '../nn/network.js';
-import type { Network } from '../nn/network.js';
-import type { OptimizerName } from '../optim/optimizers.js';
-import { optimizerConfig } from '../optim/optimizers.js';
+import { createRng } from '../math/rng.js';
+import type { ActivationName } from '../math/activations.js';
+import type { LossName } from '../math/losses.js';
+import { createNetwork } from '../math/init.js';
+import { predict } from '../math/network.js';
+import type { Network } from '../math/network.js';
+import type { OptimizerName } from '../math/optimizers.js';
+import { optimizerConfig } from '../math/optimizers.js';
 import type { ModelFile } from '../model/schema.js';
 import { encodedWidth } from '../model/schema.js';
 import { modelToNetwork, networkLayers } from '../model/convert.js';
@@ -21,9 +21,9 @@ import {
   balancedWeights, countClasses, encodeTable, encodeTarget, fitInputs, inferTarget, selectFeatures, stratifiedSplit,
 } from '../data/prepare.js';
 import { accuracy } from '../data/metrics.js';
-import type { Dataset, EpochRecord, FitResult, FitState } from './fit.js';
-import { fit } from './fit.js';
-import type { ThreadPool } from './threadPool.js';
+import type { Dataset, EpochRecord, FitResult, FitState } from '../train/fit.js';
+import { fit } from '../train/fit.js';
+import type { ThreadPool } from '../accel/threadPool.js';
 
 export interface TrainOptions {
   target: string;

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { readJsonFile, writeFileAtomic } from '../model/file.js';
 import type { ModelFile } from '../model/schema.js';
 import { encodedWidth, formatPath, ModelFormatError, parseModel } from '../model/schema.js';
-import type { FitState } from './fit.js';
+import type { FitState } from '../train/fit.js';
 
 export const CHECKPOINT_FORMAT = 'chainrule/checkpoint';
 

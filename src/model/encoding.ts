@@ -5,8 +5,8 @@
  * one-hot in `categories` order, a missing value mapped to the level "(missing)" when the model
  * has it, an unknown category to all zeros (counted, so callers can warn).
  */
-import type { ModelInput } from '../model/schema.js';
-import { encodedWidth } from '../model/schema.js';
+import type { ModelInput } from './schema.js';
+import { encodedWidth } from './schema.js';
 
 export const MISSING_TOKENS: ReadonlySet<string> = new Set(['', 'NA', 'NaN', 'nan', 'null', 'NULL', '?']);
 export const MISSING_LEVEL = '(missing)';

@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { WasmMemory, WasmModule } from '../core/simdKernels.js';
+import type { WasmMemory, WasmModule } from './wasm/simdKernels.js';
 import type { AttachMessage, ThreadPool } from './threadPool.js';
 import { attachWorkers, warmUp } from './threadPool.js';
 
@@ -16,7 +16,7 @@ import { attachWorkers, warmUp } from './threadPool.js';
  */
 function workerUrl(): URL {
   return import.meta.url.endsWith('.ts')
-    ? new URL('../../dist/train/threadWorker.js', import.meta.url)
+    ? new URL('../../dist/accel/threadWorker.js', import.meta.url)
     : new URL('./threadWorker.js', import.meta.url);
 }
 
