@@ -14,40 +14,50 @@ import { addWeightDecay } from '../math/optimizers.js';
 import { net221Epoch, isNet221 } from './fast221.js';
 import { createFastScratch, fastBackward, fastForward } from './fastDense.js';
 import { wasmDenseEpoch } from './fastDenseWasm.js';
-import type { ThreadPool } from './threadPool.js';
+import type { EpochData, EpochRunner, FastPath, RunBuffers, RunnerOptions, RunSpec } from './fastPath.js';
 
-export interface EpochData {
-  X: Float64Array;
-  Y: Float64Array;
-  n: number;
-  sampleWeight?: Float64Array;
+export type { EpochData, EpochRunner, RunnerOptions } from './fastPath.js';
+
+const net221Path: FastPath = {
+  name: '2-2-1 (JS, WebAssembly SIMD)',
+  supports: ({ net }) => isNet221(net),
+  create: ({ net, data, optimizer, batch, l2 }, { params, grads }) => net221Epoch(net, data, optimizer, params, grads, batch, l2),
+};
+
+const wasmDensePath: FastPath = {
+  name: 'dense (WebAssembly SIMD, resident)',
+  supports: ({ net }) => denseSupported(net),
+  create: ({ net, data, optimizer, batch, l2, options }) => wasmDenseEpoch(net, data, optimizer, batch, l2, options),
+};
+
+const jsDensePath: FastPath = {
+  name: 'dense (JS, register-blocked)',
+  supports: ({ net }) => denseSupported(net),
+  create: ({ net, data, optimizer, batch, l2 }, { params, grads, ws }) => denseEpoch(net, data, optimizer, params, ws, grads, batch, l2),
+};
+
+/** The activations and losses the dense paths were written for (their epilogues and loss steps). */
+function denseSupported(net: Network): boolean {
+  const known = ['sigmoid', 'tanh', 'relu', 'linear'];
+  return (net.loss === 'bce' || net.loss === 'mse') && net.layers.every((layer) => known.includes(layer.activation));
 }
 
-export interface EpochRunner {
-  /**
-   * One epoch: rows in `order` when `shuffled`, else in storage order. Returns Σ batchLoss·rows
-   * over the batches run, or NaN at the first batch whose loss is not finite (before its update;
-   * the caller restores). `shouldStop` is asked after every step, as in `fit`.
-   */
-  run(order: Uint32Array, shuffled: boolean, shouldStop?: () => boolean): number;
-  /** True when the last `run` ended early because `shouldStop` said so. */
-  stopped: boolean;
-}
+/** Fastest first; `createEpochRunner` takes the first that supports the run and builds. */
+export const FAST_PATHS: readonly FastPath[] = [net221Path, wasmDensePath, jsDensePath];
 
-export interface RunnerOptions {
-  /** Threads for the dense layers' products (fit's `pool`). */
-  pool?: ThreadPool;
-  /** fit built the optimizer from its config, so its step may run as the kernel's `update`. */
-  builtinOptimizer?: boolean;
-}
-
+/** The fastest path's runner for this run, or undefined: then fit runs the reference loop. */
 export function createEpochRunner(
   net: Network, data: EpochData, optimizer: Optimizer, params: Float64Array[], ws: Workspace,
   batch: number, l2: number, options: RunnerOptions = {},
-): EpochRunner {
-  const grads = gradientBuffers(ws.grads);
-  if (isNet221(net)) return net221Epoch(net, data, optimizer, params, grads, batch, l2);
-  return wasmDenseEpoch(net, data, optimizer, batch, l2, options) ?? denseEpoch(net, data, optimizer, params, ws, grads, batch, l2);
+): EpochRunner | undefined {
+  const run: RunSpec = { net, data, optimizer, batch, l2, options };
+  const buffers: RunBuffers = { params, grads: gradientBuffers(ws.grads), ws };
+  for (const path of FAST_PATHS) {
+    if (!path.supports(run)) continue;
+    const runner = path.create(run, buffers);
+    if (runner) return runner;
+  }
+  return undefined;
 }
 
 function denseEpoch(
