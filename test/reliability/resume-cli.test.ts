@@ -54,7 +54,9 @@ describe('train --resume via the CLI equals an uninterrupted run byte for byte',
       const ckpt = loadCheckpoint(join(dir, 'run.ckpt'));
       expect(ckpt.state.epoch).toBe(50);
       const optimizer = flags[flags.indexOf('--optimizer') + 1];
-      expect(ckpt.state.optimizer.moments).toHaveLength({ sgd: 0, momentum: 1, adam: 2 }[optimizer]);
+      const momentCount: Record<string, number> = { sgd: 0, momentum: 1, adam: 2 };
+      expect(optimizer in momentCount, optimizer).toBe(true);
+      expect(ckpt.state.optimizer.moments).toHaveLength(momentCount[optimizer]);
 
       // Only --resume and --out: every other flag comes from the checkpoint.
       const resumed = await runCliAsync(['train', '--resume', 'run.ckpt', '--out', 'resumed.json', '--quiet'], dir);
