@@ -13,6 +13,7 @@ import { readJsonFile, writeFileAtomic } from '../model/file.js';
 import type { ModelFile } from '../model/schema.js';
 import { encodedWidth, formatPath, ModelFormatError, parseModel } from '../model/schema.js';
 import type { FitState } from '../train/fit.js';
+import { CheckpointError } from '../errors.js';
 
 export const CHECKPOINT_FORMAT = 'chainrule/checkpoint';
 
@@ -20,14 +21,7 @@ export const CHECKPOINT_FORMAT = 'chainrule/checkpoint';
 export type FlagValue = string | number | boolean | null | FlagValue[];
 export type TrainingFlags = Record<string, FlagValue>;
 
-/** Thrown for a checkpoint that cannot be read or used; exit code 2 (the user's input). */
-export class CheckpointError extends Error {
-  readonly exitCode = 2;
-  constructor(message: string) {
-    super(message);
-    this.name = 'CheckpointError';
-  }
-}
+export { CheckpointError };
 
 const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
 const count = z.number().int().nonnegative();

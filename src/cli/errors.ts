@@ -6,13 +6,9 @@
 import { ModelFileError } from '../model/file.js';
 import { InputError } from '../model/encoding.js';
 import { DataError } from '../data/csv.js';
+import { UsageError } from '../errors.js';
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError };
 
 /** Ends the command with this exit code and no message: the message was already printed (e.g. by a worker thread). */
 export class ExitCode extends Error {

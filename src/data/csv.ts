@@ -10,6 +10,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parse } from 'csv-parse';
 import { ColumnBuilder, type Column } from './column.js';
+import { DataError } from '../errors.js';
 
 export type { Column } from './column.js';
 export { LEVEL_CAP } from './column.js';
@@ -25,12 +26,7 @@ export interface Table {
   row(r: number): number;
 }
 
-export class DataError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DataError';
-  }
-}
+export { DataError };
 
 export interface ReadOptions {
   /**

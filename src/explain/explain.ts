@@ -14,6 +14,7 @@ import { backpropGradients, finiteDifferenceGradients } from './check.js';
 import { gradientStep } from './step.js';
 import type { DecisionLabels, InputExplanation } from './prediction.js';
 import { explainInputs } from './prediction.js';
+import { UnknownParameterError } from '../errors.js';
 
 export interface ExplainOptions {
   /** Learning rate η of the illustrated gradient-descent step (default 0.5, the CLI's default). */
@@ -44,12 +45,7 @@ export interface NetworkExplanation {
 
 export const DEFAULT_LR = 0.5;
 
-export class UnknownParameterError extends Error {
-  constructor(readonly param: string, readonly known: readonly string[]) {
-    super(`unknown parameter ${JSON.stringify(param)}; expected one of ${known.join(', ')}`);
-    this.name = 'UnknownParameterError';
-  }
-}
+export { UnknownParameterError };
 
 function nested(net: Network, grads: Gradients): { weights: number[][]; bias: number[] }[] {
   return net.layers.map((layer, l) => ({

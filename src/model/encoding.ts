@@ -7,16 +7,12 @@
  */
 import type { ModelInput } from './schema.js';
 import { encodedWidth } from './schema.js';
+import { InputError } from '../errors.js';
 
 export const MISSING_TOKENS: ReadonlySet<string> = new Set(['', 'NA', 'NaN', 'nan', 'null', 'NULL', '?']);
 export const MISSING_LEVEL = '(missing)';
 
-export class InputError extends Error {
-  constructor(readonly field: string, message: string) {
-    super(message);
-    this.name = 'InputError';
-  }
-}
+export { InputError };
 
 export function isMissing(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && MISSING_TOKENS.has(value.trim()))

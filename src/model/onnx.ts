@@ -16,6 +16,7 @@ import { writeFileAtomic } from './file.js';
 import type { ModelFile, ModelInput } from './schema.js';
 import { encodedWidth } from './schema.js';
 import { ONNX_ATTRIBUTE_INT, ONNX_FLOAT, onnxTypes } from './onnx-proto.js';
+import { OnnxExportError } from '../errors.js';
 
 /** The ONNX operator set the graph imports (Gemm, Sigmoid, Tanh, Relu, Identity as of opset 13). */
 export const ONNX_OPSET = 13;
@@ -90,13 +91,7 @@ export function foldStandardization(model: ModelFile): { weights: number[][]; bi
   return { weights, bias };
 }
 
-/** The model cannot be written as ONNX (a parameter beyond float32 range, say); the message names the field. */
-export class OnnxExportError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'OnnxExportError';
-  }
-}
+export { OnnxExportError };
 
 const FLOAT32_MAX = 3.4028234663852886e38;
 

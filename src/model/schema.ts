@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ACTIVATIONS } from '../math/activations.js';
 import { LOSSES } from '../math/losses.js';
+import { ModelFormatError } from '../errors.js';
 
 const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
 
@@ -70,12 +71,7 @@ export function encodedWidth(inputs: readonly ModelInput[]): number {
   return inputs.reduce((s, input) => s + (input.kind === 'numeric' ? 1 : input.categories.length), 0);
 }
 
-export class ModelFormatError extends Error {
-  constructor(readonly field: string, detail: string) {
-    super(`${field}: ${detail}`);
-    this.name = 'ModelFormatError';
-  }
-}
+export { ModelFormatError };
 
 /** Validates a parsed JSON value as a model file, including the layer shapes. */
 export function parseModel(value: unknown): ModelFile {

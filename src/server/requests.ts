@@ -5,13 +5,9 @@
  */
 import { z } from 'zod';
 import type { ModelFile } from '../model/schema.js';
+import { RequestError } from '../errors.js';
 
-export class RequestError extends Error {
-  constructor(readonly field: string, message: string, readonly row?: number) {
-    super(message);
-    this.name = 'RequestError';
-  }
-}
+export { RequestError };
 
 /** A raw column value as a client sends it: a number, a string, or null for missing. */
 const cellSchema = z.union([z.number(), z.string(), z.null()]);

@@ -15,6 +15,7 @@ import type { Optimizer, OptimizerConfig, OptimizerState } from '../math/optimiz
 import { addWeightDecay, createOptimizer } from '../math/optimizers.js';
 import { createEpochRunner } from '../accel/fastEpoch.js';
 import type { ThreadPool } from '../accel/threadPool.js';
+import { DivergenceError } from '../errors.js';
 
 /** Rows of encoded features X [n × inputs] and targets Y [n × outputs]. */
 export interface Dataset {
@@ -94,13 +95,7 @@ export interface FitResult {
   state: FitState;
 }
 
-/** Thrown when the loss or a parameter becomes NaN or infinite; the network holds the last finite weights. */
-export class DivergenceError extends Error {
-  constructor(readonly epoch: number, readonly lr: number, what: string) {
-    super(`training diverged at epoch ${epoch}: ${what} is not finite; try a smaller --lr than ${lr}`);
-    this.name = 'DivergenceError';
-  }
-}
+export { DivergenceError };
 
 function copyInto(dst: Float64Array[], src: Float64Array[]): void {
   for (let b = 0; b < src.length; b++) dst[b].set(src[b]);
