@@ -1,5 +1,5 @@
 /** Reading and writing model files. Writes are atomic: temp file, fsync, rename. */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ModelFile } from './schema.js';
 import { ModelFormatError, parseModel } from './schema.js';
@@ -46,26 +46,105 @@ export function serializeModel(model: ModelFile): string {
   return `${JSON.stringify(model, null, 2)}\n`;
 }
 
-/** Writes `text` (or bytes) to `path` atomically: a crash leaves either the old file or the new one. */
-export function writeFileAtomic(path: string, text: string | Uint8Array): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, 'w');
-  try {
-    if (typeof text === 'string') writeSync(fd, text);
-    else writeSync(fd, text);
-    fsyncSync(fd);
-  } catch (err) {
-    closeSync(fd);
-    try { unlinkSync(tmp); } catch { /* already gone */ }
-    throw err;
+/** The file-system calls `writeFileAtomic` makes; tests pass one that fails (a short write, ENOSPC). */
+export interface WriteFs {
+  openSync(path: string, flags: string): number;
+  writeSync(fd: number, buffer: Uint8Array, offset: number, length: number): number;
+  fsyncSync(fd: number): void;
+  closeSync(fd: number): void;
+  renameSync(from: string, to: string): void;
+  unlinkSync(path: string): void;
+}
+
+const nodeFs: WriteFs = { openSync, writeSync, fsyncSync, closeSync, renameSync, unlinkSync };
+
+/**
+ * A write that did not happen: the message names the path and the errno (ENOSPC, EACCES, ...) and
+ * says that a file already at the path is unchanged. A runtime failure (exit 1), not bad usage.
+ */
+export class FileWriteError extends Error {
+  constructor(readonly path: string, readonly code: string, detail: string) {
+    super(`cannot write ${path}: ${code} (${detail}); ${path} is unchanged if it existed`);
+    this.name = 'FileWriteError';
   }
-  closeSync(fd);
+}
+
+function writeError(path: string, err: unknown): FileWriteError {
+  if (err instanceof FileWriteError) return err;
+  const e = err as NodeJS.ErrnoException;
+  const code = e.code ?? 'EIO';
+  // Node's message is "ENOSPC: no space left on device, write": keep the words after the code.
+  const detail = (e.message ?? String(err)).replace(/^[A-Z]+:\s*/, '').replace(/,\s*\w+( '.*')?$/, '');
+  return new FileWriteError(path, code, detail);
+}
+
+/**
+ * Writes `text` (or bytes) to `path` atomically: temp file beside it, every byte written (a
+ * `write` may write fewer bytes than asked: on a full disk the first call writes what fits and
+ * the next one fails with ENOSPC, so each count is checked), fsync, rename. Any failure removes
+ * the temp file and throws a FileWriteError; the file at `path` is then the old one, untouched.
+ */
+export function writeFileAtomic(path: string, text: string | Uint8Array, fs: WriteFs = nodeFs): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+  let fd: number;
   try {
-    renameSync(tmp, path);
+    fd = fs.openSync(tmp, 'w');
+  } catch (err) {
+    throw writeError(path, err);
+  }
+  try {
+    let offset = 0;
+    while (offset < bytes.length) {
+      const written = fs.writeSync(fd, bytes, offset, bytes.length - offset);
+      // A write of 0 bytes would loop forever; only a full device answers that way.
+      if (!(written > 0)) throw new FileWriteError(path, 'ENOSPC', `wrote ${offset} of ${bytes.length} bytes, then 0`);
+      offset += written;
+    }
+    fs.fsyncSync(fd);
+  } catch (err) {
+    try { fs.closeSync(fd); } catch { /* the write error is the one to report */ }
+    try { fs.unlinkSync(tmp); } catch { /* already gone */ }
+    throw writeError(path, err);
+  }
+  try {
+    // close can report a delayed write error (NFS, some full disks): it must fail the write too.
+    fs.closeSync(fd);
+    fs.renameSync(tmp, path);
   } catch (err) {
     // A failed rename (e.g. the target is a directory) must not leave the temp file behind.
-    try { unlinkSync(tmp); } catch { /* already gone */ }
-    throw err;
+    try { fs.unlinkSync(tmp); } catch { /* already gone */ }
+    throw writeError(path, err);
+  }
+}
+
+/**
+ * Fails before any work when `path` cannot be written: its folder is missing or not a folder, is
+ * read-only, or `path` is a folder. Creates and removes the temp file a real write would use, so
+ * permissions, read-only mounts and quotas are all asked the way the write will ask them.
+ * Throws `makeError` (the caller's usage error) naming the path and the reason.
+ */
+export function checkWritable(path: string, flag: string, makeError: (message: string) => Error): void {
+  const dir = dirname(path);
+  let isDir: boolean;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    throw makeError(`${flag} ${path}: the folder ${dir} does not exist`);
+  }
+  if (!isDir) throw makeError(`${flag} ${path}: ${dir} is not a folder`);
+  try {
+    if (statSync(path).isDirectory()) throw makeError(`${flag} ${path}: is a folder; give a file name`);
+  } catch (err) {
+    if (!(err as NodeJS.ErrnoException).code) throw err;
+  }
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    closeSync(openSync(tmp, 'w'));
+    unlinkSync(tmp);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw makeError(`${flag} ${path}: cannot write in ${dir} (${code})`);
   }
 }
 
