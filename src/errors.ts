@@ -18,11 +18,23 @@ export class DataError extends Error {
   }
 }
 
-/** One raw record's value that a model cannot encode (absent, malformed, overflowing); `field` is the input's name. */
+/**
+ * One raw record's value that a model cannot encode (absent, malformed, overflowing); `field` is
+ * the input's name. Of several records, `row` is the 0-based row and the message starts with
+ * `row N: ` (1-based); `detail` is the message without that prefix, for a face that names rows its
+ * own way (HTTP says `rows[i]`).
+ */
 export class InputError extends Error {
-  constructor(readonly field: string, message: string) {
+  readonly detail: string;
+  constructor(readonly field: string, message: string, readonly row?: number, detail?: string) {
     super(message);
     this.name = 'InputError';
+    this.detail = detail ?? message;
+  }
+
+  /** The same error as met on row `row` (0-based) of several. */
+  atRow(row: number): InputError {
+    return new InputError(this.field, `row ${row + 1}: ${this.detail}`, row, this.detail);
   }
 }
 

@@ -1,14 +1,17 @@
 /**
  * From a column table to a training set: find the target's positive value, choose the feature
  * columns (leaving out id-like ones), infer each one's kind, fit the encoders (mean/std on the
- * training rows only) and encode X and Y.
+ * training rows only) and encode X and Y. The encoder rules themselves live in model/encoding.ts
+ * (data/ imports model/, never the reverse).
  */
-import type { ModelInput } from '../model/schema.js';
+import type { CategoricalInput, ModelInput } from '../model/schema.js';
 import { encodedWidth } from '../model/schema.js';
-import type { Column, Table } from './csv.js';
-import { DataError, LEVEL_CAP, requireColumn } from './csv.js';
+import type { Column, Table } from './table.js';
+import { DataError, LEVEL_CAP, requireColumn } from './table.js';
 import type { EncodeStats } from '../model/encoding.js';
-import { MISSING_LEVEL } from '../model/encoding.js';
+import {
+  categoryLookup, inputSpan, MISSING_LEVEL, numericScaling, overflowDetail, scaleNumeric,
+} from '../model/encoding.js';
 
 export interface TargetSpec {
   name: string;
@@ -203,19 +206,21 @@ export function fitInputs(table: Table, options: InferOptions): ModelInput[] {
   });
 }
 
-/** For each level code of a column, the index of that level in the input's categories (−1 unknown); slot 0 is for missing. */
-function categoryIndex(column: Column, categories: readonly string[]): Int32Array {
+/** For each level code of a column, the input's one-hot column for that level (−1 unknown); slot 0 is for missing. */
+function categoryIndex(column: Column, input: CategoricalInput): Int32Array {
+  const lookup = categoryLookup(input);
   const index = new Int32Array(column.levels.length + 1);
-  index[0] = categories.indexOf(MISSING_LEVEL);
+  index[0] = lookup(MISSING_LEVEL);
   column.levels.forEach((level, c) => {
-    index[c + 1] = categories.indexOf(level);
+    index[c + 1] = lookup(level);
   });
   return index;
 }
 
 /**
- * Encodes the given rows of the table with fitted inputs into X [rows × width], exactly as
- * encodeRecord does one record; unknown categories become all zeros and are counted in `stats`.
+ * Encodes the given rows of the table with fitted inputs into X [rows × width] by the encoder
+ * rules of model/encoding.ts, as encodeRecord does one record (column by column here, for speed);
+ * unknown categories become all zeros and are counted in `stats`.
  */
 export function encodeTable(table: Table, inputs: readonly ModelInput[], rows?: readonly number[], stats?: EncodeStats): Float64Array {
   const n = rows ? rows.length : table.n;
@@ -227,25 +232,19 @@ export function encodeTable(table: Table, inputs: readonly ModelInput[], rows?: 
     if (input.kind === 'numeric') {
       if (!column.numbers) throw notANumber(table, column);
       const xs = column.numbers;
-      const fill = input.mean ?? 0;
-      const scaled = input.mean !== undefined && input.std !== undefined;
-      const mean = input.mean ?? 0;
-      const std = input.std !== undefined && input.std > 0 ? input.std : 1;
+      const scaling = numericScaling(input);
       for (let i = 0; i < n; i++) {
         const raw = xs[rows ? rows[i] : i];
-        const x = Number.isNaN(raw) ? fill : raw;
-        const value = scaled ? (x - mean) / std : x;
-        // (1e300 − mean)/std overflows when std < 1: refuse it rather than feed the network ±Infinity.
+        const value = scaleNumeric(scaling, raw);
         if (!Number.isFinite(value)) {
-          throw new DataError(`${table.file}: row ${table.row(rows ? rows[i] : i)}, column ${input.name}: ${raw} is too large for this model (standardised with mean ${input.mean} and std ${input.std} it overflows)`);
+          throw new DataError(`${table.file}: row ${table.row(rows ? rows[i] : i)}, column ${input.name}: ${overflowDetail(input, String(raw))}`);
         }
         X[i * width + offset] = value;
       }
-      offset += 1;
     } else {
       if (!column.codes) throw tooManyLevels(table, column);
       const codes = column.codes;
-      const index = categoryIndex(column, input.categories);
+      const index = categoryIndex(column, input);
       let unknown = 0;
       for (let i = 0; i < n; i++) {
         const at = index[codes[rows ? rows[i] : i] + 1];
@@ -253,8 +252,8 @@ export function encodeTable(table: Table, inputs: readonly ModelInput[], rows?: 
         else unknown++;
       }
       if (unknown > 0 && stats) stats.unknown[input.name] = (stats.unknown[input.name] ?? 0) + unknown;
-      offset += input.categories.length;
     }
+    offset += inputSpan(input);
   }
   return X;
 }

@@ -4,7 +4,7 @@
  * gives ∞ − ∞ = NaN). Such a row is refused with a message naming the row and the input of the
  * largest magnitude, rather than answered with NaN.
  */
-import { InputError } from './encoding.js';
+import { InputError, inputSpan } from './encoding.js';
 import type { ModelInput } from './schema.js';
 
 export interface BadPrediction {
@@ -26,7 +26,7 @@ export function findBadPrediction(
   let largest = -1;
   let c = row * width;
   for (const input of inputs) {
-    const span = input.kind === 'numeric' ? 1 : input.categories.length;
+    const span = inputSpan(input);
     for (let j = 0; j < span; j++, c++) {
       if (Math.abs(X[c]) > largest) {
         largest = Math.abs(X[c]);
@@ -45,5 +45,6 @@ export function findBadPrediction(
 export function assertFinitePredictions(probabilities: Float64Array, inputs: readonly ModelInput[], X: Float64Array): void {
   const bad = findBadPrediction(probabilities, inputs, X);
   if (!bad) return;
-  throw new InputError(bad.field, probabilities.length > 1 ? `row ${bad.row + 1}: ${bad.message}` : bad.message);
+  const error = new InputError(bad.field, bad.message);
+  throw probabilities.length > 1 ? error.atRow(bad.row) : error;
 }

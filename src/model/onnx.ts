@@ -11,14 +11,15 @@
  * for a missing number — is written into `metadata_props` (see {@link onnxColumns}).
  */
 import { readFileSync } from 'node:fs';
-import type { ActivationName } from '../math/activations.js';
+import { activations } from '../math/activations.js';
 import { writeFileAtomic } from './file.js';
-import type { ModelFile, ModelInput } from './schema.js';
+import type { ModelFile, ModelInput, ModelLayer } from './schema.js';
 import { encodedWidth } from './schema.js';
 import { ONNX_ATTRIBUTE_INT, ONNX_FLOAT, onnxTypes } from './onnx-proto.js';
 import { OnnxExportError } from '../errors.js';
+import { inputSpan, numericScaling } from './encoding.js';
 
-/** The ONNX operator set the graph imports (Gemm, Sigmoid, Tanh, Relu, Identity as of opset 13). */
+/** The ONNX operator set the graph imports (Gemm and the activations' ops: Sigmoid, Tanh, Relu, Identity, LeakyRelu, Softplus as of opset 13). */
 export const ONNX_OPSET = 13;
 /** The ONNX IR version written: 7, the IR released with opset 13. */
 export const ONNX_IR_VERSION = 7;
@@ -29,12 +30,15 @@ export const ONNX_OUTPUT_NAME = 'probability';
 /** The symbolic batch dimension of `features` and `probability`. */
 export const ONNX_BATCH_DIM = 'N';
 
-const OP_TYPE: Record<ActivationName, string> = {
-  sigmoid: 'Sigmoid',
-  tanh: 'Tanh',
-  relu: 'Relu',
-  linear: 'Identity',
-};
+/** AttributeProto.AttributeType FLOAT: an activation's attributes (LeakyRelu's alpha) are floats. */
+const ONNX_ATTRIBUTE_FLOAT = 1;
+
+/** The activation's node: the operator and float attributes its record names (activations.ts `onnx`). */
+function activationNode(activation: ModelLayer['activation'], l: number, input: string, output: string) {
+  const { op, attributes = {} } = activations[activation].onnx;
+  const attribute = Object.entries(attributes).map(([name, f]) => ({ name, type: ONNX_ATTRIBUTE_FLOAT, f }));
+  return { name: `layers.${l}.${activation}`, op_type: op, input: [input], output: [output], ...(attribute.length > 0 ? { attribute } : {}) };
+}
 
 /** One column of the ONNX `features` input: which model input it comes from and how to fill it. */
 export type OnnxColumn =
@@ -61,10 +65,10 @@ export function onnxColumns(inputs: readonly ModelInput[]): OnnxColumn[] {
   const columns: OnnxColumn[] = [];
   for (const input of inputs) {
     if (input.kind === 'numeric') {
-      const scaled = input.mean !== undefined && input.std !== undefined;
+      const scaling = numericScaling(input);
       columns.push({
-        column: columns.length, input: input.name, kind: 'numeric', fill: input.mean ?? 0,
-        ...(scaled ? { mean: input.mean, std: input.std } : {}),
+        column: columns.length, input: input.name, kind: 'numeric', fill: scaling.fill,
+        ...(scaling.standardised ? { mean: input.mean, std: input.std } : {}),
       });
     } else {
       for (const category of input.categories) columns.push({ column: columns.length, input: input.name, kind: 'categorical', category });
@@ -75,16 +79,19 @@ export function onnxColumns(inputs: readonly ModelInput[]): OnnxColumn[] {
 
 /**
  * The first layer with the inputs' standardisation folded in: for a column c scaled as
- * (x − mean_c)/s_c (s_c = std_c, or 1 when std_c is 0, as the encoder does),
+ * (x − mean_c)/s_c (the encoder's shift and scale, model/encoding.ts numericScaling),
  * W'[j][c] = W[j][c]/s_c and b'_j = b_j − Σ_c W[j][c]·mean_c/s_c. Other columns are unchanged.
  */
 export function foldStandardization(model: ModelFile): { weights: number[][]; bias: number[] } {
   const first = model.layers[0];
   const scale: { mean: number; s: number }[] = [];
-  for (const column of onnxColumns(model.inputs)) {
-    scale.push(column.kind === 'numeric' && column.mean !== undefined && column.std !== undefined
-      ? { mean: column.mean, s: column.std > 0 ? column.std : 1 }
-      : { mean: 0, s: 1 });
+  for (const input of model.inputs) {
+    if (input.kind === 'numeric') {
+      const { shift, scale: s } = numericScaling(input);
+      scale.push({ mean: shift, s });
+    } else {
+      for (let j = 0; j < inputSpan(input); j++) scale.push({ mean: 0, s: 1 });
+    }
   }
   const weights = first.weights.map((row) => row.map((w, c) => w / scale[c].s));
   const bias = first.bias.map((b, j) => first.weights[j].reduce((acc, w, c) => acc - (w * scale[c].mean) / scale[c].s, b));
@@ -163,7 +170,7 @@ export function onnxModelObject(model: ModelFile): Record<string, unknown> {
         name: `layers.${l}.gemm`, op_type: 'Gemm', input: [input, W, b], output: [z],
         attribute: [{ name: 'transB', type: ONNX_ATTRIBUTE_INT, i: 1 }],
       },
-      { name: `layers.${l}.${layer.activation}`, op_type: OP_TYPE[layer.activation], input: [z], output: [a] },
+      activationNode(layer.activation, l, z, a),
     );
     input = a;
   });
