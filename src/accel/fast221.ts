@@ -101,7 +101,9 @@ export function net221Epoch(
   const { X, Y, n } = data;
   const sw = data.sampleWeight;
   const inlineSgd = optimizer.config.name === 'sgd';
-  const lr = optimizer.config.lr;
+  // The inline SGD's η, read at the start of every epoch: a learning-rate schedule changes
+  // optimizer.config.lr between epochs (see fit), never during one.
+  let lr = optimizer.config.lr;
 
   // One sample per step runs the whole epoch in one function (every line runs on every step, so
   // the JIT sees all of it at once). Larger batches keep the row loop in its own small function:
@@ -126,6 +128,7 @@ export function net221Epoch(
 
   function runBatched(order: Uint32Array, shuffled: boolean, shouldStop?: () => boolean): number {
     runner.stopped = false;
+    lr = optimizer.config.lr;
     P.set(W0, 0); P.set(B0, 4); P.set(W1, 6); P.set(B1, 8);
     if (useSimd && simd === undefined) simd = createSimd221Batches(data);
     if (simd && shuffled) simd.setOrder(order);
@@ -170,6 +173,7 @@ export function net221Epoch(
    */
   function runFused(order: Uint32Array, shuffled: boolean, shouldStop?: () => boolean): number {
     runner.stopped = false;
+    const lr = optimizer.config.lr;
     let w00 = W0[0], w01 = W0[1], w10 = W0[2], w11 = W0[3], b0 = B0[0], b1 = B0[1];
     let v0 = W1[0], v1 = W1[1], c = B1[0];
     let epochLoss = 0;
@@ -224,7 +228,7 @@ export function net221Epoch(
     P.set(W0, 0); P.set(B0, 4); P.set(W1, 6); P.set(B1, 8);
     epochShouldStop = shouldStop;
     const afterStep = shouldStop === undefined ? undefined : stepAndAsk;
-    const taken = simdSteps.run(P, order, shuffled, lr, afterStep);
+    const taken = simdSteps.run(P, order, shuffled, optimizer.config.lr, afterStep);
     if (afterStep === undefined && taken > 0) {
       const state = optimizer.getState();
       optimizer.setState({ ...state, step: state.step + taken });

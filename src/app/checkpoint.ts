@@ -32,11 +32,13 @@ export const fitStateSchema = z.object({
   // sfc32's words: some are kept as signed 32-bit results of ^ and <<, some as unsigned.
   rng: z.array(z.number().int().min(-0x80000000).max(0xffffffff)).length(4),
   optimizer: z.object({ step: count, moments: z.array(z.array(z.array(finite))) }),
-  history: z.array(z.object({ epoch: z.number().int().positive(), loss: finite, valLoss: finite.optional() })),
+  history: z.array(z.object({ epoch: z.number().int().positive(), loss: finite, valLoss: finite.optional(), lr: finite.optional() })),
   bestValLoss: finite.nullable(),
   bestEpoch: count,
   sinceBest: count,
   best: z.array(z.array(finite)),
+  // A learning-rate schedule's state (the rate last set, plateau's best loss and wait), so a resume sets the same rates.
+  schedule: z.object({ lr: finite, best: finite.nullable(), wait: count }).optional(),
 });
 
 export const checkpointBlockSchema = z.object({

@@ -24,6 +24,7 @@ import { accuracy } from '../data/metrics.js';
 import type { Dataset, EpochRecord, FitResult, FitState } from '../train/fit.js';
 import { fit } from '../train/fit.js';
 import type { ThreadPool } from '../accel/threadPool.js';
+import type { ScheduleSpec } from '../train/schedules.js';
 
 export interface TrainOptions {
   target: string;
@@ -51,6 +52,8 @@ export interface TrainOptions {
   threshold: number;
   /** Start from this model's encoders and weights instead of a fresh initialisation. */
   init?: ModelFile;
+  /** Learning-rate schedule from `lr` (recorded as training.schedule); plateau needs `val` > 0. */
+  schedule?: ScheduleSpec;
   onEpoch?: (record: EpochRecord) => void | 'stop';
   /** Notices (id-like columns left out) and warnings (constant columns). */
   notify?: Notify;
@@ -145,6 +148,7 @@ export function trainModel(table: Table, options: TrainOptions): TrainOutcome {
       val: options.val,
       ...(options.patience !== undefined ? { patience: options.patience, bestEpoch } : {}),
       l2: options.l2,
+      ...(options.schedule ? { schedule: options.schedule } : {}),
       ...(options.classWeight ? { classWeight: options.classWeight } : {}),
       rows: train.n,
       history,
@@ -154,7 +158,7 @@ export function trainModel(table: Table, options: TrainOptions): TrainOutcome {
   const result = fit(net, train, {
     epochs: options.epochs, batchSize: options.batchSize, optimizer, shuffle: options.shuffle,
     rng: createRng((options.seed ^ STREAM.shuffle) | 0), l2: options.l2, validation: val,
-    patience: options.patience, onEpoch: options.onEpoch,
+    patience: options.patience, onEpoch: options.onEpoch, schedule: options.schedule,
     resume: options.resume, checkpointEvery: options.checkpointEvery, shouldStop: options.shouldStop, pool: options.pool,
     onCheckpoint: onCheckpoint && ((state) => onCheckpoint(state, modelAt(state.history, state.bestEpoch))),
   });

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ACTIVATIONS } from '../math/activations.js';
 import { LOSSES } from '../math/losses.js';
+import { checkSchedule, ScheduleError } from '../train/schedules.js';
 import { ModelFormatError } from '../errors.js';
 
 const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
@@ -33,6 +34,27 @@ export const layerSchema = z.object({
   bias: z.array(finite).min(1),
 });
 
+/**
+ * `training.schedule` (optional; files without one load as before): the learning-rate schedule
+ * the run used, `{ "name": "step", "every": 50, "gamma": 0.5 }` and the like (src/train/schedules.ts).
+ * A refinement rather than a shape, so the training block's keys keep their order when re-saved.
+ */
+function checkTrainingSchedule(training: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const value = training.schedule;
+  if (value === undefined) return;
+  const fail = (message: string) => ctx.addIssue({ code: 'custom', path: ['schedule'], message });
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || typeof (value as { name?: unknown }).name !== 'string') {
+    fail('must be an object with a "name"');
+    return;
+  }
+  try {
+    checkSchedule(value as { name: string });
+  } catch (e) {
+    if (!(e instanceof ScheduleError)) throw e;
+    fail(e.message);
+  }
+}
+
 export const modelSchema = z.object({
   format: z.literal('chainrule/model'),
   version: z.literal(1),
@@ -41,7 +63,7 @@ export const modelSchema = z.object({
   layers: z.array(layerSchema).min(1),
   loss: z.enum(LOSSES as [string, ...string[]]).default('bce'),
   threshold: finite.refine((t) => t > 0 && t < 1, { message: 'must be between 0 and 1' }).default(0.5),
-  training: z.record(z.string(), z.unknown()).optional(),
+  training: z.record(z.string(), z.unknown()).superRefine(checkTrainingSchedule).optional(),
 }).passthrough();
 
 export type NumericInput = z.infer<typeof numericInputSchema>;

@@ -15,6 +15,8 @@ import type { Optimizer, OptimizerConfig, OptimizerState } from '../math/optimiz
 import { addWeightDecay, createOptimizer } from '../math/optimizers.js';
 import { createEpochRunner } from '../accel/fastEpoch.js';
 import type { ThreadPool } from '../accel/threadPool.js';
+import type { ScheduleSpec, ScheduleState } from './schedules.js';
+import { afterEpoch, needsValidation, scheduledLr, startSchedule } from './schedules.js';
 import { DivergenceError } from '../errors.js';
 
 /** Rows of encoded features X [n × inputs] and targets Y [n × outputs]. */
@@ -33,6 +35,8 @@ export interface EpochRecord {
   loss: number;
   /** Mean validation loss after the epoch, when a validation set is given. */
   valLoss?: number;
+  /** The learning rate the epoch ran at (recorded only with a schedule). */
+  lr?: number;
 }
 
 export interface FitOptions {
@@ -65,6 +69,11 @@ export interface FitOptions {
    * this fit only while an epoch runs. Ignored by 'reference'.
    */
   pool?: ThreadPool;
+  /**
+   * Learning-rate schedule (schedules.ts): before each epoch the optimizer's `config.lr` is set to
+   * that epoch's rate, from the rate it was built with. Plateau needs `validation`.
+   */
+  schedule?: ScheduleSpec;
 }
 
 /**
@@ -81,6 +90,8 @@ export interface FitState {
   sinceBest: number;
   /** Best parameters so far, as [W0, b0, W1, b1, …] (only with a validation set). */
   best: number[][];
+  /** The learning-rate schedule's state (only with a schedule). */
+  schedule?: ScheduleState;
 }
 
 export interface FitResult {
@@ -126,8 +137,17 @@ export function fit(net: Network, data: Dataset, options: FitOptions): FitResult
   const shuffle = (options.shuffle ?? true) && !fullBatch;
 
   const params = parameterBuffers(net);
-  const optimizer = 'step' in options.optimizer ? options.optimizer : createOptimizer(options.optimizer, params.map((p) => p.length));
-  const lr = optimizer.config.lr;
+  const schedule = options.schedule;
+  if (schedule && needsValidation(schedule) && !options.validation) {
+    throw new RangeError(`the ${schedule.name} schedule reads the validation loss: give a validation set`);
+  }
+  // A copy of the config when a schedule will change its lr: the caller's config (recorded in the
+  // model file as the run's base rate) stays as given.
+  const optimizer = 'step' in options.optimizer
+    ? options.optimizer
+    : createOptimizer(schedule ? { ...options.optimizer } : options.optimizer, params.map((p) => p.length));
+  const baseLr = optimizer.config.lr;
+  let scheduleState = schedule ? startSchedule(baseLr) : undefined;
   const ws = createWorkspace(net, batch);
   const grads = gradientBuffers(ws.grads);
   const l2 = options.l2 ?? 0;
@@ -159,6 +179,7 @@ export function fit(net: Network, data: Dataset, options: FitOptions): FitResult
     bestEpoch = r.bestEpoch;
     sinceBest = r.sinceBest;
     r.best.forEach((b, i) => best[i].set(b));
+    if (schedule) scheduleState = r.schedule ? { ...r.schedule } : startSchedule(baseLr);
     firstEpoch = r.epoch + 1;
   }
   const snapshot = (epoch: number): FitState => ({
@@ -170,6 +191,7 @@ export function fit(net: Network, data: Dataset, options: FitOptions): FitResult
     bestEpoch,
     sinceBest,
     best: options.validation ? best.map((b) => Array.from(b)) : [],
+    ...(scheduleState ? { schedule: { ...scheduleState } } : {}),
   });
 
   let lastEpoch = firstEpoch - 1;
@@ -177,6 +199,9 @@ export function fit(net: Network, data: Dataset, options: FitOptions): FitResult
     pool: options.pool, builtinOptimizer: !('step' in options.optimizer),
   });
   for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
+    // Every path (reference, fast, WebAssembly) reads config.lr when it steps.
+    if (schedule && scheduleState) optimizer.config.lr = scheduledLr(schedule, baseLr, epoch, epochs, scheduleState);
+    const lr = optimizer.config.lr;
     if (shuffle) {
       // From the identity each epoch, so the order depends on the generator's state alone (resumable).
       for (let i = 0; i < n; i++) order[i] = i;
@@ -233,6 +258,7 @@ export function fit(net: Network, data: Dataset, options: FitOptions): FitResult
     lastEpoch = epoch;
     // A partial epoch (stopped mid-way) is recorded with the rows it saw.
     const record: EpochRecord = { epoch, loss: epochLoss / n };
+    if (schedule) record.lr = lr;
     if (options.validation && valWs) {
       record.valLoss = datasetLoss(net, options.validation, valWs);
       if (record.valLoss < bestValLoss) {
@@ -245,6 +271,7 @@ export function fit(net: Network, data: Dataset, options: FitOptions): FitResult
       }
     }
     history.push(record);
+    if (schedule && scheduleState) scheduleState = afterEpoch(schedule, scheduleState, lr, record.valLoss ?? record.loss);
     if (stoppedByCallback) break;
     if (options.onEpoch?.(record) === 'stop') {
       stoppedByCallback = true;

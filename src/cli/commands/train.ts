@@ -19,6 +19,7 @@ import {
   positiveInteger, positiveNumber, printJson,
 } from '../options.js';
 import { bundledData } from '../paths.js';
+import { SCHEDULE_HELP, scheduleFlag, scheduleSpec } from '../schedule-flag.js';
 
 export interface TrainFlags {
   data?: string;
@@ -51,13 +52,15 @@ export interface TrainFlags {
   resume?: string;
   /** Threads for the matrix products; not a shaping flag: the model's bytes do not depend on it. */
   threads: number | 'auto';
+  /** Canonical schedule text (schedule-flag.ts), e.g. "step:every=50,gamma=0.5". */
+  schedule?: string;
 }
 
 /** The flags recorded in a checkpoint: a resume takes those not given, and refuses conflicting ones but CHANGEABLE. */
 const SHAPING = [
   'data', 'target', 'positive', 'features', 'categorical', 'numeric', 'layers', 'activation', 'loss', 'optimizer',
   'lr', 'epochs', 'batchSize', 'val', 'patience', 'l2', 'classWeight', 'threshold', 'seed', 'init', 'standardize', 'shuffle',
-  'checkpointEvery', 'checkpoint',
+  'checkpointEvery', 'checkpoint', 'schedule',
 ] as const satisfies readonly (keyof TrainFlags)[];
 /** --epochs may grow to train on; checkpoint cadence and place do not change the run. */
 const CHANGEABLE: ReadonlySet<string> = new Set(['epochs', 'checkpointEvery', 'checkpoint']);
@@ -125,6 +128,7 @@ export function registerTrain(program: Command): void {
     .option('--batch-size <n|full>', 'rows per step, or "full" for full-batch gradient descent', batchSize, TRAIN_DEFAULTS.batchSize)
     .option('--val <fraction>', 'stratified validation fraction', fraction, TRAIN_DEFAULTS.val)
     .option('--patience <n>', 'early stopping: epochs without a better validation loss', positiveInteger('--patience'))
+    .option('--schedule <spec>', SCHEDULE_HELP, scheduleFlag)
     .option('--l2 <lambda>', 'L2 weight decay λ (adds λ·w to each weight gradient)', nonNegativeNumber('--l2'), TRAIN_DEFAULTS.l2)
     .option('--class-weight <balanced|none>', 'balanced: weigh each row by n/(2·n_c) of its class, so both classes count equally (default none)', classWeight)
     .option('--threshold <p>', 'decision threshold stored in the model', threshold, TRAIN_DEFAULTS.threshold)
@@ -172,6 +176,7 @@ function defaultTarget(header: readonly string[]): string {
 /** Reads, trains, writes; returns the exit code (130 when interrupted). Runs in the worker thread. */
 export async function runTrain(flags: TrainFlags, control: { shouldStop?: () => boolean } = {}): Promise<number> {
   if (flags.patience !== undefined && flags.val === 0) throw new UsageError('--patience needs a validation split, e.g. --val 0.2');
+  const schedule = scheduleSpec(flags.schedule, flags.val);
   const ckpt: Checkpoint | undefined = flags.resume !== undefined ? loadCheckpoint(flags.resume) : undefined;
   // A resume starts from the checkpoint's encoders and parameters.
   const init = ckpt?.model ?? (flags.init ? loadModel(flags.init) : undefined);
@@ -205,7 +210,7 @@ export async function runTrain(flags: TrainFlags, control: { shouldStop?: () => 
       categorical: flags.categorical, numeric: flags.numeric,
       hidden: flags.layers, activation: flags.activation, loss: flags.loss, optimizer: flags.optimizer,
       lr: flags.lr, epochs: flags.epochs, batchSize: flags.batchSize, val: flags.val, patience: flags.patience,
-      seed: flags.seed, standardize: flags.standardize, shuffle: flags.shuffle, l2: flags.l2,
+      seed: flags.seed, standardize: flags.standardize, shuffle: flags.shuffle, l2: flags.l2, schedule,
       classWeight: flags.classWeight === 'balanced' ? 'balanced' : undefined,
       threshold: flags.threshold, init,
       onEpoch: progress?.onEpoch,
