@@ -1,13 +1,13 @@
 /**
  * Forward and backward passes for any dense network, bit-identical to `forward`/`backward` in
- * `nn/network.ts` but built on WebAssembly SIMD (`simdMatmul`) where the engine has it and on the
+ * `math/network.ts` but built on WebAssembly SIMD (`simdMatmul`) where the engine has it and on the
  * register-blocked `gemmABt` otherwise. The reference sums each weight gradient over rows and
  * each input gradient over units, in order; the operands below (transposed where needed) keep
  * exactly those orders while letting the kernels read contiguously. The usual dense path is
  * fastDenseWasm.ts; this one runs without WebAssembly SIMD and for batches too big to keep resident.
  */
 import { gemmABt, transpose } from './fastKernels.js';
-import { simdMatmul } from './wasm/simdKernels.js';
+import { simdEnabled, simdMatmul } from './wasm/simdKernels.js';
 import { sumRows } from '../math/kernels.js';
 import { activate, activationBackward } from '../math/activations.js';
 import { lossGradient } from '../math/losses.js';
@@ -40,8 +40,9 @@ export function fastForward(net: Network, X: Float64Array, n: number, ws: Worksp
     const units = layer.units;
     const Z = ws.Z[l];
     // Z = X·(Wᵀ) with Wᵀ [inputs × units] row-major: lanes run across units, sums over inputs in order.
-    if (simdMatmul) transpose(scratch.weightsT[l], layer.weights, units, layer.inputs);
-    if (!simdMatmul?.(Z, input, scratch.weightsT[l], n, layer.inputs, units)) {
+    const simd = simdEnabled();
+    if (simd) transpose(scratch.weightsT[l], layer.weights, units, layer.inputs);
+    if (!simd || !simdMatmul(Z, input, scratch.weightsT[l], n, layer.inputs, units)) {
       gemmABt(Z, input, layer.weights, n, layer.inputs, units);
     }
     const bias = layer.bias;
@@ -72,14 +73,14 @@ export function fastBackward(
     const input = l === 0 ? X : ws.A[l - 1];
     // dW[j,i] = Σ_rows dZ[r,j]·input[r,i], rows in order: a dot product of row j of dZᵀ and row i of inputᵀ.
     transpose(scratch.deltaT[l], delta, n, units);
-    if (!simdMatmul?.(ws.grads.weights[l], scratch.deltaT[l], input, units, n, inputs)) {
+    if (!simdMatmul(ws.grads.weights[l], scratch.deltaT[l], input, units, n, inputs)) {
       transpose(scratch.inputT[l], input, n, inputs);
       gemmABt(ws.grads.weights[l], scratch.deltaT[l], scratch.inputT[l], units, n, inputs);
     }
     sumRows(ws.grads.bias[l], delta, n, units);
     if (l > 0) {
       // dA_prev[r,i] = Σ_j dZ[r,j]·W[j,i], units in order: row r of dZ against column i of W.
-      if (!simdMatmul?.(ws.dA[l - 1], delta, layer.weights, n, units, inputs)) {
+      if (!simdMatmul(ws.dA[l - 1], delta, layer.weights, n, units, inputs)) {
         transpose(scratch.weightsT[l], layer.weights, units, inputs);
         gemmABt(ws.dA[l - 1], delta, scratch.weightsT[l], n, units, inputs);
       }

@@ -7,13 +7,14 @@
  * r is added, then row r+1. An odd last row runs the same code with its lane duplicated and only
  * its first half added.
  *
- * The module is assembled here from its bytes when this file loads (about 40 ms of cold JavaScript
- * on the bench machine, paid at import rather than inside the first fit), and its exp and log1p are
- * checked there bit for bit against Math.exp and Math.log1p (edge cases and seeded values); if any
- * bit differs, or the engine has no WebAssembly SIMD, `simd221Available()` is false and fast221.ts
- * keeps the JS loop.
+ * The module is assembled (asm.ts) on the first 2-2-1 fit that asks for it, not at import (about
+ * 40 ms of cold JavaScript on the bench machine), and its exp and log1p are then checked bit for
+ * bit against Math.exp and Math.log1p (edge cases and seeded values) and the kernel warmed up; if
+ * any bit differs, or the engine has no WebAssembly SIMD, `simd221Available()` is false and
+ * fast221.ts keeps the JS loop. Over 300 lines: the batch kernel, its self-check and its two
+ * runners share the module's memory layout, which is clearer in one file.
  */
-import type { Code, FunctionDef } from './wasm/asm.js';
+import type { Code } from './wasm/asm.js';
 import {
   compile, ensureBytes, F64, f64, f64x2, FunctionBuilder, get, I32, i32, i32c, instantiate, moduleBytes, set, v128,
 } from './wasm/asm.js';
@@ -21,7 +22,6 @@ import { emitExp, emitLog1p, fromHighWord } from './wasm/simdMath.js';
 import { STEPS_OUT, stepsFunction } from './simd221Steps.js';
 
 const c = (x: number): Code => v128.f64(x);
-const loop = (body: Code[], exitIf: Code): Code[] => [[0x02, 0x40, 0x03, 0x40], exitIf, [0x0d, 1], ...body, [0x0c, 0, 0x0b, 0x0b]];
 
 /** Bytes 0…71 hold P = [w00, w01, w10, w11, b0, b1, v0, v1, c]; the five sums go to OUT… */
 const OUT = 128;
@@ -39,15 +39,16 @@ const GROUPS = 4;
  * A row's computation is one long chain (three exps and a log1p in a row), so the main loop runs
  * GROUPS pairs side by side, then single pairs, then the odd last row.
  */
-function batchFunction(): FunctionDef {
-  const params = [I32, I32, I32, I32, I32, I32, F64];
-  const IDX = 0, ROWS = 1, XP = 2, YP = 3, SWP = 4, SW_MASK = 5, INV = 6;
-  const b = new FunctionBuilder(params.length);
-  const p = b.i32(), end = b.i32(), endGroups = b.i32();
-  const index = Array.from({ length: 2 * GROUPS }, () => b.i32());
-  const [w00, w01, w10, w11, b0, b1, v0, v1, cc] = Array.from({ length: 9 }, (_, q) => b.let(v128.load64Splat(i32c(0), 8 * q)));
-  const inv = b.let(f64x2.splat(get(INV)));
-  const acc = Array.from({ length: 5 }, () => b.let(c(0)));
+function batchFunction(): FunctionBuilder {
+  const b = new FunctionBuilder('batch');
+  const [IDX, ROWS, XP, YP, SWP, SW_MASK] = ['idx', 'rows', 'X', 'Y', 'sw', 'swMask'].map((n) => b.param(n, I32));
+  const INV = b.param('inv', F64);
+  const p = b.local('orderAt', I32), end = b.local('pairsEnd', I32), endGroups = b.local('groupsEnd', I32);
+  const index = Array.from({ length: 2 * GROUPS }, (_, k) => b.local(`row${k}`, I32));
+  const [w00, w01, w10, w11, b0, b1, v0, v1, cc] = ['w00', 'w01', 'w10', 'w11', 'b0', 'b1', 'v0', 'v1', 'c']
+    .map((n, q) => b.let(v128.load64Splat(i32c(0), 8 * q), n));
+  const inv = b.let(f64x2.splat(get(INV)), 'inv2');
+  const acc = ['gx0', 'gx1', 'gb', 'gv', 'gcLoss'].map((n) => b.let(c(0), n));
 
   /**
    * Rows index[2g] (lane 0) and index[2g+1] (lane 1) up to the five pairs of per-row terms; the
@@ -110,12 +111,11 @@ function batchFunction(): FunctionDef {
 
   /** A loop over `pairs` pairs of rows per iteration while p < limit. */
   function pairLoop(pairs: number, limit: number): void {
-    const mark = b.code.length;
-    for (let k = 0; k < 2 * pairs; k++) b.emit(set(index[k], i32.load(get(p), 4 * k)));
-    accumulate(pairs === 1 ? [rows(0)] : b.interleave(pairs, rows), true);
-    b.emit(set(p, i32.add(get(p), i32c(8 * pairs))));
-    const body = b.code.splice(mark);
-    b.emit(...loop([body], [...i32.ltU(get(p), get(limit)), 0x45]));
+    b.until(i32.eqz(i32.ltU(get(p), get(limit))), () => {
+      for (let k = 0; k < 2 * pairs; k++) b.emit(set(index[k], i32.load(get(p), 4 * k)));
+      accumulate(pairs === 1 ? [rows(0)] : b.interleave(pairs, rows), true);
+      b.emit(set(p, i32.add(get(p), i32c(8 * pairs))));
+    });
   }
 
   // end: after the last whole pair; endGroups: after the last whole group of pairs.
@@ -123,27 +123,26 @@ function batchFunction(): FunctionDef {
   b.emit(set(endGroups, i32.add(get(IDX), i32.mul(i32.sub(get(ROWS), i32.remU(get(ROWS), i32c(2 * GROUPS))), i32c(4)))));
   if (GROUPS > 1) pairLoop(GROUPS, endGroups);
   pairLoop(1, end);
-  b.emit(i32.and(get(ROWS), i32c(1)), [0x04, 0x40]);
-  b.emit(set(index[0], i32.load(get(p))), set(index[1], get(index[0])));
-  accumulate([rows(0)], false);
-  b.emit([0x0b]);
+  b.if(i32.and(get(ROWS), i32c(1)), () => {
+    b.emit(set(index[0], i32.load(get(p))), set(index[1], get(index[0])));
+    accumulate([rows(0)], false);
+  });
   acc.forEach((a, q) => b.emit(v128.store(i32c(0), get(a), OUT + 16 * q)));
-  return { name: 'batch', params, body: b };
+  return b;
 }
 
 /** f(ptr, count): applies exp or log1p in place to `count` (even) doubles at ptr. */
-function mathFunction(fn: 'exp' | 'log1p'): FunctionDef {
-  const PTR = 0, COUNT = 1;
-  const b = new FunctionBuilder(2);
-  const p = b.i32(), end = b.i32();
+function mathFunction(fn: 'exp' | 'log1p'): FunctionBuilder {
+  const b = new FunctionBuilder(fn);
+  const PTR = b.param('ptr', I32), COUNT = b.param('count', I32);
+  const p = b.local('at', I32), end = b.local('end', I32);
   b.emit(set(p, get(PTR)), set(end, i32.add(get(PTR), i32.shl(get(COUNT), i32c(3)))));
-  const mark = b.code.length;
-  const x = b.let(v128.load(get(p)));
-  const r = fn === 'exp' ? emitExp(b, x, b.let(f64x2.abs(get(x)))) : emitLog1p(b, x);
-  b.emit(v128.store(get(p), get(r)), set(p, i32.add(get(p), i32c(16))));
-  const body = b.code.splice(mark);
-  b.emit(...loop([body], [...i32.ltU(get(p), get(end)), 0x45]));
-  return { name: fn, params: [I32, I32], body: b };
+  b.until(i32.eqz(i32.ltU(get(p), get(end))), () => {
+    const x = b.let(v128.load(get(p)), 'x');
+    const r = fn === 'exp' ? emitExp(b, x, b.let(f64x2.abs(get(x)), 'absX')) : emitLog1p(b, x);
+    b.emit(v128.store(get(p), get(r)), set(p, i32.add(get(p), i32c(16))));
+  });
+  return b;
 }
 
 type BatchFn = (idx: number, rows: number, x: number, y: number, sw: number, swMask: number, inv: number) => void;
@@ -157,11 +156,16 @@ interface Kernel {
 }
 type Instance = ReturnType<typeof instantiate>;
 
+/** The module's bytes: batch, steps, exp and log1p, importing the after-step host function. */
+export function simd221ModuleBytes(): Uint8Array {
+  return moduleBytes([batchFunction(), stepsFunction(), mathFunction('exp'), mathFunction('log1p')], { imports: [{ name: 'afterStep' }] });
+}
+
 /** The compiled module (null until built), or undefined without WebAssembly SIMD. */
 let kernel: Kernel | undefined | null = null;
 function getKernel(): Kernel | undefined {
   if (kernel === null) {
-    const module = compile(moduleBytes([batchFunction(), stepsFunction(), mathFunction('exp'), mathFunction('log1p')], [{ name: 'afterStep' }]));
+    const module = compile(simd221ModuleBytes());
     kernel = module ? { module, checker: instantiate(module, 1 << 16, { afterStep: () => 0 }) } : undefined;
   }
   return kernel;
@@ -235,17 +239,23 @@ function selfCheck(): boolean {
 
 let checked: boolean | undefined;
 
-/** True when the engine runs WebAssembly SIMD and the kernel's exp/log1p give Math's bits. */
+/**
+ * True when the engine runs WebAssembly SIMD and the kernel's exp/log1p give Math's bits. The
+ * first call (the first 2-2-1 fit, not the import) assembles, checks and warms the kernel.
+ */
 export function simd221Available(): boolean {
-  checked ??= getKernel() !== undefined && selfCheck();
+  if (checked === undefined) {
+    checked = getKernel() !== undefined && selfCheck();
+    if (checked) warmUp(getKernel()!);
+  }
   return checked;
 }
 
 /**
- * A few small batches and SGD epochs at load: the engine compiles the kernel on its first call and
- * optimises it in the background once it has run a while; without this the first fit's first
- * epochs pay both (measured: the first 10,000-row call 5.8 ms instead of 0.2 ms, then ~15 calls at
- * twice the time).
+ * A few small batches and SGD epochs before the first real one: the engine compiles the kernel on
+ * its first call and optimises it in the background once it has run a while; without this the
+ * first fit's first epochs pay both (measured: the first 10,000-row call 5.8 ms instead of 0.2 ms,
+ * then ~15 calls at twice the time).
  */
 function warmUp(k: Kernel): void {
   const rows = 64;
@@ -262,7 +272,6 @@ function warmUp(k: Kernel): void {
   for (let i = 0; i < 20; i++) sgd.run(P, order, false, 0.5, i & 1 ? never : undefined);
 }
 
-if (simd221Available()) warmUp(getKernel()!);
 
 let enabled = true;
 

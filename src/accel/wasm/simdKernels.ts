@@ -18,20 +18,11 @@
  * memory, so operands can live in that memory across calls (`fastDenseWasm.ts`) and several
  * threads can share it. `simdMatmul` is the copying form for operands in ordinary arrays.
  */
-import { uleb } from './asm.js';
+import type { Code, WasmMemory, WasmModule } from './asm.js';
+import { compile, createMemory, f64, f64x2, FunctionBuilder, get, I32, F64, i32, i32c, instantiateOn, moduleBytes, set, tee, V128, v128 } from './asm.js';
 
-/** The part of the WebAssembly JS API used here (the project compiles without the DOM library). */
-declare const WebAssembly: {
-  validate(bytes: Uint8Array): boolean;
-  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule, imports: object) => { exports: Record<string, unknown> };
-};
-export interface WasmMemory {
-  readonly buffer: ArrayBuffer | SharedArrayBuffer;
-  grow(pages: number): number;
-}
-export type WasmModule = object;
+export type { WasmMemory, WasmModule } from './asm.js';
+export { createMemory } from './asm.js';
 
 /** What a finished sum s goes through before it is stored at out[i,j]. */
 export const Epilogue = {
@@ -58,131 +49,114 @@ export type Gemm = (
   m: number, k: number, j0: number, j1: number, epilogue: number, x1: number, x2: number,
 ) => void;
 
+// Rows are only 8-byte aligned: the alignment hint of every v128 access is 2^3.
+const vload = (addr: Code, offset: number): Code => v128.load(addr, offset, 3);
+const vstore = (addr: Code, value: Code, offset: number): Code => v128.store(addr, value, offset, 3);
+const ZERO16 = v128.i64(0n);
+/** x > 0 ? value : 0 for doubles (false for NaN). */
+const fselectPositive = (value: Code, test: Code): Code => f64.select(value, f64.const(0), f64.gt(test, f64.const(0)));
 
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
+function gemmFunction(): FunctionBuilder {
+  const b = new FunctionBuilder('gemm');
+  const [OUT, LDO, A, AROW, ASTEP, MM, LDM, M, K, J0, J1, MODE, X1, X2] =
+    ['out', 'ldo', 'a', 'aRow', 'aStep', 'mm', 'ldm', 'm', 'k', 'j0', 'j1', 'epilogue', 'x1', 'x2'].map((n) => b.param(n, I32));
+  const I = b.local('i', I32), J = b.local('j', I32), P = b.local('pLeft', I32);
+  const PA = [0, 1, 2, 3].map((r) => b.local(`aRow${r}`, I32));
+  const PB = b.local('mRow', I32), OFF = b.local('outAt', I32), PBIAS = b.local('biasAt', I32);
+  const ACC = [0, 1, 2, 3, 4, 5, 6, 7].map((q) => b.local(`acc${q >> 1}_${q & 1}`, V128));
+  const B0 = b.local('m0', V128), B1 = b.local('m1', V128), XV = b.local('aSplat', V128), TV = b.local('z', V128);
+  const ZERO = b.local('zero', V128), ONE = b.local('one', V128);
+  const S = [0, 1, 2, 3].map((r) => b.local(`sum${r}`, F64));
+  const Y = b.local('mValue', F64), TS = b.local('zScalar', F64);
 
-function name(s: string): number[] {
-  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-}
+  const vpositive = (x: Code) => f64x2.gt(x, get(ZERO)); // all ones where x > 0 (false for NaN)
 
-// Locals: 14 i32 parameters, then i32 scratch, v128 registers and f64 registers.
-const OUT = 0, LDO = 1, A = 2, AROW = 3, ASTEP = 4, MM = 5, LDM = 6, M = 7, K = 8, J0 = 9, J1 = 10, MODE = 11, X1 = 12, X2 = 13;
-const I = 14, J = 15, P = 16, PA = [17, 18, 19, 20], PB = 21, OFF = 22, PBIAS = 23;
-const ACC = [24, 25, 26, 27, 28, 29, 30, 31], B0 = 32, B1 = 33, XV = 34, TV = 35, ZERO = 36, ONE = 37;
-const S = [38, 39, 40, 41], Y = 42, TS = 43;
-
-type Code = (number | Code)[];
-const flat = (code: Code): number[] => code.flatMap((c) => (Array.isArray(c) ? flat(c) : [c]));
-const get = (l: number) => [0x20, l];
-const set = (l: number) => [0x21, l];
-const i32 = (v: number) => [0x41, ...uleb(v)]; // non-negative constants below 64 only (LEB sign bit)
-const ADD = 0x6a, SUB = 0x6b, MUL = 0x6c, EQ = 0x46, EQZ = 0x45, GT_S = 0x4a, GE_S = 0x4e;
-const simd = (op: number) => [0xfd, ...uleb(op)];
-const mem = (offset: number) => [3, ...uleb(offset)]; // alignment hint 2^3: rows are only 8-byte aligned
-const vload = (addr: Code, o: number) => [addr, simd(0x00), mem(o)];
-const vstore = (addr: Code, value: Code, o: number) => [addr, value, simd(0x0b), mem(o)];
-const vadd = (x: Code, y: Code) => [x, y, simd(0xf0)];
-const vsub = (x: Code, y: Code) => [x, y, simd(0xf1)];
-const vmul = (x: Code, y: Code) => [x, y, simd(0xf2)];
-const vpositive = (x: Code) => [x, get(ZERO), simd(0x4a)]; // f64x2.gt: all ones where x > 0 (false for NaN)
-const vand = (x: Code, y: Code) => [x, y, simd(0x4e)];
-const fload = (addr: Code) => [addr, 0x2b, mem(0)];
-const fstore = (addr: Code, value: Code) => [addr, value, 0x39, mem(0)];
-const F64 = (x: number) => [0x44, ...new Uint8Array(Float64Array.of(x).buffer)];
-const fadd = (x: Code, y: Code) => [x, y, 0xa0];
-const fsub = (x: Code, y: Code) => [x, y, 0xa1];
-const fmul = (x: Code, y: Code) => [x, y, 0xa2];
-const fselectPositive = (value: Code, test: Code) => [value, F64(0), test, F64(0), 0x64, 0x1b]; // test > 0 ? value : 0
-const add = (x: Code, y: Code) => [x, y, ADD];
-/** block { loop { if (exit) break; body; continue } } */
-const whileNot = (exit: Code, body: Code) => [0x02, 0x40, 0x03, 0x40, exit, 0x0d, 1, body, 0x0c, 0, 0x0b, 0x0b];
-
-/** The finished sums of one tile (R rows × C columns) through the epilogue `mode`. */
-function storeTile(R: number, C: number, mode: number): Code {
-  const code: Code = [set(OFF), add(get(X1), [get(J), i32(8), MUL]), set(PBIAS)];
-  const at = (base: number) => add(get(base), get(OFF));
-  for (let r = 0; r < R; r++) {
-    for (let v = 0; v < Math.max(1, C / 2); v++) {
-      const o = 16 * v;
-      if (C === 1) {
-        const s = get(S[r]);
-        if (mode === Epilogue.plain) code.push(fstore(at(OUT), s));
-        if (mode === Epilogue.bias) code.push(fstore(at(OUT), fadd(s, fload(get(PBIAS)))));
-        if (mode === Epilogue.biasRelu) {
-          code.push(fadd(s, fload(get(PBIAS))), set(TS), fstore(at(OUT), get(TS)), fstore(at(X2), fselectPositive(get(TS), get(TS))));
+  /** The finished sums of one tile (R rows × C columns) through the epilogue `mode`. */
+  function storeTile(R: number, C: number, mode: number): void {
+    b.emit(set(PBIAS, i32.add(get(X1), i32.mul(get(J), i32c(8)))));
+    const at = (base: number) => i32.add(get(base), get(OFF));
+    for (let r = 0; r < R; r++) {
+      for (let v = 0; v < Math.max(1, C / 2); v++) {
+        const o = 16 * v;
+        if (C === 1) {
+          const s = get(S[r]);
+          if (mode === Epilogue.plain) b.emit(f64.store(at(OUT), s));
+          if (mode === Epilogue.bias) b.emit(f64.store(at(OUT), f64.add(s, f64.load(get(PBIAS)))));
+          if (mode === Epilogue.biasRelu) {
+            b.emit(set(TS, f64.add(s, f64.load(get(PBIAS)))), f64.store(at(OUT), get(TS)), f64.store(at(X2), fselectPositive(get(TS), get(TS))));
+          }
+          if (mode === Epilogue.reluGrad) b.emit(f64.store(at(OUT), fselectPositive(s, f64.load(at(X1)))));
+          if (mode === Epilogue.sigmoidGrad) b.emit(set(TS, f64.load(at(X1))), f64.store(at(OUT), f64.mul(f64.mul(s, get(TS)), f64.sub(f64.const(1), get(TS)))));
+          if (mode === Epilogue.tanhGrad) b.emit(set(TS, f64.load(at(X1))), f64.store(at(OUT), f64.mul(s, f64.sub(f64.const(1), f64.mul(get(TS), get(TS))))));
+          continue;
         }
-        if (mode === Epilogue.reluGrad) code.push(fstore(at(OUT), fselectPositive(s, fload(at(X1)))));
-        if (mode === Epilogue.sigmoidGrad) code.push(fload(at(X1)), set(TS), fstore(at(OUT), fmul(fmul(s, get(TS)), fsub(F64(1), get(TS)))));
-        if (mode === Epilogue.tanhGrad) code.push(fload(at(X1)), set(TS), fstore(at(OUT), fmul(s, fsub(F64(1), fmul(get(TS), get(TS))))));
-        continue;
+        const acc = get(ACC[2 * r + v]);
+        if (mode === Epilogue.plain) b.emit(vstore(at(OUT), acc, o));
+        if (mode === Epilogue.bias) b.emit(vstore(at(OUT), f64x2.add(acc, vload(get(PBIAS), o)), o));
+        if (mode === Epilogue.biasRelu) {
+          b.emit(set(TV, f64x2.add(acc, vload(get(PBIAS), o))), vstore(at(OUT), get(TV), o), vstore(at(X2), v128.and(get(TV), vpositive(get(TV))), o));
+        }
+        if (mode === Epilogue.reluGrad) b.emit(vstore(at(OUT), v128.and(acc, vpositive(vload(at(X1), o))), o));
+        if (mode === Epilogue.sigmoidGrad) b.emit(set(TV, vload(at(X1), o)), vstore(at(OUT), f64x2.mul(f64x2.mul(acc, get(TV)), f64x2.sub(get(ONE), get(TV))), o));
+        if (mode === Epilogue.tanhGrad) b.emit(set(TV, vload(at(X1), o)), vstore(at(OUT), f64x2.mul(acc, f64x2.sub(get(ONE), f64x2.mul(get(TV), get(TV)))), o));
       }
-      const acc = get(ACC[2 * r + v]);
-      if (mode === Epilogue.plain) code.push(vstore(at(OUT), acc, o));
-      if (mode === Epilogue.bias) code.push(vstore(at(OUT), vadd(acc, vload(get(PBIAS), o)), o));
-      if (mode === Epilogue.biasRelu) {
-        code.push(vadd(acc, vload(get(PBIAS), o)), set(TV), vstore(at(OUT), get(TV), o), vstore(at(X2), vand(get(TV), vpositive(get(TV))), o));
+      b.emit(set(OFF, i32.add(get(OFF), get(LDO))));
+    }
+  }
+
+  /** One tile: rows I … I+R−1, columns J … J+C−1, summed over p in order. */
+  function tile(R: number, C: number): void {
+    b.emit(set(PA[0], i32.add(get(A), i32.mul(get(I), get(AROW)))));
+    for (let r = 1; r < R; r++) b.emit(set(PA[r], i32.add(get(PA[r - 1]), get(AROW))));
+    b.emit(set(PB, i32.add(get(MM), i32.mul(get(J), i32c(8)))));
+    for (let r = 0; r < R; r++) {
+      if (C === 1) b.emit(set(S[r], f64.const(0)));
+      else for (let v = 0; v < C / 2; v++) b.emit(set(ACC[2 * r + v], ZERO16));
+    }
+    b.emit(set(P, get(K)));
+    b.until(i32.eqz(get(P)), () => {
+      if (C === 1) b.emit(set(Y, f64.load(get(PB))));
+      else for (let v = 0; v < C / 2; v++) b.emit(set(v ? B1 : B0, vload(get(PB), 16 * v)));
+      for (let r = 0; r < R; r++) {
+        if (C === 1) {
+          b.emit(set(S[r], f64.add(get(S[r]), f64.mul(f64.load(get(PA[r])), get(Y)))));
+        } else {
+          b.emit(set(XV, v128.load64Splat(get(PA[r]))));
+          for (let v = 0; v < C / 2; v++) b.emit(set(ACC[2 * r + v], f64x2.add(get(ACC[2 * r + v]), f64x2.mul(get(XV), get(v ? B1 : B0)))));
+        }
+        b.emit(set(PA[r], i32.add(get(PA[r]), get(ASTEP))));
       }
-      if (mode === Epilogue.reluGrad) code.push(vstore(at(OUT), vand(acc, vpositive(vload(at(X1), o))), o));
-      if (mode === Epilogue.sigmoidGrad) code.push(vload(at(X1), o), set(TV), vstore(at(OUT), vmul(vmul(acc, get(TV)), vsub(get(ONE), get(TV))), o));
-      if (mode === Epilogue.tanhGrad) code.push(vload(at(X1), o), set(TV), vstore(at(OUT), vmul(acc, vsub(get(ONE), vmul(get(TV), get(TV)))), o));
+      b.emit(set(PB, i32.add(get(PB), get(LDM))), set(P, i32.sub(get(P), i32c(1))));
+    });
+    const offset = i32.add(i32.mul(get(I), get(LDO)), i32.mul(get(J), i32c(8)));
+    for (const mode of Object.values(Epilogue)) {
+      b.if(i32.eq(get(MODE), i32c(mode)), () => {
+        b.emit(set(OFF, offset));
+        storeTile(R, C, mode);
+      });
     }
-    code.push(add(get(OFF), get(LDO)), set(OFF));
   }
-  return code;
-}
 
-/** One tile: rows I … I+R−1, columns J … J+C−1, summed over p in order. */
-function tile(R: number, C: number): Code {
-  const code: Code = [];
-  code.push(add(get(A), [get(I), get(AROW), MUL]), set(PA[0]));
-  for (let r = 1; r < R; r++) code.push(add(get(PA[r - 1]), get(AROW)), set(PA[r]));
-  code.push(add(get(MM), [get(J), i32(8), MUL]), set(PB));
-  for (let r = 0; r < R; r++) {
-    if (C === 1) code.push(F64(0), set(S[r]));
-    else for (let v = 0; v < C / 2; v++) code.push(simd(0x0c), new Array(16).fill(0), set(ACC[2 * r + v]));
-  }
-  const step: Code = [];
-  if (C === 1) step.push(fload(get(PB)), set(Y));
-  else for (let v = 0; v < C / 2; v++) step.push(vload(get(PB), 16 * v), set(v ? B1 : B0));
-  for (let r = 0; r < R; r++) {
-    if (C === 1) {
-      step.push(fadd(get(S[r]), fmul(fload(get(PA[r])), get(Y))), set(S[r]));
-    } else {
-      step.push(get(PA[r]), simd(0x0a), mem(0), set(XV)); // v128.load64_splat
-      for (let v = 0; v < C / 2; v++) step.push(vadd(get(ACC[2 * r + v]), vmul(get(XV), get(v ? B1 : B0))), set(ACC[2 * r + v]));
+  function columns(R: number): void {
+    b.emit(set(J, get(J0)));
+    for (const C of [4, 2, 1]) {
+      b.until(i32.gtS(i32.add(get(J), i32c(C)), get(J1)), () => {
+        tile(R, C);
+        b.emit(set(J, i32.add(get(J), i32c(C))));
+      });
     }
-    step.push(add(get(PA[r]), get(ASTEP)), set(PA[r]));
   }
-  step.push(add(get(PB), get(LDM)), set(PB), [get(P), i32(1), SUB], set(P));
-  code.push(get(K), set(P), whileNot([get(P), EQZ], step));
-  const offset = add([get(I), get(LDO), MUL], [get(J), i32(8), MUL]);
-  for (const mode of Object.values(Epilogue)) {
-    code.push(get(MODE), i32(mode), EQ, 0x04, 0x40, offset, storeTile(R, C, mode), 0x0b);
-  }
-  return code;
-}
 
-function columns(R: number): Code {
-  const code: Code = [get(J0), set(J)];
-  for (const C of [4, 2, 1]) {
-    code.push(whileNot([add(get(J), i32(C)), get(J1), GT_S], [tile(R, C), add(get(J), i32(C)), set(J)]));
-  }
-  return code;
-}
-
-function body(): number[] {
-  const code: Code = [
-    simd(0x0c), new Array(16).fill(0), set(ZERO), F64(1), simd(0x14), set(ONE),
-    i32(0), set(I),
-    whileNot([add(get(I), i32(4)), get(M), GT_S], [columns(4), add(get(I), i32(4)), set(I)]),
-    whileNot([get(I), get(M), GE_S], [columns(1), add(get(I), i32(1)), set(I)]),
-    0x0b,
-  ];
-  const bytes = flat(code);
-  const locals = [3, 10, 0x7f, 14, 0x7b, 6, 0x7c]; // 10 × i32, 14 × v128, 6 × f64
-  return [...uleb(locals.length + bytes.length), ...locals, ...bytes];
+  b.emit(set(ZERO, ZERO16), set(ONE, f64x2.splat(f64.const(1))), set(I, i32c(0)));
+  b.until(i32.gtS(i32.add(get(I), i32c(4)), get(M)), () => {
+    columns(4);
+    b.emit(set(I, i32.add(get(I), i32c(4))));
+  });
+  b.until(i32.geS(get(I), get(M)), () => {
+    columns(1);
+    b.emit(set(I, i32.add(get(I), i32c(1))));
+  });
+  return b;
 }
 
 /** The optimizers of optimizers.ts, in their order of `hyper` values; each formula is written as there. */
@@ -199,77 +173,61 @@ export const HYPER = { lr: 0, beta1: 1, beta2: 2, c1: 3, c2: 4, epsilon: 5, oneM
  *   adam      m ← β₁·m + (1−β₁)·g;  v ← β₂·v + (1−β₂)·g·g;  p ← p − (lr·(m/c1)) / (√(v/c2) + ε)
  * Two lanes at a time, then one; div and sqrt are correctly rounded in both, as in JavaScript.
  */
-function updateBody(): number[] {
-  const RULE = 0, UP = 1, UG = 2, UM = 3, UV = 4, LEN = 5, H = 6, UI = 7, UEND = 8;
-  // Locals after the 7 parameters: 2 × i32, then v128 9–20 (hyper 9–17, g m v), then f64 21–32 (the same).
-  const vec = (slot: number) => 9 + slot, sca = (slot: number) => 21 + slot;
-  const VG = 18, VM = 19, VV = 20, SG = 30, SM = 31, SV = 32;
-  const code: Code = [];
-  for (const slot of Object.values(HYPER)) {
-    code.push(get(H), 0x2b, mem(8 * slot), 0x22, sca(slot), simd(0x14), set(vec(slot))); // f64.load offset=8·slot; local.tee
-  }
-  code.push([get(LEN), i32(8), MUL], set(UEND));
-  const at = (base: number) => add(get(base), get(UI));
+function updateFunction(): FunctionBuilder {
+  const b = new FunctionBuilder('update');
+  const [RULE, UP, UG, UM, UV, LEN, H] = ['rule', 'p', 'g', 'm', 'v', 'len', 'hyper'].map((n) => b.param(n, I32));
+  const UI = b.local('at', I32), UEND = b.local('end', I32);
+  const slots = Object.entries(HYPER);
+  const vec = slots.map(([n]) => b.local(`${n}2`, V128));
+  const [VG, VM, VV] = ['g2', 'm2', 'v2'].map((n) => b.local(n, V128));
+  const sca = slots.map(([n]) => b.local(n, F64));
+  const [SG, SM, SV] = ['gScalar', 'mScalar', 'vScalar'].map((n) => b.local(n, F64));
+  for (const [, slot] of slots) b.emit(set(vec[slot], f64x2.splat(tee(sca[slot], f64.load(get(H), 8 * slot)))));
+  b.emit(set(UEND, i32.mul(get(LEN), i32c(8))));
+  const at = (base: number) => i32.add(get(base), get(UI));
   const element = (v: boolean, rule: number): Code => {
-    const load = v ? (b: number) => vload(at(b), 0) : (b: number) => fload(at(b));
-    const store = v ? (b: number, x: Code) => vstore(at(b), x, 0) : (b: number, x: Code) => fstore(at(b), x);
-    const [plus, minus, times] = v ? [vadd, vsub, vmul] : [fadd, fsub, fmul];
-    const over = (x: Code, y: Code) => [x, y, v ? simd(0xf3) : 0xa3];
-    const root = (x: Code) => [x, v ? simd(0xef) : 0x9f];
-    const h = (slot: number) => get(v ? vec(slot) : sca(slot));
+    const load = v ? (p: number) => vload(at(p), 0) : (p: number) => f64.load(at(p));
+    const store = v ? (p: number, x: Code) => vstore(at(p), x, 0) : (p: number, x: Code) => f64.store(at(p), x);
+    const { add: plus, sub: minus, mul: times, div: over, sqrt: root } = v ? f64x2 : f64;
+    const h = (slot: number) => get(v ? vec[slot] : sca[slot]);
     const [g, m, w] = v ? [VG, VM, VV] : [SG, SM, SV];
     if (rule === UpdateRule.sgd) return store(UP, minus(load(UP), times(h(HYPER.lr), load(UG))));
     if (rule === UpdateRule.momentum) {
-      return [plus(times(h(HYPER.momentum), load(UM)), load(UG)), set(w), store(UM, get(w)), store(UP, minus(load(UP), times(h(HYPER.lr), get(w))))];
+      return [set(w, plus(times(h(HYPER.momentum), load(UM)), load(UG))), store(UM, get(w)), store(UP, minus(load(UP), times(h(HYPER.lr), get(w))))];
     }
     return [
-      load(UG), set(g),
-      plus(times(h(HYPER.beta1), load(UM)), times(h(HYPER.oneMinusBeta1), get(g))), set(m), store(UM, get(m)),
-      plus(times(h(HYPER.beta2), load(UV)), times(times(h(HYPER.oneMinusBeta2), get(g)), get(g))), set(w), store(UV, get(w)),
+      set(g, load(UG)),
+      set(m, plus(times(h(HYPER.beta1), load(UM)), times(h(HYPER.oneMinusBeta1), get(g)))), store(UM, get(m)),
+      set(w, plus(times(h(HYPER.beta2), load(UV)), times(times(h(HYPER.oneMinusBeta2), get(g)), get(g)))), store(UV, get(w)),
       store(UP, minus(load(UP), over(times(h(HYPER.lr), over(get(m), h(HYPER.c1))), plus(root(over(get(w), h(HYPER.c2))), h(HYPER.epsilon))))),
     ];
   };
   for (const rule of Object.values(UpdateRule)) {
-    code.push(get(RULE), i32(rule), EQ, 0x04, 0x40, i32(0), set(UI),
-      whileNot([add(get(UI), i32(16)), get(UEND), GT_S], [element(true, rule), add(get(UI), i32(16)), set(UI)]),
-      whileNot([get(UI), get(UEND), GE_S], [element(false, rule), add(get(UI), i32(8)), set(UI)]),
-      0x0b);
+    b.if(i32.eq(get(RULE), i32c(rule)), () => {
+      b.emit(set(UI, i32c(0)));
+      b.until(i32.gtS(i32.add(get(UI), i32c(16)), get(UEND)), () => b.emit(element(true, rule), set(UI, i32.add(get(UI), i32c(16)))));
+      b.until(i32.geS(get(UI), get(UEND)), () => b.emit(element(false, rule), set(UI, i32.add(get(UI), i32c(8)))));
+    });
   }
-  code.push(0x0b);
-  const bytes = flat(code);
-  const locals = [3, 2, 0x7f, 12, 0x7b, 12, 0x7c];
-  return [...uleb(locals.length + bytes.length), ...locals, ...bytes];
+  return b;
 }
 
 /** Every kernel's arguments are i32 (byte addresses, counts): `update` reads its f64 hyper-parameters from memory. */
 export type Update = (rule: number, p: number, g: number, m: number, v: number, len: number, hyper: number) => void;
 
 /** The module's bytes; a shared memory needs an import declared shared (with a maximum). */
-function moduleBytes(shared: boolean): Uint8Array {
-  const fnType = (params: number) => [0x60, params, ...new Array(params).fill(0x7f), 0];
-  const types = [2, ...fnType(14), ...fnType(7)];
-  const limits = shared ? [0x03, 1, ...uleb(65536)] : [0x00, 1];
-  const imports = [1, ...name('env'), ...name('mem'), 0x02, ...limits];
-  const exports = [2, ...name('gemm'), 0x00, 0, ...name('update'), 0x00, 1];
-  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    ...section(1, types), ...section(2, imports), ...section(3, [2, 0, 1]), ...section(7, exports),
-    ...section(10, [2, ...body(), ...updateBody()])]);
+export function gemmModuleBytes(shared: boolean): Uint8Array {
+  return moduleBytes([gemmFunction(), updateFunction()], { shared });
 }
 
 const compiled = new Map<boolean, WasmModule | undefined>();
 
-/** The compiled module (for a shared memory or not), or undefined when the engine lacks WebAssembly SIMD. */
+/**
+ * The compiled module (for a shared memory or not), or undefined when the engine lacks
+ * WebAssembly SIMD. Built on the first call, not at import: importing the library assembles nothing.
+ */
 export function gemmModule(shared: boolean): WasmModule | undefined {
-  if (!compiled.has(shared)) {
-    let module: WasmModule | undefined;
-    try {
-      const bytes = moduleBytes(shared);
-      if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) module = new WebAssembly.Module(bytes);
-    } catch {
-      module = undefined;
-    }
-    compiled.set(shared, module);
-  }
+  if (!compiled.has(shared)) compiled.set(shared, compile(gemmModuleBytes(shared)));
   return compiled.get(shared);
 }
 
@@ -280,14 +238,8 @@ export interface Kernels {
 
 /** The kernels bound to `memory` (which must be shared exactly when `module` was compiled for one). */
 export function instantiateKernels(module: WasmModule, memory: WasmMemory): Kernels {
-  const { exports } = new WebAssembly.Instance(module, { env: { mem: memory } });
+  const exports = instantiateOn(module, memory);
   return { gemm: exports.gemm as Gemm, update: exports.update as Update };
-}
-
-/** A memory of at least `bytes` bytes; a shared one has a fixed size (it is never grown). */
-export function createMemory(bytes: number, shared: boolean): WasmMemory {
-  const pages = Math.max(1, Math.ceil(bytes / 65536));
-  return shared ? new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }) : new WebAssembly.Memory({ initial: pages });
 }
 
 let enabled = true;
@@ -325,7 +277,7 @@ function reserve(doubles: number): { gemm: Gemm; view: Float64Array } {
  * the scalar kernels.
  */
 function matmulSimd(out: Float64Array, A: Float64Array, M: Float64Array, m: number, k: number, n: number): boolean {
-  if (!enabled) return false;
+  if (!simdEnabled()) return false;
   const chunk = Math.floor((BUDGET - k * n) / (k + n) / 4) * 4;
   if (chunk < 4) return false;
   const { gemm, view } = reserve(Math.min(BUDGET, k * n + (k + n) * Math.max(m, 4)));
@@ -340,5 +292,9 @@ function matmulSimd(out: Float64Array, A: Float64Array, M: Float64Array, m: numb
   return true;
 }
 
-/** The copying SIMD matmul, or undefined when this engine cannot run WebAssembly SIMD. */
-export const simdMatmul: typeof matmulSimd | undefined = gemmModule(false) ? matmulSimd : undefined;
+/**
+ * The copying SIMD matmul; false (computing nothing) when this engine cannot run WebAssembly SIMD
+ * or the SIMD paths are off. A function rather than a value decided at import, so that importing
+ * assembles nothing.
+ */
+export const simdMatmul: typeof matmulSimd = matmulSimd;
