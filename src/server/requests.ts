@@ -4,7 +4,6 @@
  * for many rows, the row's 0-based index.
  */
 import { z } from 'zod';
-import type { ModelFile } from '../model/schema.js';
 import { RequestError } from '../errors.js';
 
 export { RequestError };
@@ -122,21 +121,4 @@ export function parseExplainBody(body: unknown): ExplainRequest {
   const result = explainSchema.safeParse(body);
   if (!result.success) throw toRequestError(result.error, body, 'input');
   return result.data;
-}
-
-/**
- * Rejects a column the model does not know (a typo would otherwise be silently ignored). The
- * target column is allowed, so rows copied from the training CSV work.
- */
-export function checkColumns(model: ModelFile, records: readonly RawRecord[]): void {
-  const known = new Set([...model.inputs.map((i) => i.name), model.target.name]);
-  records.forEach((record, r) => {
-    for (const key of Object.keys(record)) {
-      if (!known.has(key)) {
-        const where = records.length > 1 ? `rows[${r}]: ` : '';
-        throw new RequestError(key, `${where}unknown column "${key}"; the model's inputs are ${model.inputs.map((i) => i.name).join(', ')}`,
-          records.length > 1 ? r : undefined);
-      }
-    }
-  });
 }
