@@ -17,8 +17,8 @@
  */
 import type { WasmMemory, WasmModule } from './wasm/simdKernels.js';
 import { createMemory, Epilogue, gemmModule, HYPER, instantiateKernels, simdEnabled, UpdateRule } from './wasm/simdKernels.js';
-import { activate, activationBackward } from '../math/activations.js';
-import type { ActivationName } from '../math/activations.js';
+import { activate, activationBackward, activations } from '../math/activations.js';
+import type { ActivationName, WasmEpilogue } from '../math/activations.js';
 import { lossGradient, lossValue } from '../math/losses.js';
 import type { Network } from '../math/network.js';
 import type { Optimizer } from '../math/optimizers.js';
@@ -82,15 +82,34 @@ function plan(net: Network, capacity: number, control: number): Plan {
     const Z = take(capacity * units);
     return {
       inputs, units, activation, W: params + W, WT: take(units * inputs), b: params + b, gW: grads + W, gb: grads + b,
-      Z, A: activation === 'linear' ? Z : take(capacity * units), dZ: take(capacity * units),
+      Z, A: wasmEpilogueOf(activation)?.aIsZ ? Z : take(capacity * units), dZ: take(capacity * units),
     };
   });
   return { layers, one, hyper, X, params, grads, moments, count, bytes: top };
 }
 
-const forwardEpilogue = (activation: ActivationName) => (activation === 'relu' ? Epilogue.biasRelu : Epilogue.bias);
-const backwardEpilogue: Record<ActivationName, number> = {
-  relu: Epilogue.reluGrad, sigmoid: Epilogue.sigmoidGrad, tanh: Epilogue.tanhGrad, linear: Epilogue.plain,
+/**
+ * How the kernel runs each epilogue an activation's record may name (activations.ts `accel.wasm`):
+ * the forward store's mode, whether JavaScript then computes A from Z (the reference's own loop),
+ * whether A is Z itself, the backward store's mode and whether its derivative reads Z or A.
+ */
+interface EpiloguePlan { forward: number; jsForward: boolean; aIsZ: boolean; backward: number; readsZ: boolean }
+const EPILOGUES: Record<WasmEpilogue, EpiloguePlan> = {
+  relu: { forward: Epilogue.biasRelu, jsForward: false, aIsZ: false, backward: Epilogue.reluGrad, readsZ: true },
+  sigmoid: { forward: Epilogue.bias, jsForward: true, aIsZ: false, backward: Epilogue.sigmoidGrad, readsZ: false },
+  tanh: { forward: Epilogue.bias, jsForward: true, aIsZ: false, backward: Epilogue.tanhGrad, readsZ: false },
+  linear: { forward: Epilogue.bias, jsForward: false, aIsZ: true, backward: Epilogue.plain, readsZ: false },
+};
+
+/** This kernel's plan for an activation, or undefined when its record names no epilogue (fastEpoch then picks another path). */
+export function wasmEpilogueOf(activation: ActivationName): EpiloguePlan | undefined {
+  const name = activations[activation].accel?.wasm;
+  return name === undefined ? undefined : EPILOGUES[name];
+}
+const epilogue = (activation: ActivationName): EpiloguePlan => {
+  const plan = wasmEpilogueOf(activation);
+  if (!plan) throw new RangeError(`the WebAssembly dense kernel has no epilogue for activation "${activation}"`);
+  return plan;
 };
 
 /**
@@ -144,12 +163,12 @@ export function wasmDenseEpoch(
   // The calls of each phase, built once; only their row counts change (the last batch).
   const forward: Call[][] = layers.map((p, l) => [makeCall([
     p.Z, 8 * p.units, l === 0 ? layout.X : layers[l - 1].A, 8 * p.inputs, 8, p.WT, 8 * p.units, 0, 0, 0, p.units,
-    forwardEpilogue(p.activation), p.b, p.A])]);
+    epilogue(p.activation).forward, p.b, p.A])]);
   const backward: Call[][] = layers.map((p, l) => [
     makeCall([p.gW, 8 * p.inputs, p.dZ, 8, 8 * p.units, l === 0 ? layout.X : layers[l - 1].A, 8 * p.inputs, 0, 0, 0, p.inputs, Epilogue.plain, 0, 0]),
     makeCall([p.gb, 0, layout.one, 0, 0, p.dZ, 8 * p.units, 0, 0, 0, p.units, Epilogue.plain, 0, 0]),
     ...(l > 0 ? [makeCall([layers[l - 1].dZ, 8 * p.inputs, p.dZ, 8 * p.units, 8, p.W, 8 * p.inputs, 0, 0, 0, p.inputs,
-      backwardEpilogue[layers[l - 1].activation], layers[l - 1].activation === 'relu' ? layers[l - 1].Z : layers[l - 1].A, 0])] : []),
+      epilogue(layers[l - 1].activation).backward, epilogue(layers[l - 1].activation).readsZ ? layers[l - 1].Z : layers[l - 1].A, 0])] : []),
   ]);
   let shapedRows = 0;
   const shape = (rows: number) => {
@@ -184,7 +203,7 @@ export function wasmDenseEpoch(
     for (let l = 0; l <= last; l++) {
       dispatcher.run(forward[l], rows * forwardWork[l] >= minParallelWork);
       const act = layers[l].activation;
-      if (act === 'sigmoid' || act === 'tanh') activate(act, Z[l], A[l], rows * layers[l].units);
+      if (epilogue(act).jsForward) activate(act, Z[l], A[l], rows * layers[l].units);
     }
     const len = rows * m;
     const batchLoss = lossValue(net.loss, Z[last], A[last], Y, len, m, sw);

@@ -2,10 +2,12 @@
  * Chooses how `fit` runs one epoch of batches. Every choice gives bit-for-bit the weights, losses
  * and optimizer state of the reference loop (forward → loss → backward → l2 → step on each batch):
  *   - the notes' 2-2-1 sigmoid/BCE network: `net221Epoch`, one fused scalar pass per row;
- *   - any other network: `wasmDenseEpoch`, operands resident in the WebAssembly SIMD kernel's
- *     memory, its products split among the pool's threads when one is given;
- *   - without WebAssembly SIMD (or for a batch too big to keep resident): `fastForward`/
- *     `fastBackward` on register-blocked kernels, with batches gathered by plain copies.
+ *   - any other network whose activations all name a WebAssembly epilogue in their record
+ *     (activations.ts `accel.wasm`): `wasmDenseEpoch`, operands resident in the WebAssembly SIMD
+ *     kernel's memory, its products split among the pool's threads when one is given;
+ *   - any other network (an activation without an epilogue, no WebAssembly SIMD, a batch too big
+ *     to keep resident): `fastForward`/`fastBackward` on register-blocked kernels, with batches
+ *     gathered by plain copies and the table's activations applied by the reference's loops.
  */
 import type { Network, Workspace } from '../math/network.js';
 import { gradientBuffers, loss } from '../math/network.js';
@@ -13,7 +15,7 @@ import type { Optimizer } from '../math/optimizers.js';
 import { addWeightDecay } from '../math/optimizers.js';
 import { net221Epoch, isNet221 } from './fast221.js';
 import { createFastScratch, fastBackward, fastForward } from './fastDense.js';
-import { wasmDenseEpoch } from './fastDenseWasm.js';
+import { wasmDenseEpoch, wasmEpilogueOf } from './fastDenseWasm.js';
 import type { EpochData, EpochRunner, FastPath, RunBuffers, RunnerOptions, RunSpec } from './fastPath.js';
 
 export type { EpochData, EpochRunner, RunnerOptions } from './fastPath.js';
@@ -26,21 +28,23 @@ const net221Path: FastPath = {
 
 const wasmDensePath: FastPath = {
   name: 'dense (WebAssembly SIMD, resident)',
-  supports: ({ net }) => denseSupported(net),
+  // An activation only when its record names an epilogue this kernel implements.
+  supports: ({ net }) => net.layers.every((layer) => wasmEpilogueOf(layer.activation) !== undefined),
   create: ({ net, data, optimizer, batch, l2, options }) => wasmDenseEpoch(net, data, optimizer, batch, l2, options),
 };
 
 const jsDensePath: FastPath = {
   name: 'dense (JS, register-blocked)',
-  supports: ({ net }) => denseSupported(net),
+  // Every activation of the table: fastForward/fastBackward apply the reference's own activation loops.
+  supports: () => true,
   create: ({ net, data, optimizer, batch, l2 }, { params, grads, ws }) => denseEpoch(net, data, optimizer, params, ws, grads, batch, l2),
 };
 
-/** The activations and losses the dense paths were written for (their epilogues and loss steps). */
-function denseSupported(net: Network): boolean {
-  const known = ['sigmoid', 'tanh', 'relu', 'linear'];
-  return (net.loss === 'bce' || net.loss === 'mse') && net.layers.every((layer) => known.includes(layer.activation));
-}
+/*
+ * Losses: both dense paths compute the loss and its gradient with the reference's own lossValue and
+ * lossGradient (losses.ts), so every loss the table can hold (element-wise per output, fused, if at
+ * all, with the output's activation) runs there with the reference's bytes, and neither path asks.
+ */
 
 /** Fastest first; `createEpochRunner` takes the first that supports the run and builds. */
 export const FAST_PATHS: readonly FastPath[] = [net221Path, wasmDensePath, jsDensePath];
@@ -55,9 +59,20 @@ export function createEpochRunner(
   for (const path of FAST_PATHS) {
     if (!path.supports(run)) continue;
     const runner = path.create(run, buffers);
-    if (runner) return runner;
+    if (runner) {
+      chosen = path.name;
+      return runner;
+    }
   }
+  chosen = undefined;
   return undefined;
+}
+
+let chosen: string | undefined;
+
+/** The `name` of the FAST_PATHS entry the last createEpochRunner chose, or undefined (the reference loop): for tests. */
+export function lastChosenPath(): string | undefined {
+  return chosen;
 }
 
 function denseEpoch(

@@ -8,6 +8,7 @@
  * ∂L/∂a[l][j] = Σₖ w[l+1][k][j]·δ[l+1][k] as one factor whose terms are all listed.
  */
 import { activations } from '../math/activations.js';
+import { losses } from '../math/losses.js';
 import type { Network } from '../math/network.js';
 import type { Factor } from './types.js';
 import type { Naming } from './naming.js';
@@ -38,40 +39,35 @@ function activationFactor(net: Network, trace: Trace, naming: Naming, l: number,
   const a = naming.a(l, j);
   const z = naming.z(l, j);
   const symbol = `∂${a}/∂${z}`;
-  switch (layer.activation) {
-    case 'linear':
-      return [];
-    case 'sigmoid': {
-      // σ'(z) = σ(z)·σ(−z): at the output both are kept at full precision (see Trace.oneMinusYhat).
-      const value = l === last ? trace.yhat * trace.oneMinusYhat : activations.sigmoid.df(trace.z[l][j], trace.a[l][j]);
-      return [{
-        symbol,
-        meaning: l === last ? `slope of the output sigmoid, = ŷ(1 − ŷ)` : `slope of the sigmoid at ${z}`,
-        formula: l === last ? `e^{−${z}}/(1+e^{−${z}})²` : `${a}(1 − ${a})`,
-        value,
-        ...(naming.shape === 'net1' && l === last ? { note: '(2)' } : {}),
-      }];
-    }
-    case 'tanh':
-      return [{ symbol, meaning: `slope of tanh at ${z}`, formula: `1 − ${a}²`, value: activations.tanh.df(trace.z[l][j], trace.a[l][j]) }];
-    case 'relu':
-      return [{ symbol, meaning: `slope of relu at ${z} (${num(trace.z[l][j])})`, formula: `1 if ${z} > 0 else 0`, value: activations.relu.df(trace.z[l][j], trace.a[l][j]) }];
+  const spec = activations[layer.activation];
+  if (!spec.factor) return [];
+  if (layer.activation === 'sigmoid' && l === last) {
+    // σ'(z) = σ(z)·σ(−z): at the output both are kept at full precision (see Trace.oneMinusYhat).
+    return [{
+      symbol,
+      meaning: `slope of the output sigmoid, = ŷ(1 − ŷ)`,
+      formula: `e^{−${z}}/(1+e^{−${z}})²`,
+      value: trace.yhat * trace.oneMinusYhat,
+      ...(naming.shape === 'net1' ? { note: '(2)' } : {}),
+    }];
   }
+  const zValue = trace.z[l][j];
+  return [{
+    symbol,
+    meaning: spec.factor.meaning(z, num(zValue)),
+    formula: spec.factor.formula(a, z),
+    value: spec.df(zValue, trace.a[l][j]),
+  }];
 }
 
 /** Factors whose product is ∂L/∂a[l][j] (∂L/∂ŷ for the output). */
 function lossToActivation(net: Network, trace: Trace, naming: Naming, l: number, j: number): Factor[] {
   const last = net.layers.length - 1;
   if (l === last) {
-    return [net.loss === 'bce'
-      ? {
-        symbol: '∂L/∂ŷ',
-        meaning: 'how the loss changes with the prediction',
-        formula: '−[y/ŷ − (1−y)/(1−ŷ)]',
-        value: trace.dL_da[l][j],
-        ...(naming.shape === 'net1' ? { note: '(1)' } : {}),
-      }
-      : { symbol: '∂L/∂ŷ', meaning: 'how the squared error changes with the prediction', formula: '2(ŷ − y)', value: trace.dL_da[l][j] }];
+    const spec = losses[net.loss];
+    // The notes' factor (1) is BCE's ∂L/∂ŷ.
+    const note = naming.shape === 'net1' && net.loss === 'bce' ? { note: '(1)' } : {};
+    return [{ symbol: '∂L/∂ŷ', meaning: spec.gradientMeaning, formula: spec.gradientFormula, value: trace.dL_da[l][j], ...note }];
   }
   const above = net.layers[l + 1];
   const a = naming.a(l, j);
@@ -122,13 +118,14 @@ export function parameterChain(net: Network, trace: Trace, naming: Naming, l: nu
   // The chain starts at the loss only when every layer above has one unit; otherwise it starts
   // with a δ sum, whose deltas are already the fused ŷ − y.
   const reachesOutput = net.layers.slice(l + 1).every((above) => above.units === 1);
-  if (net.loss !== 'bce' || !reachesOutput) return { terms, product, productForm: 'factored' };
+  const lossSpec = losses[net.loss];
+  if (lossSpec.fusedFormula === undefined || !reachesOutput) return { terms, product, productForm: 'factored' };
   // Sigmoid + BCE: the first two factors are (1) ∂L/∂ŷ and (2) ∂ŷ/∂z; their product is ŷ − y.
   const zOut = naming.z(net.layers.length - 1, 0);
   const fused: Factor = {
     symbol: `∂L/∂${zOut}`,
-    meaning: 'the output error: for sigmoid + BCE, ∂L/∂ŷ·∂ŷ/∂z cancel to ŷ − y',
-    formula: 'ŷ − y',
+    meaning: `the output error: for ${lossSpec.fusedWith} + ${net.loss.toUpperCase()}, ∂L/∂ŷ·∂ŷ/∂z cancel to ${lossSpec.fusedFormula}`,
+    formula: lossSpec.fusedFormula,
     value: trace.yhat - trace.y,
   };
   const simplifiedTerms = [fused, ...terms.slice(2)];

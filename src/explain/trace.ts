@@ -10,7 +10,7 @@
 import { activations, sigmoid } from '../math/activations.js';
 import type { Network } from '../math/network.js';
 import { createWorkspace, forward } from '../math/network.js';
-import { bceFromLogit, mse } from '../math/losses.js';
+import { losses } from '../math/losses.js';
 
 export interface Trace {
   readonly x: readonly number[];
@@ -41,7 +41,7 @@ export function layerInput(trace: Trace, l: number, i: number): number {
 
 /** Loss of one sample from the output logit and activation (BCE from the logit, finite for any z). */
 export function sampleLoss(net: Network, zOut: number, yhat: number, y: number): number {
-  return net.loss === 'bce' ? bceFromLogit(zOut, y) : mse(yhat, y);
+  return losses[net.loss].value(zOut, yhat, y);
 }
 
 export function traceSample(net: Network, x: readonly number[], y: number): Trace {
@@ -57,12 +57,20 @@ export function traceSample(net: Network, x: readonly number[], y: number): Trac
 
   const delta: number[][] = net.layers.map((layer) => new Array<number>(layer.units).fill(0));
   const dL_da: number[][] = net.layers.map((layer) => new Array<number>(layer.units).fill(0));
-  if (net.loss === 'bce') {
-    dL_da[last][0] = -(y / yhat - (1 - y) / oneMinusYhat);
-    delta[last][0] = yhat - y;
-  } else {
-    dL_da[last][0] = 2 * (yhat - y);
-    delta[last][0] = dL_da[last][0] * activations[out.activation].df(zOut, yhat);
+  switch (net.loss) {
+    case 'bce':
+      // On the probability as the notes write it, with 1 − ŷ at full precision; δ is the fused ŷ − y.
+      dL_da[last][0] = -(y / yhat - (1 - y) / oneMinusYhat);
+      delta[last][0] = yhat - y;
+      break;
+    case 'mse':
+      dL_da[last][0] = 2 * (yhat - y);
+      delta[last][0] = dL_da[last][0] * activations[out.activation].df(zOut, yhat);
+      break;
+    default: {
+      const unknown: never = net.loss;
+      throw new RangeError(`unknown loss "${String(unknown)}"`);
+    }
   }
   for (let l = last - 1; l >= 0; l--) {
     const layer = net.layers[l];

@@ -1,9 +1,26 @@
 /**
- * Activations as small named records: the value a = f(z) and its derivative da/dz, written in
- * terms of whichever of z or a makes it exact and cheap (σ' = a(1−a) reuses the forward output).
+ * Activations as one table of small named records: the value a = f(z), its derivative da/dz
+ * (written in terms of whichever of z or a makes it exact and cheap: σ' = a(1−a) reuses the forward
+ * output), the factor explain prints, the ONNX operator, the initialiser, and the WebAssembly
+ * epilogue that computes it, if any. Every path reads this table (network, init, explain, ONNX,
+ * schema, CLI, playground, the fast paths' `supports`); adding an activation is one record here,
+ * one case in each of the two loops below (the compiler names them) and its test rows.
  */
-export type ActivationName = 'sigmoid' | 'tanh' | 'relu' | 'linear';
-export const ACTIVATIONS: readonly ActivationName[] = ['sigmoid', 'tanh', 'relu', 'linear'];
+export type ActivationName = 'sigmoid' | 'tanh' | 'relu' | 'linear' | 'leaky_relu' | 'softplus';
+
+/** Xavier/Glorot uniform (limit √(6/(in+out))) or He normal (std √(2/in)); see init.ts. */
+export type Initializer = 'xavier' | 'he';
+
+/**
+ * The element-wise epilogues the resident WebAssembly dense kernel implements (fastDenseWasm.ts
+ * maps each to its kernel modes). An activation names one only when that epilogue computes exactly
+ * this activation's forward and backward; one that names none runs on the paths that call the
+ * loops below.
+ */
+export type WasmEpilogue = 'sigmoid' | 'tanh' | 'relu' | 'linear';
+
+/** The slope of leaky_relu below zero (PyTorch's default negative_slope, ONNX LeakyRelu alpha). */
+export const LEAKY_SLOPE = 0.01;
 
 export interface Activation {
   readonly name: ActivationName;
@@ -11,8 +28,21 @@ export interface Activation {
   f(z: number): number;
   /** da/dz, given both z and a = f(z). */
   df(z: number, a: number): number;
-  /** The derivative as a formula in words, for explanations. */
+  /** The derivative as a formula in the generic symbols a and z, e.g. 'a(1 − a)'. */
   readonly dfFormula: string;
+  /**
+   * The factor ∂a/∂z as explain prints it, in the unit's own symbols (a1, z1, …) and with z's
+   * value as text; undefined when the factor is 1 and explain leaves it out of the chain.
+   */
+  readonly factor?: {
+    formula(a: string, z: string): string;
+    meaning(z: string, zValue: string): string;
+  };
+  /** The ONNX operator (opset 13) and its float attributes. */
+  readonly onnx: { readonly op: string; readonly attributes?: Readonly<Record<string, number>> };
+  readonly init: Initializer;
+  /** The accelerated epilogue that computes this activation exactly, if any. */
+  readonly accel?: { readonly wasm: WasmEpilogue };
 }
 
 /**
@@ -25,19 +55,70 @@ export function sigmoid(z: number): number {
   return e / (1 + e);
 }
 
-export const activations: Record<ActivationName, Activation> = {
-  sigmoid: { name: 'sigmoid', f: sigmoid, df: (_z, a) => a * (1 - a), dfFormula: 'a(1 − a)' },
-  tanh: { name: 'tanh', f: Math.tanh, df: (_z, a) => 1 - a * a, dfFormula: '1 − a²' },
-  // relu'(0) is taken as 0, as PyTorch and TensorFlow do.
-  relu: { name: 'relu', f: (z) => (z > 0 ? z : 0), df: (z) => (z > 0 ? 1 : 0), dfFormula: '1 if z > 0 else 0' },
-  linear: { name: 'linear', f: (z) => z, df: () => 1, dfFormula: '1' },
-};
-
-export function isActivationName(name: string): name is ActivationName {
-  return (ACTIVATIONS as readonly string[]).includes(name);
+/** z for z > 0, else 0.01·z (the product PyTorch's leaky_relu computes). */
+export function leakyRelu(z: number): number {
+  return z > 0 ? z : z * LEAKY_SLOPE;
 }
 
-/** A[i] = f(Z[i]) for i < len. */
+/**
+ * softplus(z) = log(1 + e^z) as max(z, 0) + log1p(e^{−|z|}): e^{…} never overflows and log1p
+ * keeps the small tail, so softplus(1000) = 1000 and softplus(−1000) = 0 (not ∞ or NaN).
+ */
+export function softplus(z: number): number {
+  return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
+}
+
+function record(spec: Omit<Activation, 'dfFormula'>): Activation {
+  return { ...spec, dfFormula: spec.factor ? spec.factor.formula('a', 'z') : '1' };
+}
+
+export const activations: { readonly [K in ActivationName]: Activation } = {
+  sigmoid: record({
+    name: 'sigmoid', f: sigmoid, df: (_z, a) => a * (1 - a),
+    factor: { formula: (a) => `${a}(1 − ${a})`, meaning: (z) => `slope of the sigmoid at ${z}` },
+    onnx: { op: 'Sigmoid' }, init: 'xavier', accel: { wasm: 'sigmoid' },
+  }),
+  tanh: record({
+    name: 'tanh', f: Math.tanh, df: (_z, a) => 1 - a * a,
+    factor: { formula: (a) => `1 − ${a}²`, meaning: (z) => `slope of tanh at ${z}` },
+    onnx: { op: 'Tanh' }, init: 'xavier', accel: { wasm: 'tanh' },
+  }),
+  // relu'(0) is taken as 0, as PyTorch and TensorFlow do.
+  relu: record({
+    name: 'relu', f: (z) => (z > 0 ? z : 0), df: (z) => (z > 0 ? 1 : 0),
+    factor: { formula: (_a, z) => `1 if ${z} > 0 else 0`, meaning: (z, v) => `slope of relu at ${z} (${v})` },
+    onnx: { op: 'Relu' }, init: 'he', accel: { wasm: 'relu' },
+  }),
+  linear: record({
+    name: 'linear', f: (z) => z, df: () => 1,
+    onnx: { op: 'Identity' }, init: 'xavier', accel: { wasm: 'linear' },
+  }),
+  // The derivative at 0 is the slope, as PyTorch's backward (z > 0 ? 1 : slope). He init: it is a relu.
+  leaky_relu: record({
+    name: 'leaky_relu', f: leakyRelu, df: (z) => (z > 0 ? 1 : LEAKY_SLOPE),
+    factor: { formula: (_a, z) => `1 if ${z} > 0 else ${LEAKY_SLOPE}`, meaning: (z, v) => `slope of leaky_relu at ${z} (${v})` },
+    onnx: { op: 'LeakyRelu', attributes: { alpha: LEAKY_SLOPE } }, init: 'he',
+  }),
+  // softplus' = σ(z), from z: 1 − e^{−a} would give it from a but loses digits as a → 0. A smooth
+  // relu, so He init.
+  softplus: record({
+    name: 'softplus', f: softplus, df: (z) => sigmoid(z),
+    factor: { formula: (_a, z) => `σ(${z})`, meaning: (z) => `slope of softplus at ${z}, = σ(${z})` },
+    onnx: { op: 'Softplus' }, init: 'he',
+  }),
+};
+
+/** Every activation name, in the table's order (the schema's enum, the CLI's choices, the menus). */
+export const ACTIVATIONS = Object.keys(activations) as readonly ActivationName[];
+
+export function isActivationName(name: string): name is ActivationName {
+  return Object.prototype.hasOwnProperty.call(activations, name);
+}
+
+/**
+ * A[i] = f(Z[i]) for i < len. One loop per activation (a call through the table per element
+ * would cost the hot loop a function call); each loop applies that record's own f.
+ */
 export function activate(name: ActivationName, Z: Float64Array, A: Float64Array, len: number): void {
   switch (name) {
     case 'sigmoid':
@@ -52,10 +133,23 @@ export function activate(name: ActivationName, Z: Float64Array, A: Float64Array,
     case 'linear':
       if (A !== Z) A.set(Z.subarray(0, len));
       return;
+    case 'leaky_relu':
+      for (let i = 0; i < len; i++) A[i] = leakyRelu(Z[i]);
+      return;
+    case 'softplus':
+      for (let i = 0; i < len; i++) A[i] = softplus(Z[i]);
+      return;
+    default: {
+      const unknown: never = name;
+      throw new RangeError(`unknown activation "${String(unknown)}"`);
+    }
   }
 }
 
-/** dZ[i] = dA[i] · f'(Z[i]) for i < len (dZ may alias dA). */
+/**
+ * dZ[i] = dA[i] · f'(Z[i]) for i < len (dZ may alias dA). The products keep the order the
+ * accelerated epilogues use (dA·a·(1−a) is (dA·a)·(1−a)), so every path gives the same bytes.
+ */
 export function activationBackward(
   name: ActivationName, dA: Float64Array, Z: Float64Array, A: Float64Array, dZ: Float64Array, len: number,
 ): void {
@@ -72,5 +166,15 @@ export function activationBackward(
     case 'linear':
       if (dZ !== dA) dZ.set(dA.subarray(0, len));
       return;
+    case 'leaky_relu':
+      for (let i = 0; i < len; i++) dZ[i] = Z[i] > 0 ? dA[i] : dA[i] * LEAKY_SLOPE;
+      return;
+    case 'softplus':
+      for (let i = 0; i < len; i++) dZ[i] = dA[i] * sigmoid(Z[i]);
+      return;
+    default: {
+      const unknown: never = name;
+      throw new RangeError(`unknown activation "${String(unknown)}"`);
+    }
   }
 }

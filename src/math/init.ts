@@ -1,9 +1,11 @@
 /**
- * Parameter initialisation from a seeded generator. Xavier/Glorot (uniform, limit √(6/(in+out)))
- * for sigmoid, tanh and linear units; He (normal, std √(2/in)) for relu. Biases start at 0.
+ * Parameter initialisation from a seeded generator, as each activation's record names it
+ * (activations.ts `init`): Xavier/Glorot (uniform, limit √(6/(in+out))) for sigmoid, tanh and
+ * linear units; He (normal, std √(2/in)) for the relu family. Biases start at 0.
  */
 import type { Rng } from './rng.js';
 import type { ActivationName } from './activations.js';
+import { activations } from './activations.js';
 import type { LossName } from './losses.js';
 import type { Network } from './network.js';
 import { validateNetwork } from './network.js';
@@ -24,12 +26,22 @@ export interface NetworkSpec {
 }
 
 export function initWeights(weights: Float64Array, inputs: number, units: number, activation: ActivationName, rng: Rng): void {
-  if (activation === 'relu') {
-    const std = Math.sqrt(2 / inputs);
-    for (let i = 0; i < weights.length; i++) weights[i] = rng.normal() * std;
-  } else {
-    const limit = Math.sqrt(6 / (inputs + units));
-    for (let i = 0; i < weights.length; i++) weights[i] = (2 * rng.next() - 1) * limit;
+  const init = activations[activation].init;
+  switch (init) {
+    case 'he': {
+      const std = Math.sqrt(2 / inputs);
+      for (let i = 0; i < weights.length; i++) weights[i] = rng.normal() * std;
+      return;
+    }
+    case 'xavier': {
+      const limit = Math.sqrt(6 / (inputs + units));
+      for (let i = 0; i < weights.length; i++) weights[i] = (2 * rng.next() - 1) * limit;
+      return;
+    }
+    default: {
+      const unknown: never = init;
+      throw new RangeError(`unknown initialiser "${String(unknown)}"`);
+    }
   }
 }
 

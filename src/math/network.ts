@@ -10,7 +10,7 @@
 import type { ActivationName } from './activations.js';
 import { activate, activationBackward } from './activations.js';
 import type { LossName } from './losses.js';
-import { lossGradient, lossValue } from './losses.js';
+import { lossGradient, losses, lossValue } from './losses.js';
 import { addBiasRows, matmul, matmulTransA, matmulTransB, sumRows } from './kernels.js';
 
 export interface Layer {
@@ -68,8 +68,9 @@ export function validateNetwork(net: Network): void {
     }
   });
   const out = net.layers[net.layers.length - 1];
-  if (net.loss === 'bce' && out.activation !== 'sigmoid') {
-    throw new RangeError(`loss "bce" needs a sigmoid output layer, got "${out.activation}"`);
+  const fusedWith = losses[net.loss].fusedWith;
+  if (fusedWith !== undefined && out.activation !== fusedWith) {
+    throw new RangeError(`loss "${net.loss}" needs a ${fusedWith} output layer, got "${out.activation}"`);
   }
 }
 

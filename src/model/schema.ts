@@ -3,10 +3,14 @@
  * error names the offending field by its path, e.g. `layers[1].weights[0][2]`.
  */
 import { z } from 'zod';
-import { ACTIVATIONS } from '../math/activations.js';
-import { LOSSES } from '../math/losses.js';
+import { ACTIVATIONS, type ActivationName } from '../math/activations.js';
+import { LOSSES, type LossName } from '../math/losses.js';
 import { checkSchedule, ScheduleError } from '../train/schedules.js';
 import { ModelFormatError } from '../errors.js';
+
+// The enums are the tables' names (activations.ts, losses.ts), so a new record is a valid model field at once.
+const activationEnum = z.enum(ACTIVATIONS as readonly ActivationName[] as [ActivationName, ...ActivationName[]]);
+const lossEnum = z.enum(LOSSES as readonly LossName[] as [LossName, ...LossName[]]);
 
 const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
 
@@ -29,7 +33,7 @@ export const categoricalInputSchema = z.object({
 export const inputSchema = z.discriminatedUnion('kind', [numericInputSchema, categoricalInputSchema]);
 
 export const layerSchema = z.object({
-  activation: z.enum(ACTIVATIONS as [string, ...string[]]),
+  activation: activationEnum,
   weights: z.array(z.array(finite).min(1)).min(1),
   bias: z.array(finite).min(1),
 });
@@ -61,7 +65,7 @@ export const modelSchema = z.object({
   inputs: z.array(inputSchema).min(1),
   target: z.object({ name: z.string().min(1), positive: z.string() }),
   layers: z.array(layerSchema).min(1),
-  loss: z.enum(LOSSES as [string, ...string[]]).default('bce'),
+  loss: lossEnum.default('bce'),
   threshold: finite.refine((t) => t > 0 && t < 1, { message: 'must be between 0 and 1' }).default(0.5),
   training: z.record(z.string(), z.unknown()).superRefine(checkTrainingSchedule).optional(),
 }).passthrough();
@@ -69,14 +73,14 @@ export const modelSchema = z.object({
 export type NumericInput = z.infer<typeof numericInputSchema>;
 export type CategoricalInput = z.infer<typeof categoricalInputSchema>;
 export type ModelInput = z.infer<typeof inputSchema>;
-export type ModelLayer = { activation: (typeof ACTIVATIONS)[number]; weights: number[][]; bias: number[] };
+export type ModelLayer = { activation: ActivationName; weights: number[][]; bias: number[] };
 export interface ModelFile {
   format: 'chainrule/model';
   version: 1;
   inputs: ModelInput[];
   target: { name: string; positive: string };
   layers: ModelLayer[];
-  loss: (typeof LOSSES)[number];
+  loss: LossName;
   threshold: number;
   training?: Record<string, unknown>;
 }
