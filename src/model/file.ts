@@ -1,5 +1,7 @@
 /** Reading and writing model files. Writes are atomic: temp file, fsync, rename. */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { constants as fsConstants, type Stats } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ModelFile } from './schema.js';
 import { ModelFormatError, parseModel } from './schema.js';
@@ -23,6 +25,10 @@ export function readJsonFile<T>(path: string, what: string, parse: (json: unknow
     const code = (err as NodeJS.ErrnoException).code;
     throw makeError(code === 'ENOENT' ? `${path}: no such ${what}` : `${path}: cannot read (${code ?? String(err)})`);
   }
+  return parseJsonText(path, text, parse, makeError);
+}
+
+function parseJsonText<T>(path: string, text: string, parse: (json: unknown) => T, makeError: (message: string) => Error): T {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -35,6 +41,48 @@ export function readJsonFile<T>(path: string, what: string, parse: (json: unknow
     if (err instanceof ModelFormatError) throw makeError(`${path}: ${err.message}`);
     throw err;
   }
+}
+
+/** The largest model file a server reload reads (a 128,128 network is well under 1 MiB). */
+export const MAX_RELOAD_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads and validates a model file without blocking the event loop, for a server's reload: the
+ * file is opened non-blocking (opening a FIFO for reading would otherwise wait for a writer) and
+ * must be a regular file (fstat, so a symlink to one is fine) of at most `maxBytes`; the read is
+ * asynchronous. Failures are ModelFileErrors that start with the path, as loadModel's are.
+ */
+export async function loadModelAsync(path: string, maxBytes = MAX_RELOAD_BYTES): Promise<ModelFile> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ModelFileError(code === 'ENOENT' ? `${path}: no such model file` : `${path}: cannot read (${code ?? String(err)})`);
+  }
+  let text: string;
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new ModelFileError(`${path}: not a regular file (a ${fileKind(info)}); a model file is read only from a regular file`);
+    if (info.size > maxBytes) throw new ModelFileError(`${path}: ${info.size} bytes is larger than the ${maxBytes}-byte limit for a model file`);
+    text = await handle.readFile({ encoding: 'utf8' });
+    // The file may have grown between fstat and the read.
+    if (text.length > maxBytes) throw new ModelFileError(`${path}: larger than the ${maxBytes}-byte limit for a model file`);
+  } catch (err) {
+    if (err instanceof ModelFileError) throw err;
+    throw new ModelFileError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  } finally {
+    await handle.close();
+  }
+  return parseJsonText(path, text, parseModel, (message) => new ModelFileError(message));
+}
+
+function fileKind(info: Stats): string {
+  if (info.isDirectory()) return 'folder';
+  if (info.isFIFO()) return 'FIFO';
+  if (info.isSocket()) return 'socket';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'device';
+  return 'special file';
 }
 
 export function loadModel(path: string): ModelFile {

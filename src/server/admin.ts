@@ -15,7 +15,7 @@ function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-export function registerAdmin(app: FastifyInstance, token: string, reload: () => unknown): void {
+export function registerAdmin(app: FastifyInstance, token: string, reload: () => Promise<unknown>): void {
   app.post('/admin/reload', async (request, reply) => {
     const match = /^Bearer (.+)$/.exec(request.headers.authorization ?? '');
     if (!match || !sameSecret(match[1], token)) {
@@ -23,7 +23,7 @@ export function registerAdmin(app: FastifyInstance, token: string, reload: () =>
       return { error: 'POST /admin/reload needs the header "Authorization: Bearer <token>" with the server\'s --admin-token', field: 'authorization' };
     }
     try {
-      const model = reload();
+      const model = await reload();
       request.log.info('model reloaded');
       return { reloaded: true, model };
     } catch (err) {

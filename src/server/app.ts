@@ -10,12 +10,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import fastifyCors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import type { ModelFile } from '../model/schema.js';
 import { modelToNetwork } from '../model/convert.js';
-import { loadModel, ModelFileError } from '../model/file.js';
+import { loadModelAsync, ModelFileError } from '../model/file.js';
 import { registerAdmin } from './admin.js';
-import { checkColumns, parsePredictBody, RequestError } from './requests.js';
+import { parsePredictBody, RequestError } from './requests.js';
 import { predictRecords } from './predict.js';
 import { registerExplain } from './explain.js';
 
@@ -30,6 +31,11 @@ export interface AppOptions {
   webRoot?: string;
   /** Enables POST /admin/reload, for requests bearing this token (see admin.ts). */
   adminToken?: string;
+  /**
+   * Origins (e.g. `https://app.example`) whose pages may call the API from a browser (CORS); none
+   * by default, so a page elsewhere cannot read the answers.
+   */
+  cors?: readonly string[];
   /** fastify's pino logger: false (default) for none, or options such as { level, stream }. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -83,8 +89,11 @@ function serving(model: ModelFile, modelPath: string | undefined) {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Reads and validates the model file again and serves it; throws ModelFileError (keeping the old model) when it is bad. */
-    reloadModel(): ReturnType<typeof modelSummary>;
+    /**
+     * Reads (asynchronously: only a regular file, size-capped) and validates the model file again
+     * and serves it; rejects with a ModelFileError (keeping the old model) when it is bad.
+     */
+    reloadModel(): Promise<ReturnType<typeof modelSummary>>;
   }
 }
 
@@ -98,6 +107,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
     // One log line per request (onResponse below) instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
   });
+  // Only JSON bodies: fastify's built-in text/plain parser would hand the route a string (a 400);
+  // without it a text body is the 415 the README promises.
+  app.removeContentTypeParser('text/plain');
+  if (options.cors?.length) app.register(fastifyCors, { origin: [...options.cors], methods: ['GET', 'HEAD', 'POST'] });
 
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
@@ -120,10 +133,16 @@ export function buildApp(options: AppOptions): FastifyInstance {
     reply.code(404).send({ error: `no route ${request.method} ${path}`, field: 'url' });
   });
 
+  // Reloads run one after another, so a slow read that started first cannot install its older file last.
+  let reloads: Promise<unknown> = Promise.resolve();
   app.decorate('reloadModel', () => {
-    if (!modelPath) throw new ModelFileError('no model file to reload: the app was built from a model in memory');
-    served = serving(loadModel(modelPath), modelPath);
-    return served.summary;
+    const next = reloads.catch(() => undefined).then(async () => {
+      if (!modelPath) throw new ModelFileError('no model file to reload: the app was built from a model in memory');
+      served = serving(await loadModelAsync(modelPath), modelPath);
+      return served.summary;
+    });
+    reloads = next;
+    return next;
   });
   if (options.adminToken) registerAdmin(app, options.adminToken, () => app.reloadModel());
 
@@ -132,7 +151,6 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.post('/predict', async (request) => {
     const { model, net } = served;
     const records = parsePredictBody(request.body);
-    checkColumns(model, records);
     return predictRecords(model, net, records);
   });
 

@@ -4,7 +4,6 @@
  * for many rows, the row's 0-based index.
  */
 import { z } from 'zod';
-import type { ModelFile } from '../model/schema.js';
 import { RequestError } from '../errors.js';
 
 export { RequestError };
@@ -27,10 +26,38 @@ const explainSchema = z.object({
 });
 export type ExplainRequest = z.infer<typeof explainSchema>;
 
-function describe(value: unknown): string {
+/** How much of a bad value an error message quotes. */
+const QUOTE_CHARS = 60;
+
+/**
+ * A short quote of a client's value for an error message. It never stringifies the whole value:
+ * JSON.stringify of `rows` nested 100,000 levels deep overflows the stack (a 500 for a client's
+ * mistake), and a 1 MiB value would be copied only to be cut. Walks at most a few levels and
+ * stops once the quote is long enough.
+ */
+export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  const text = preview(value, 3, QUOTE_CHARS + 1);
+  return text.length > QUOTE_CHARS ? `${text.slice(0, QUOTE_CHARS - 3)}...` : text;
+}
+
+function preview(value: unknown, depth: number, budget: number): string {
+  if (value === null || typeof value !== 'object') {
+    const text = typeof value === 'string' ? JSON.stringify(value.length > budget ? value.slice(0, budget) : value) : String(JSON.stringify(value) ?? value);
+    return text;
+  }
+  const isArray = Array.isArray(value);
+  if (depth === 0) return isArray ? '[...]' : '{...}';
+  let out = isArray ? '[' : '{';
+  const keys = isArray ? [] : Object.keys(value);
+  const count = isArray ? (value as unknown[]).length : keys.length;
+  for (let i = 0; i < count && out.length <= budget; i++) {
+    if (i > 0) out += ',';
+    const item = isArray ? (value as unknown[])[i] : (value as Record<string, unknown>)[keys[i]];
+    if (!isArray) out += `${JSON.stringify(keys[i].length > budget ? keys[i].slice(0, budget) : keys[i])}:`;
+    out += preview(item, depth - 1, budget - out.length);
+  }
+  return out.length > budget ? out : `${out}${isArray ? ']' : '}'}`;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -94,21 +121,4 @@ export function parseExplainBody(body: unknown): ExplainRequest {
   const result = explainSchema.safeParse(body);
   if (!result.success) throw toRequestError(result.error, body, 'input');
   return result.data;
-}
-
-/**
- * Rejects a column the model does not know (a typo would otherwise be silently ignored). The
- * target column is allowed, so rows copied from the training CSV work.
- */
-export function checkColumns(model: ModelFile, records: readonly RawRecord[]): void {
-  const known = new Set([...model.inputs.map((i) => i.name), model.target.name]);
-  records.forEach((record, r) => {
-    for (const key of Object.keys(record)) {
-      if (!known.has(key)) {
-        const where = records.length > 1 ? `rows[${r}]: ` : '';
-        throw new RequestError(key, `${where}unknown column "${key}"; the model's inputs are ${model.inputs.map((i) => i.name).join(', ')}`,
-          records.length > 1 ? r : undefined);
-      }
-    }
-  });
 }

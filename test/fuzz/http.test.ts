@@ -14,7 +14,7 @@ import { params, runs, timeout } from './settings.js';
 
 let app: FastifyInstance;
 beforeAll(async () => {
-  app = buildApp({ model: parseModel(validModel()) });
+  app = buildApp({ model: parseModel(validModel()), adminToken: 'fuzz' });
   await app.ready();
 });
 afterAll(() => app.close());
@@ -118,4 +118,65 @@ describe(`HTTP body fuzz (${runs(400)} runs each, fixed seed)`, () => {
       checkReply(res.statusCode, res.payload, '/predict');
     }
   });
+
+  // Issue 14 item 2: a deep value once overflowed the stack while the error message quoted it (500).
+  const DEPTHS = [10, 1000, 4150, 10_000, 100_000];
+  const nested = (depth: number, kind: 'array' | 'object', leaf = '1') =>
+    kind === 'array' ? `${'['.repeat(depth)}${leaf}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}${leaf}${'}'.repeat(depth)}`;
+  const deepBodies = (depth: number): Record<string, string> => ({
+    'rows: [[[...]]]': `{"rows":${nested(depth, 'array')}}`,
+    'rows: [{a:{a:...}}]': `{"rows":[${nested(depth, 'object')}]}`,
+    'rows: [{col: [[...]]}]': `{"rows":[{"years_experience":${nested(depth, 'array')}}]}`,
+    'row: {...}': `{"row":${nested(depth, 'object')}}`,
+    'bare record': `{"years_experience":${nested(depth, 'object')}}`,
+    'input: {...}': `{"input":${nested(depth, 'object')},"target":1}`,
+    'input.col: [[...]]': `{"input":{"years_experience":${nested(depth, 'array')}},"target":1}`,
+    'target: [[...]]': `{"input":{"years_experience":1},"target":${nested(depth, 'array')}}`,
+    'lr: {...}': `{"input":{"years_experience":1},"target":1,"lr":${nested(depth, 'object')}}`,
+    'body: [[...]]': nested(depth, 'array'),
+  });
+  const ENDPOINTS: { method: 'POST' | 'GET'; url: string; headers?: Record<string, string> }[] = [
+    { method: 'POST', url: '/predict' },
+    { method: 'POST', url: '/explain' },
+    { method: 'POST', url: '/admin/reload', headers: { authorization: 'Bearer wrong' } },
+    { method: 'POST', url: '/health' },
+    { method: 'POST', url: '/nope' },
+  ];
+  for (const depth of DEPTHS) {
+    test(`JSON nested ${depth} levels deep, in every field, on every endpoint: a 4xx { error, field }, never a 500`, async () => {
+      for (const [where, payload] of Object.entries(deepBodies(depth))) {
+        for (const endpoint of ENDPOINTS) {
+          const res = await app.inject({ ...endpoint, payload, headers: { 'content-type': 'application/json', ...endpoint.headers } });
+          const label = `${endpoint.url} ${where} depth ${depth}: ${res.statusCode} ${res.payload.slice(0, 200)}`;
+          expect(res.statusCode, label).toBeGreaterThanOrEqual(400);
+          expect(res.statusCode, label).toBeLessThan(500);
+          const json = res.json();
+          expect(typeof json.error, label).toBe('string');
+          expect(json.error.length, label).toBeLessThan(400);
+          if (endpoint.url === '/predict' || endpoint.url === '/explain') expect(res.statusCode, label).toBe(400);
+        }
+      }
+    }, 60_000);
+  }
+
+  test('the 400 for a deep value quotes its first levels only', async () => {
+    const res = await app.inject({ method: 'POST', url: '/predict', payload: `{"rows":${nested(100_000, 'array')}}`, headers: { 'content-type': 'application/json' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ field: 'rows' });
+    expect(res.json().error).toBe('rows[0]: expected an object of column values, got [[[[...]]]]');
+  });
+
+  // Issue 14 item 5: only JSON is parsed; every other content type is 415, whatever the body.
+  const NOT_JSON = ['text/plain', 'text/plain; charset=utf-8', 'text/csv', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/octet-stream'];
+  for (const type of NOT_JSON) {
+    test(`Content-Type ${type} on /predict and /explain: 415 { error, field: "content-type" }`, async () => {
+      for (const url of ['/predict', '/explain']) {
+        for (const payload of ['{"rows":[{"years_experience":1}]}', 'years_experience=1', '']) {
+          const res = await app.inject({ method: 'POST', url, payload, headers: { 'content-type': type } });
+          expect(res.statusCode, `${url} ${type} ${JSON.stringify(payload)}`).toBe(415);
+          expect(res.json()).toMatchObject({ field: 'content-type' });
+        }
+      }
+    });
+  }
 });

@@ -16,6 +16,22 @@ interface ServeOptions {
   web?: string;
   quiet?: boolean;
   adminToken?: string;
+  cors?: string[];
+}
+
+/** `--cors https://a.example,https://b.example`: each an origin, scheme and host (and port), nothing after. */
+function corsOrigins(value: string, previous: string[] = []): string[] {
+  const origins = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  for (const origin of origins) {
+    let ok = false;
+    try {
+      const url = new URL(origin);
+      ok = (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === origin.replace(/\/$/, '');
+    } catch { /* not a URL */ }
+    if (!ok) throw new UsageError(`--cors must list origins such as https://app.example (scheme and host, no path), got ${origin}`);
+  }
+  if (origins.length === 0) throw new UsageError(`--cors needs at least one origin, got "${value}"`);
+  return [...previous, ...origins.map((o) => o.replace(/\/$/, ''))];
 }
 
 function portNumber(value: string): number {
@@ -38,6 +54,7 @@ export function registerServe(program: Command): void {
     .option('--port <n>', 'port (0 picks a free one)', portNumber, 8080)
     .option('--web <dir>', 'directory of the built playground (default: dist/web)')
     .option('--quiet', 'no request logs')
+    .option('--cors <origins>', 'let browser pages from these origins (comma-separated, e.g. https://app.example) call the API; off by default', corsOrigins)
     .option('--admin-token <token>', 'enable POST /admin/reload (re-read --model) for requests with "Authorization: Bearer <token>"')
     .action(async (opts: ServeOptions) => {
       const model = loadModel(opts.model);
@@ -47,6 +64,7 @@ export function registerServe(program: Command): void {
         webRoot: opts.web ?? defaultWebRoot(),
         logger: opts.quiet ? false : { level: 'info', stream: process.stderr },
         adminToken: opts.adminToken,
+        cors: opts.cors,
       });
       try {
         await app.listen({ host: opts.host, port: opts.port });
@@ -70,12 +88,10 @@ export function registerServe(program: Command): void {
       };
       // SIGHUP re-reads the model file; a bad file is reported and the previous model kept.
       process.on('SIGHUP', () => {
-        try {
-          app.reloadModel();
-          process.stderr.write(`chainrule: reloaded ${opts.model}\n`);
-        } catch (err) {
-          process.stderr.write(`chainrule: reload failed, still serving the previous model: ${(err as Error).message}\n`);
-        }
+        app.reloadModel().then(
+          () => process.stderr.write(`chainrule: reloaded ${opts.model}\n`),
+          (err: unknown) => process.stderr.write(`chainrule: reload failed, still serving the previous model: ${(err as Error).message}\n`),
+        );
       });
       process.once('SIGINT', () => shutdown('SIGINT'));
       process.once('SIGTERM', () => shutdown('SIGTERM'));
