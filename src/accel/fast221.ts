@@ -8,19 +8,16 @@
  * rows or more run the same pass in WebAssembly SIMD (simd221.ts), and so does the one-sample SGD
  * loop (simd221Steps.ts), with the same bytes.
  */
+import type { Net2Params } from '../math/net2.js';
+import { isNet2, net2Forward, net2Gradients, net2Loss } from '../math/net2.js';
 import type { Network } from '../math/network.js';
 import type { Optimizer } from '../math/optimizers.js';
-import type { EpochRunner } from './fastEpoch.js';
+import type { EpochRunner, FastPath } from './fastPath.js';
 import type { Simd221Batches, Simd221Steps } from './simd221.js';
 import { createSimd221Batches, createSimd221Steps, simd221Enabled } from './simd221.js';
 
 /** True for the shape this path handles: 2-2-1, sigmoid hidden and output units, BCE. */
-export function isNet221(net: Network): boolean {
-  if (net.loss !== 'bce' || net.layers.length !== 2) return false;
-  const [hidden, out] = net.layers;
-  return hidden.inputs === 2 && hidden.units === 2 && hidden.activation === 'sigmoid'
-    && out.inputs === 2 && out.units === 1 && out.activation === 'sigmoid';
-}
+export const isNet221 = isNet2;
 
 export interface Net221Data {
   X: Float64Array;
@@ -39,68 +36,56 @@ const SIMD_MIN_ROWS = 16;
 const WEIGHT_SLOTS = [0, 1, 2, 3, 6, 7];
 
 /**
- * One batch of the fused pass with parameters P = [w00, w01, w10, w11, b0, b1, v0, v1, c]
- * (W0 row-major, b0, W1, b1). Writes G = [Σ loss, then ∂L/∂ each parameter in P's order].
+ * One batch of the fused pass with P = [w11, w21, w12, w22, b1, b2, w1, w2, b3] (net2.ts
+ * NET2_PARAMS: layers[0].weights row-major, its bias, layers[1].weights, its bias). Writes
+ * G = [Σ loss, then ∂J/∂ each parameter in P's order], each gradient summed in row order from 0.
  */
 function accumulateBatch(
   P: Float64Array, G: Float64Array, X: Float64Array, Y: Float64Array, sw: Float64Array | undefined,
   order: Uint32Array, shuffled: boolean, start: number, rows: number,
 ): void {
-  const w00 = P[0], w01 = P[1], w10 = P[2], w11 = P[3], b0 = P[4], b1 = P[5], v0 = P[6], v1 = P[7], c = P[8];
+  const p: Net2Params = { w11: P[0], w21: P[1], w12: P[2], w22: P[3], b1: P[4], b2: P[5], w1: P[6], w2: P[7], b3: P[8] };
   const inv = 1 / rows;
   let s = 0;
-  let g00 = 0, g01 = 0, g10 = 0, g11 = 0, gb0 = 0, gb1 = 0, gv0 = 0, gv1 = 0, gc = 0;
+  let g11 = 0, g21 = 0, g12 = 0, g22 = 0, gb1 = 0, gb2 = 0, gw1 = 0, gw2 = 0, gb3 = 0;
   for (let r = 0; r < rows; r++) {
     const row = shuffled ? order[start + r] : start + r;
-    const x0 = X[2 * row], x1 = X[2 * row + 1], y = Y[row];
-    const z0 = (0 + x0 * w00 + x1 * w01) + b0;
-    const e0 = Math.exp(-Math.abs(z0));
-    const a0 = z0 >= 0 ? 1 / (1 + e0) : e0 / (1 + e0);
-    const z1 = (0 + x0 * w10 + x1 * w11) + b1;
-    const e1 = Math.exp(-Math.abs(z1));
-    const a1 = z1 >= 0 ? 1 / (1 + e1) : e1 / (1 + e1);
-    const z = (0 + a0 * v0 + a1 * v1) + c;
-    const e = Math.exp(-Math.abs(z));
-    const yhat = z >= 0 ? 1 / (1 + e) : e / (1 + e);
-    const l = (z > 0 ? z : 0) - z * y + Math.log1p(e);
-    let delta: number;
+    const x1 = X[2 * row], x2 = X[2 * row + 1], y = Y[row];
+    const f = net2Forward(p, x1, x2);
+    const l = net2Loss(f, y);
+    // ∂(mean J)/∂z_f of this row, as losses.ts `lossGradient` computes it.
+    let dJ_dzf: number;
     if (sw === undefined) {
       s += l;
-      delta = (yhat - y) * inv;
+      dJ_dzf = (f.yhat - y) * inv;
     } else {
       const w = sw[row];
       s += w * l;
-      delta = (yhat - y) * inv * w;
+      dJ_dzf = (f.yhat - y) * inv * w;
     }
-    gv0 += delta * a0;
-    gv1 += delta * a1;
-    gc += delta;
-    const d0 = (0 + delta * v0) * a0 * (1 - a0);
-    const d1 = (0 + delta * v1) * a1 * (1 - a1);
-    g00 += d0 * x0;
-    g01 += d0 * x1;
-    g10 += d1 * x0;
-    g11 += d1 * x1;
-    gb0 += d0;
-    gb1 += d1;
+    const g = net2Gradients(p, x1, x2, f, dJ_dzf);
+    g11 += g.w11; g21 += g.w21; g12 += g.w12; g22 += g.w22; gb1 += g.b1; gb2 += g.b2;
+    gw1 += g.w1; gw2 += g.w2; gb3 += g.b3;
   }
   G[0] = s;
-  G[1] = g00; G[2] = g01; G[3] = g10; G[4] = g11; G[5] = gb0; G[6] = gb1; G[7] = gv0; G[8] = gv1; G[9] = gc;
+  G[1] = g11; G[2] = g21; G[3] = g12; G[4] = g22; G[5] = gb1; G[6] = gb2; G[7] = gw1; G[8] = gw2; G[9] = gb3;
 }
 
 /**
- * An epoch runner (see `EpochRunner`) for batches of `batch` rows. SGD is applied inline (and the optimizer's step count advanced); any other optimizer gets the
- * gradients through `grads` and its own `step`.
+ * An epoch runner (see `EpochRunner`) for batches of `batch` rows. SGD that fit built is applied
+ * inline, θ ← θ − η·∂J/∂θ on the nine parameters (and the optimizer's step count advanced); any
+ * other optimizer gets the gradients through `grads` and its own `step`.
  */
 export function net221Epoch(
   net: Network, data: Net221Data, optimizer: Optimizer, params: Float64Array[], grads: Float64Array[],
-  batch: number, l2: number,
+  batch: number, l2: number, builtinOptimizer = false,
 ): EpochRunner {
   const W0 = net.layers[0].weights, B0 = net.layers[0].bias;
   const W1 = net.layers[1].weights, B1 = net.layers[1].bias;
   const { X, Y, n } = data;
   const sw = data.sampleWeight;
-  const inlineSgd = optimizer.config.name === 'sgd';
+  // Only an optimizer fit built from its config is known to step θ ← θ − η·g; any other keeps its own step.
+  const inlineSgd = builtinOptimizer && optimizer.config.name === 'sgd';
   // The inline SGD's η, read at the start of every epoch: a learning-rate schedule changes
   // optimizer.config.lr between epochs (see fit), never during one.
   let lr = optimizer.config.lr;
@@ -174,34 +159,24 @@ export function net221Epoch(
   function runFused(order: Uint32Array, shuffled: boolean, shouldStop?: () => boolean): number {
     runner.stopped = false;
     const lr = optimizer.config.lr;
-    let w00 = W0[0], w01 = W0[1], w10 = W0[2], w11 = W0[3], b0 = B0[0], b1 = B0[1];
-    let v0 = W1[0], v1 = W1[1], c = B1[0];
+    // Parameters live in locals during the epoch (no closure captures them, so they stay in registers).
+    let w11 = W0[0], w21 = W0[1], w12 = W0[2], w22 = W0[3], b1 = B0[0], b2 = B0[1];
+    let w1 = W1[0], w2 = W1[1], b3 = B1[0];
     let epochLoss = 0;
     for (let r = 0; r < n; r++) {
       const row = shuffled ? order[r] : r;
-      const x0 = X[2 * row], x1 = X[2 * row + 1], y = Y[row];
-      // Forward: z = (0 + x·w) + b exactly as matmulTransB then addBiasRows; σ via e^{−|z|}.
-      const z0 = (0 + x0 * w00 + x1 * w01) + b0;
-      const e0 = Math.exp(-Math.abs(z0));
-      const a0 = z0 >= 0 ? 1 / (1 + e0) : e0 / (1 + e0);
-      const z1 = (0 + x0 * w10 + x1 * w11) + b1;
-      const e1 = Math.exp(-Math.abs(z1));
-      const a1 = z1 >= 0 ? 1 / (1 + e1) : e1 / (1 + e1);
-      const z = (0 + a0 * v0 + a1 * v1) + c;
-      const e = Math.exp(-Math.abs(z));
-      const yhat = z >= 0 ? 1 / (1 + e) : e / (1 + e);
-      // BCE from the logit, reusing e = e^{−|z|}: max(z,0) − z·y + log1p(e^{−|z|}).
-      const l = (z > 0 ? z : 0) - z * y + Math.log1p(e);
+      const x1 = X[2 * row], x2 = X[2 * row + 1], y = Y[row];
+      const p: Net2Params = { w11, w21, w12, w22, b1, b2, w1, w2, b3 };
+      const f = net2Forward(p, x1, x2);
+      const l = net2Loss(f, y);
       if (!Number.isFinite(l)) return Number.NaN;
       epochLoss += l;
-      // Backward: delta = ∂L/∂z = ŷ − y, then the chain rule down. Each gradient is a sum over
-      // one row started at 0, as in the reference (0 + −0 is +0).
-      const delta = yhat - y;
-      const d0 = (0 + delta * v0) * a0 * (1 - a0);
-      const d1 = (0 + delta * v1) * a1 * (1 - a1);
-      w00 -= lr * (0 + d0 * x0); w01 -= lr * (0 + d0 * x1); w10 -= lr * (0 + d1 * x0); w11 -= lr * (0 + d1 * x1);
-      b0 -= lr * (0 + d0); b1 -= lr * (0 + d1);
-      v0 -= lr * (0 + delta * a0); v1 -= lr * (0 + delta * a1); c -= lr * (0 + delta);
+      // A batch of one: ∂J/∂z_f = ŷ − y (the reference's ·(1/1) is exact), and each gradient is
+      // already the one-row sum, so θ ← θ − η·∂J/∂θ gives the reference's bits.
+      const g = net2Gradients(p, x1, x2, f, f.yhat - y);
+      w11 -= lr * g.w11; w21 -= lr * g.w21; w12 -= lr * g.w12; w22 -= lr * g.w22;
+      b1 -= lr * g.b1; b2 -= lr * g.b2;
+      w1 -= lr * g.w1; w2 -= lr * g.w2; b3 -= lr * g.b3;
       // Keeps the optimizer's step count (saved in checkpoints) what the generic path leaves.
       optimizer.step(NO_BUFFERS, NO_BUFFERS);
       if (shouldStop !== undefined && shouldStop()) {
@@ -209,9 +184,8 @@ export function net221Epoch(
         break;
       }
     }
-    // Parameters live in locals during the epoch (no closure captures them, so they stay in registers).
-    W0[0] = w00; W0[1] = w01; W0[2] = w10; W0[3] = w11; B0[0] = b0; B0[1] = b1;
-    W1[0] = v0; W1[1] = v1; B1[0] = c;
+    W0[0] = w11; W0[1] = w21; W0[2] = w12; W0[3] = w22; B0[0] = b1; B0[1] = b2;
+    W1[0] = w1; W1[1] = w2; B1[0] = b3;
     return epochLoss;
   }
 
@@ -238,3 +212,15 @@ export function net221Epoch(
     return simdSteps.loss;
   }
 }
+
+/**
+ * The 2-2-1 path in the FastPath contract: Net 2's shape (2 inputs, 2 sigmoid hidden units, one
+ * sigmoid output, BCE) with any optimizer, batch size, sample weights and L2; everything else is
+ * written as net2.ts's per-row functions, so no other shape, activation or loss can reach it.
+ */
+export const net221Path: FastPath = {
+  name: '2-2-1 (JS, WebAssembly SIMD)',
+  supports: ({ net }) => isNet2(net),
+  create: ({ net, data, optimizer, batch, l2, options }, { params, grads }) =>
+    net221Epoch(net, data, optimizer, params, grads, batch, l2, options.builtinOptimizer === true),
+};

@@ -13,18 +13,12 @@ import type { Network, Workspace } from '../math/network.js';
 import { gradientBuffers, loss } from '../math/network.js';
 import type { Optimizer } from '../math/optimizers.js';
 import { addWeightDecay } from '../math/optimizers.js';
-import { net221Epoch, isNet221 } from './fast221.js';
+import { net221Path } from './fast221.js';
 import { createFastScratch, fastBackward, fastForward } from './fastDense.js';
 import { wasmDenseEpoch, wasmEpilogueOf } from './fastDenseWasm.js';
 import type { EpochData, EpochRunner, FastPath, RunBuffers, RunnerOptions, RunSpec } from './fastPath.js';
 
 export type { EpochData, EpochRunner, RunnerOptions } from './fastPath.js';
-
-const net221Path: FastPath = {
-  name: '2-2-1 (JS, WebAssembly SIMD)',
-  supports: ({ net }) => isNet221(net),
-  create: ({ net, data, optimizer, batch, l2 }, { params, grads }) => net221Epoch(net, data, optimizer, params, grads, batch, l2),
-};
 
 const wasmDensePath: FastPath = {
   name: 'dense (WebAssembly SIMD, resident)',

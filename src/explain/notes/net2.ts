@@ -8,27 +8,30 @@
  * read as the weight x2 → a1 (w21 here), with x = x2 and w = w1.
  */
 import { sigmoid } from '../../math/activations.js';
-import { bceFromLogit } from '../../math/losses.js';
+import type { Net2Gradients, Net2Params } from '../../math/net2.js';
+import { net2Forward as forward, net2Gradients, net2Loss } from '../../math/net2.js';
 import type { FormulaSpec } from './formula.js';
 import { central, centralInProbability } from './formula.js';
 
-export interface Net2Point {
+/** A point of the check: one sample (x1, x2, y), Net 2's parameters, and η. */
+export interface Net2Point extends Net2Params {
   x1: number; x2: number; y: number;
-  w11: number; w21: number; w12: number; w22: number; b1: number; b2: number;
-  w1: number; w2: number; b3: number;
   /** Learning rate for the update lines. */
   eta: number;
 }
 
 export const NOTE_004 = '004_71aa89032b144a76.txt';
 
+/** Net 2's forward pass and loss at a point: math/net2.ts, the definition training runs. */
 export function net2Forward(p: Net2Point) {
-  const z1 = p.w11 * p.x1 + p.w21 * p.x2 + p.b1;
-  const z2 = p.w12 * p.x1 + p.w22 * p.x2 + p.b2;
-  const a1 = sigmoid(z1);
-  const a2 = sigmoid(z2);
-  const zf = p.w1 * a1 + p.w2 * a2 + p.b3;
-  return { z1, z2, a1, a2, zf, yhat: sigmoid(zf), loss: bceFromLogit(zf, p.y) };
+  const f = forward(p, p.x1, p.x2);
+  return { ...f, loss: net2Loss(f, p.y) };
+}
+
+/** The nine corrected gradients at a point (math/net2.ts), what each slip's correction evaluates to. */
+export function net2CorrectGradients(p: Net2Point): Net2Gradients {
+  const f = forward(p, p.x1, p.x2);
+  return net2Gradients(p, p.x1, p.x2, f, f.yhat - p.y);
 }
 
 const J = (p: Net2Point) => net2Forward(p).loss;
