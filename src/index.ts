@@ -21,11 +21,8 @@
  */
 import type { ModelFile } from './model/schema.js';
 import type { EncodeStats } from './model/encoding.js';
-import { encodeRecords } from './model/encoding.js';
-import { modelToNetwork } from './model/convert.js';
 import { loadModel as loadModelFile, saveModel as saveModelFile } from './model/file.js';
 import type { Network } from './math/network.js';
-import { predict as forwardProbabilities } from './math/network.js';
 import type { NetworkSpec } from './math/init.js';
 import { createNetwork as initNetwork } from './math/init.js';
 import type { Rng } from './math/rng.js';
@@ -38,8 +35,10 @@ import type { Evaluation } from './data/metrics.js';
 import { evaluateModel as evaluateTable } from './app/evaluate.js';
 import type { TrainOptions, TrainOutcome } from './app/train-model.js';
 import { trainModel, TRAIN_DEFAULTS } from './app/train-model.js';
-import type { ExplainDocument } from './explain/index.js';
-import { explainModel } from './explain/index.js';
+import type { ExplainDocument, ExplainModelOptions } from './app/explain-model.js';
+import { explainModel } from './app/explain-model.js';
+import type { Prediction } from './app/predict.js';
+import { predictRecords } from './app/predict.js';
 
 // ---- Networks: building, training, running -------------------------------------------------------
 
@@ -167,13 +166,14 @@ export * from './data/metrics.js';
  * @throws InputError naming the field (`target`, `lr`, `param` or the input) of a bad value.
  */
 export function explain(
-  model: ModelFile, input: Record<string, unknown>, target: number, options?: Parameters<typeof explainModel>[3],
+  model: ModelFile, input: Record<string, unknown>, target: number, options?: ExplainModelOptions,
 ): ExplainDocument {
   return explainModel(model, input, target, options);
 }
 
 export { explainNetwork, checkNotes } from './explain/index.js';
-export type { ExplainDocument, NetworkExplanation, Factor, ParamFactors, NotesReport, NoteFormula } from './explain/index.js';
+export type { NetworkExplanation, Factor, ParamFactors, NotesReport, NoteFormula } from './explain/index.js';
+export type { ExplainDocument, ExplainModelOptions } from './app/explain-model.js';
 
 // ---- ONNX ----------------------------------------------------------------------------------------
 export {
@@ -182,24 +182,21 @@ export {
 } from './model/onnx.js';
 export type { OnnxColumn } from './model/onnx.js';
 
-/** One scored record: the probability of the positive class and the decision `probability > threshold`. */
-export interface Prediction {
-  probability: number;
-  label: 0 | 1;
-}
+export type { Prediction } from './app/predict.js';
 
 /**
  * Scores raw records (input name → value, as in a CSV row or a JSON body) with a model file:
  * each record is encoded with the model's own encoders (standardisation, one-hot, missing values),
- * run forward, and compared with the model's threshold.
+ * run forward, and compared with the model's threshold — the same code as `chainrule predict`
+ * and HTTP `/predict`, with the same rule: a key that is neither an input nor the target is
+ * refused (a typo would otherwise be ignored).
  *
  * @param stats - when given, counts categories unseen in training (encoded as all zeros) per input.
- * @throws InputError naming the field of a missing or malformed value (`row 3: salary: …`).
+ * @throws InputError naming the field of a missing, malformed or unknown value (`row 3: salary: …`),
+ *   or of the likely input when the network's output for a row is not finite.
  */
 export function predict(model: ModelFile, records: readonly Record<string, unknown>[], stats?: EncodeStats): Prediction[] {
-  const { X, n } = encodeRecords(model.inputs, records, stats);
-  const probability = forwardProbabilities(modelToNetwork(model), X, n);
-  return Array.from(probability, (p) => ({ probability: p, label: p > model.threshold ? 1 : 0 }));
+  return predictRecords(model, records, { stats });
 }
 
 export { TRAIN_DEFAULTS };

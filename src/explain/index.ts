@@ -1,18 +1,8 @@
 /**
- * The explain feature's public surface. `explainModel` is what the CLI and the HTTP service call:
- * a model file, one raw input record and a target in [0, 1] in; the DESIGN.md explain document
- * out. Input problems throw InputError naming the field (`target`, `lr`, `param` or the input's
- * name), which the CLI maps to exit 2 and the service to 400.
+ * The explain module's public surface: the chain-rule math on a network and encoded rows, no model
+ * files and no encoders (the use case that joins a model file, a raw record and this math is
+ * app/explain-model.ts). Browser-safe: the playground imports it.
  */
-import type { ModelFile } from '../model/schema.js';
-import { encodedWidth } from '../model/schema.js';
-import { modelToNetwork } from '../model/convert.js';
-import { assertFinitePredictions } from '../model/guard.js';
-import { predict } from '../math/network.js';
-import { encodeRecord, InputError } from '../model/encoding.js';
-import type { NetworkExplanation } from './explain.js';
-import { DEFAULT_LR, explainNetwork, UnknownParameterError } from './explain.js';
-
 export type { Factor, ParamFactors, StepRecord, StepReport, SumTerm } from './types.js';
 export type { Counterfactual, InputExplanation, NumericInputExplanation, CategoricalInputExplanation, DecisionLabels } from './prediction.js';
 export type { NetworkExplanation, ExplainOptions } from './explain.js';
@@ -20,54 +10,3 @@ export { explainNetwork, DEFAULT_LR, UnknownParameterError } from './explain.js'
 export { createNaming, networkShape } from './naming.js';
 export { checkNotes } from './notes/check.js';
 export type { NoteFormula, NotesReport } from './notes/check.js';
-
-export interface ExplainDocument extends NetworkExplanation {
-  readonly threshold: number;
-  /** The decision for this input, e.g. "promoted" / "not promoted". */
-  readonly label: string;
-  readonly inputs: NonNullable<NetworkExplanation['inputs']>;
-}
-
-/** The learning rate recorded in the model's training block, if any. */
-function trainedLr(model: ModelFile): number | undefined {
-  const optimizer = model.training?.optimizer as { lr?: unknown } | undefined;
-  const lr = optimizer?.lr;
-  return typeof lr === 'number' && Number.isFinite(lr) && lr > 0 ? lr : undefined;
-}
-
-export function explainModel(
-  model: ModelFile, input: Record<string, unknown>, target: number, options: { lr?: number; param?: string } = {},
-): ExplainDocument {
-  if (typeof target !== 'number' || !Number.isFinite(target) || target < 0 || target > 1) {
-    throw new InputError('target', `target must be a number in [0, 1], got ${JSON.stringify(target)}`);
-  }
-  if (options.lr !== undefined && !(typeof options.lr === 'number' && Number.isFinite(options.lr) && options.lr > 0)) {
-    throw new InputError('lr', `lr must be a positive number, got ${JSON.stringify(options.lr)}`);
-  }
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new InputError('input', `input must be an object of input name → value, got ${JSON.stringify(input)}`);
-  }
-  const row = new Float64Array(encodedWidth(model.inputs));
-  encodeRecord(model.inputs, input, row);
-  const net = modelToNetwork(model);
-  // An input that overflows inside the network (∞ − ∞ → NaN) gets a clear error, not a NaN document.
-  assertFinitePredictions(predict(net, row, 1), model.inputs, row);
-  const labels = { threshold: model.threshold, positive: model.target.name, negative: `not ${model.target.name}` };
-  let explanation: NetworkExplanation;
-  try {
-    explanation = explainNetwork(net, Array.from(row), target, {
-      lr: options.lr ?? trainedLr(model) ?? DEFAULT_LR,
-      param: options.param,
-      inputs: { model: model.inputs, record: input, labels },
-    });
-  } catch (err) {
-    if (err instanceof UnknownParameterError) throw new InputError('param', err.message);
-    throw err;
-  }
-  return {
-    ...explanation,
-    threshold: model.threshold,
-    label: explanation.prediction > model.threshold ? labels.positive : labels.negative,
-    inputs: explanation.inputs ?? [],
-  };
-}

@@ -6,7 +6,7 @@
 import type { Network } from '../math/network.js';
 import { createWorkspace, forward } from '../math/network.js';
 import type { CategoricalInput, ModelInput, NumericInput } from '../model/schema.js';
-import { isMissing, parseNumeric } from '../model/encoding.js';
+import { isMissing, numericScaling, parseNumeric } from '../model/encoding.js';
 import type { Trace } from './trace.js';
 import { predictionInputGradient } from './trace.js';
 import { num, signed } from './format.js';
@@ -65,11 +65,6 @@ export interface DecisionLabels {
   /** How a positive / negative decision reads, e.g. "promoted" / "not promoted". */
   readonly positive: string;
   readonly negative: string;
-}
-
-function encodeScale(input: NumericInput): { shift: number; scale: number } {
-  if (input.mean === undefined || input.std === undefined) return { shift: 0, scale: 1 };
-  return { shift: input.mean, scale: input.std > 0 ? input.std : 1 };
 }
 
 /** The range searched for a counterfactual: the observed min/max, else mean ± 4·std, else ±(|x|+1)·1e3; always containing x. */
@@ -163,8 +158,9 @@ function explainNumeric(
   input: NumericInput, raw: unknown, column: number, gradient: readonly number[],
   predictAt: (column: number, encoded: number) => number, labels: DecisionLabels,
 ): NumericInputExplanation {
-  const { shift, scale } = encodeScale(input);
-  const x0 = parseNumeric(raw, input.name) ?? input.mean ?? 0;
+  // The encoder's own scaling (model/encoding.ts), so ∂ŷ/∂x in raw units undoes exactly what was applied.
+  const { shift, scale, fill } = numericScaling(input);
+  const x0 = parseNumeric(raw, input.name) ?? fill;
   const dyhatDx = gradient[column] / scale;
   const yhatAt = (x: number) => predictAt(column, (x - shift) / scale);
   return {

@@ -1,17 +1,16 @@
-/** Scoring raw records with a loaded model: encode with the model's encoders, forward, threshold. */
-import type { ModelFile } from '../model/schema.js';
-import { encodedWidth } from '../model/schema.js';
+/**
+ * POST /predict's use of app/predict: the records are scored there (the one rule for unknown
+ * columns, the encoders, the guard); this file maps an InputError to a RequestError that names the
+ * row the HTTP way (`rows[i]`, 0-based) and reports unseen categories in the reply.
+ */
 import type { Network } from '../math/network.js';
-import { findBadPrediction } from '../model/guard.js';
-import { predict } from '../math/network.js';
-import { encodeRecord, InputError, type EncodeStats } from '../model/encoding.js';
-import { RequestError, type RawRecord } from './requests.js';
+import type { EncodeStats } from '../model/encoding.js';
+import type { ModelFile } from '../model/schema.js';
+import { predictRecords as scoreRecords, type Prediction } from '../app/predict.js';
+import { InputError, RequestError } from '../errors.js';
+import type { RawRecord } from './requests.js';
 
-export interface Prediction {
-  probability: number;
-  /** 1 when probability > the model's threshold, else 0. */
-  label: 0 | 1;
-}
+export type { Prediction };
 
 export interface PredictResult {
   predictions: Prediction[];
@@ -19,22 +18,21 @@ export interface PredictResult {
   unknownCategories?: Record<string, number>;
 }
 
+/** An InputError from app/ as the 400 the client sees: of several rows, the message starts with `rows[i]: `. */
+export function toRequestError(err: InputError): RequestError {
+  return err.row === undefined
+    ? new RequestError(err.field, err.message)
+    : new RequestError(err.field, `rows[${err.row}]: ${err.detail}`, err.row);
+}
+
 export function predictRecords(model: ModelFile, net: Network, records: readonly RawRecord[]): PredictResult {
-  const width = encodedWidth(model.inputs);
-  const X = new Float64Array(records.length * width);
   const stats: EncodeStats = { unknown: {} };
-  records.forEach((record, r) => {
-    try {
-      encodeRecord(model.inputs, record, X, r * width, stats);
-    } catch (err) {
-      if (!(err instanceof InputError)) throw err;
-      if (records.length === 1) throw new RequestError(err.field, err.message);
-      throw new RequestError(err.field, `rows[${r}]: ${err.message}`, r);
-    }
-  });
-  const probabilities = predict(net, X, records.length);
-  const bad = findBadPrediction(probabilities, model.inputs, X);
-  if (bad) throw new RequestError(bad.field, records.length > 1 ? `rows[${bad.row}]: ${bad.message}` : bad.message, records.length > 1 ? bad.row : undefined);
-  const predictions = Array.from(probabilities, (p): Prediction => ({ probability: p, label: p > model.threshold ? 1 : 0 }));
+  let predictions: Prediction[];
+  try {
+    predictions = scoreRecords(model, records, { net, stats });
+  } catch (err) {
+    if (err instanceof InputError) throw toRequestError(err);
+    throw err;
+  }
   return Object.keys(stats.unknown).length ? { predictions, unknownCategories: stats.unknown } : { predictions };
 }

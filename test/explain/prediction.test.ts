@@ -1,6 +1,6 @@
 /** Explaining a prediction: ∂ŷ/∂x in raw units, category switches, and counterfactuals fed back to predict. */
 import { describe, expect, it } from 'vitest';
-import { explainModel } from '../../src/explain/index.js';
+import { explainModel } from '../../src/app/explain-model.js';
 import type { NumericInputExplanation, CategoricalInputExplanation } from '../../src/explain/index.js';
 import type { ModelFile } from '../../src/model/schema.js';
 import { parseModel } from '../../src/model/schema.js';

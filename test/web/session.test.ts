@@ -8,7 +8,7 @@ import { DEFAULT_CONFIG, type RunConfig } from '../../web/src/config.js';
 import { encodePoint, makeData, POINTS } from '../../web/src/datasets.js';
 import { createSession, playgroundModel } from '../../web/src/session.js';
 import { promotionRule } from '../../src/data/generate.js';
-import { explainModel } from '../../src/explain/index.js';
+import { explainModel } from '../../src/app/explain-model.js';
 import type { ModelLayer } from '../../src/model/schema.js';
 
 const config = (over: Partial<RunConfig>): RunConfig => ({ ...DEFAULT_CONFIG, ...over });

@@ -1,8 +1,8 @@
 /** `chainrule explain`: one sample's loss, every gradient as its chain-rule factors, a finite-difference check, one step. */
 import type { Command } from 'commander';
 import { loadModel } from '../../model/file.js';
-import { InputError } from '../../model/encoding.js';
-import { explainModel } from '../../explain/index.js';
+import { explainModel } from '../../app/explain-model.js';
+import { InputError } from '../../errors.js';
 import { renderExplanation } from '../../explain/render.js';
 import { UsageError } from '../errors.js';
 import { jsonObject, positiveNumber, printJson } from '../options.js';

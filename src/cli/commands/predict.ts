@@ -1,15 +1,12 @@
-/** `chainrule predict`: probability and decision for each row of a CSV file or a JSON input. */
+/** `chainrule predict`: probability and decision for each row of a CSV file or a JSON input (scored by app/predict.ts). */
 import type { Command } from 'commander';
 import { readTable } from '../../data/csv.js';
 import type { Table } from '../../data/csv.js';
-import { encodeTable } from '../../data/prepare.js';
 import type { EncodeStats } from '../../model/encoding.js';
-import { encodeRecords, InputError } from '../../model/encoding.js';
 import { loadModel } from '../../model/file.js';
-import { modelToNetwork } from '../../model/convert.js';
-import { assertFinitePredictions } from '../../model/guard.js';
 import type { ModelFile } from '../../model/schema.js';
-import { predict } from '../../math/network.js';
+import { predictRecords, predictTable, type Prediction } from '../../app/predict.js';
+import { InputError } from '../../errors.js';
 import { UsageError } from '../errors.js';
 import { printJson } from '../options.js';
 
@@ -18,27 +15,6 @@ interface PredictFlags {
   data?: string;
   input?: string;
   json?: boolean;
-}
-
-export interface Prediction {
-  probability: number;
-  label: 0 | 1;
-}
-
-/** Scores raw records with a model: probability of the positive class and the decision ŷ > threshold. */
-export function predictRecords(model: ModelFile, records: readonly Record<string, unknown>[], stats?: EncodeStats): Prediction[] {
-  const { X, n } = encodeRecords(model.inputs, records, stats);
-  const p = predict(modelToNetwork(model), X, n);
-  assertFinitePredictions(p, model.inputs, X);
-  return Array.from(p, (probability) => ({ probability, label: probability > model.threshold ? 1 : 0 }));
-}
-
-/** Scores every row of a table (CSV file) with a model; a model input absent from the file is named. */
-export function predictTable(model: ModelFile, table: Table, stats?: EncodeStats): Prediction[] {
-  const X = encodeTable(table, model.inputs, undefined, stats);
-  const p = predict(modelToNetwork(model), X, table.n);
-  assertFinitePredictions(p, model.inputs, X);
-  return Array.from(p, (probability) => ({ probability, label: probability > model.threshold ? 1 : 0 }));
 }
 
 /** Reads a CSV for scoring with `model`: only its inputs are stored, categorical ones with every level. */
@@ -86,10 +62,10 @@ export function registerPredict(program: Command): void {
       const stats: EncodeStats = { unknown: {} };
       let predictions: Prediction[];
       if (flags.data !== undefined) {
-        predictions = predictTable(model, await readForModel(model, flags.data), stats);
+        predictions = predictTable(model, await readForModel(model, flags.data), { stats });
       } else {
         try {
-          predictions = predictRecords(model, parseInput(flags.input as string), stats);
+          predictions = predictRecords(model, parseInput(flags.input as string), { stats });
         } catch (err) {
           if (err instanceof InputError) err.message = `--input: ${err.message}`;
           throw err;

@@ -1,0 +1,71 @@
+/**
+ * Scoring with a model file: raw records (a JSON body, `--input`, the library's `predict`) or a
+ * column table (a CSV file) are encoded with the model's own encoders, run forward, guarded
+ * against non-finite outputs and compared with the model's threshold. The CLI, the HTTP service
+ * and the library call these; they only parse their input and format the result. Errors are
+ * InputError (records: `field` names the column, `row` the 0-based row of several) or DataError
+ * (tables: the message names file, row and column).
+ */
+import type { Table } from '../data/csv.js';
+import { encodeTable } from '../data/prepare.js';
+import type { Network } from '../math/network.js';
+import { predict } from '../math/network.js';
+import { modelToNetwork } from '../model/convert.js';
+import type { EncodeStats } from '../model/encoding.js';
+import { encodeRecords } from '../model/encoding.js';
+import { assertFinitePredictions } from '../model/guard.js';
+import type { ModelFile } from '../model/schema.js';
+import { InputError } from '../errors.js';
+
+/** One scored record: the probability of the positive class and the decision `probability > threshold`. */
+export interface Prediction {
+  probability: number;
+  /** 1 when probability > the model's threshold, else 0. */
+  label: 0 | 1;
+}
+
+export interface PredictOptions {
+  /** The model's network when the caller keeps one (a server converts once per model, not per request). */
+  net?: Network;
+  /** When given, counts categories unseen in training (encoded as all zeros) per input. */
+  stats?: EncodeStats;
+}
+
+/**
+ * The one rule for the keys of a raw record, for every face: each must be a model input or the
+ * target (so rows copied from the training CSV work); anything else is refused, because a typo
+ * would otherwise be silently ignored and the input it meant would be reported missing or, worse,
+ * not at all. A CSV file may have other columns: only the model's are read from it.
+ */
+export function checkColumns(model: ModelFile, records: readonly Record<string, unknown>[]): void {
+  const known = new Set([...model.inputs.map((i) => i.name), model.target.name]);
+  records.forEach((record, r) => {
+    for (const key of Object.keys(record)) {
+      if (known.has(key)) continue;
+      const error = new InputError(key, `unknown column "${key}"; the model's inputs are ${model.inputs.map((i) => i.name).join(', ')}`);
+      throw records.length > 1 ? error.atRow(r) : error;
+    }
+  });
+}
+
+function decisions(probabilities: Float64Array, threshold: number): Prediction[] {
+  return Array.from(probabilities, (probability): Prediction => ({ probability, label: probability > threshold ? 1 : 0 }));
+}
+
+/** Scores raw records (input name → value); throws InputError naming the column (and row, of several) of a bad one. */
+export function predictRecords(model: ModelFile, records: readonly Record<string, unknown>[], options: PredictOptions = {}): Prediction[] {
+  checkColumns(model, records);
+  const { X, n } = encodeRecords(model.inputs, records, options.stats);
+  const p = predict(options.net ?? modelToNetwork(model), X, n);
+  // An input that overflows inside the network (∞ − ∞ → NaN) gets a clear error, not a NaN probability.
+  assertFinitePredictions(p, model.inputs, X);
+  return decisions(p, model.threshold);
+}
+
+/** Scores every row of a table (CSV file); a model input absent from the table is named. */
+export function predictTable(model: ModelFile, table: Table, options: PredictOptions = {}): Prediction[] {
+  const X = encodeTable(table, model.inputs, undefined, options.stats);
+  const p = predict(options.net ?? modelToNetwork(model), X, table.n);
+  assertFinitePredictions(p, model.inputs, X);
+  return decisions(p, model.threshold);
+}
