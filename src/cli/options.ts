@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from './errors.js';
 import { ACTIVATIONS, isActivationName, type ActivationName } from '../math/activations.js';
-import { OPTIMIZERS, type OptimizerName } from '../math/optimizers.js';
+import { isLossName, losses, LOSSES, type LossName } from '../math/losses.js';
+import { isOptimizerName, optimizers, OPTIMIZERS, type OptimizerName } from '../math/optimizers.js';
 
 export function positiveNumber(flag: string) {
   return (value: string): number => {
@@ -46,14 +47,31 @@ export function layerWidths(value: string): number[] {
   });
 }
 
+/*
+ * The choices and their help come from the spec tables (math/activations.ts, losses.ts,
+ * optimizers.ts), so a new record is a valid flag value, listed in --help, with no change here.
+ */
+
+/** Help for --activation: every activation of the table. */
+export const ACTIVATION_HELP = `hidden-layer activation: ${ACTIVATIONS.join(', ')}`;
+/** Help for --loss: each loss of the table with its line. */
+export const LOSS_HELP = `loss: ${LOSSES.map((name) => losses[name].help).join(', ')}`;
+/** Help for --optimizer: each optimizer of the table with its line. */
+export const OPTIMIZER_HELP = OPTIMIZERS.map((name) => optimizers[name].help).join(', ');
+
 export function activationName(value: string): ActivationName {
   if (!isActivationName(value)) throw new UsageError(`--activation must be one of ${ACTIVATIONS.join(', ')}, got ${value}`);
   return value;
 }
 
+export function lossName(value: string): LossName {
+  if (!isLossName(value)) throw new UsageError(`--loss must be one of ${LOSSES.join(', ')}, got ${value}`);
+  return value;
+}
+
 export function optimizerName(value: string): OptimizerName {
-  if (!(OPTIMIZERS as readonly string[]).includes(value)) throw new UsageError(`--optimizer must be one of ${OPTIMIZERS.join(', ')}, got ${value}`);
-  return value as OptimizerName;
+  if (!isOptimizerName(value)) throw new UsageError(`--optimizer must be one of ${OPTIMIZERS.join(', ')}, got ${value}`);
+  return value;
 }
 
 export function batchSize(value: string): number | 'full' {

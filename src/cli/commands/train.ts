@@ -15,8 +15,8 @@ import {
   CheckpointError, fileDigest, loadCheckpoint, reconcileFlags, saveCheckpoint, type Checkpoint, type TrainingFlags,
 } from '../../app/checkpoint.js';
 import {
-  activationName, batchSize, integer, layerWidths, nameList, nonNegativeNumber, optimizerName,
-  positiveInteger, positiveNumber, printJson,
+  ACTIVATION_HELP, activationName, batchSize, integer, layerWidths, LOSS_HELP, lossName, nameList, nonNegativeNumber,
+  OPTIMIZER_HELP, optimizerName, positiveInteger, positiveNumber, printJson,
 } from '../options.js';
 import { bundledData } from '../paths.js';
 import { SCHEDULE_HELP, scheduleFlag, scheduleSpec } from '../schedule-flag.js';
@@ -84,11 +84,6 @@ function fraction(value: string): number {
   return x;
 }
 
-function lossName(value: string): LossName {
-  if (value !== 'bce' && value !== 'mse') throw new UsageError(`--loss must be bce or mse, got ${value}`);
-  return value;
-}
-
 function classWeight(value: string): 'balanced' | 'none' {
   if (value !== 'balanced' && value !== 'none') throw new UsageError(`--class-weight must be balanced or none, got ${value}`);
   return value;
@@ -120,9 +115,9 @@ export function registerTrain(program: Command): void {
     .option('--categorical <a,b>', 'treat these columns as categorical', nameList)
     .option('--numeric <a,b>', 'treat these columns as numeric', nameList)
     .option('--layers <widths>', 'hidden-layer widths, comma-separated', layerWidths, [...TRAIN_DEFAULTS.hidden])
-    .option('--activation <name>', 'hidden-layer activation: sigmoid, tanh, relu, linear', activationName, TRAIN_DEFAULTS.activation)
-    .addOption(new Option('--loss <name>', 'loss: bce (sigmoid output) or mse').argParser(lossName).default(TRAIN_DEFAULTS.loss))
-    .option('--optimizer <name>', 'sgd, momentum or adam', optimizerName, TRAIN_DEFAULTS.optimizer)
+    .option('--activation <name>', ACTIVATION_HELP, activationName, TRAIN_DEFAULTS.activation)
+    .addOption(new Option('--loss <name>', LOSS_HELP).argParser(lossName).default(TRAIN_DEFAULTS.loss))
+    .option('--optimizer <name>', OPTIMIZER_HELP, optimizerName, TRAIN_DEFAULTS.optimizer)
     .option('--lr <rate>', 'learning rate η', positiveNumber('--lr'), TRAIN_DEFAULTS.lr)
     .option('--epochs <n>', 'passes over the training rows', positiveInteger('--epochs'), TRAIN_DEFAULTS.epochs)
     .option('--batch-size <n|full>', 'rows per step, or "full" for full-batch gradient descent', batchSize, TRAIN_DEFAULTS.batchSize)
