@@ -15,6 +15,7 @@ export const commands: Record<string, Loader> = {
   notes: async () => (await import('./notes.js')).registerNotes,
   export: async () => (await import('./export.js')).registerExport,
   'gen-data': async () => (await import('./gen-data.js')).registerGenData,
+  cv: async () => (await import('./cv.js')).registerCv,
 };
 
 /** Registers the named command only, or every command when `name` is not one (help, typos). */

@@ -164,7 +164,7 @@ async function trainCommand(flags: TrainFlags, cmd: Command): Promise<void> {
 }
 
 /** The default target: "promoted" when present, else the last column. */
-function defaultTarget(header: readonly string[]): string {
+export function defaultTarget(header: readonly string[]): string {
   return header.includes('promoted') ? 'promoted' : header[header.length - 1];
 }
 
