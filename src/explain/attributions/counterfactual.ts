@@ -43,7 +43,7 @@ export interface ConstrainedCounterfactual {
   readonly changes: readonly CounterfactualChange[];
   /** Σ |Δ| in training-std units over the numeric changes, plus 1 per categorical change. */
   readonly distance: number;
-  /** The output at the changed input, from a forward pass of the re-encoded raw values. */
+  /** The output at the changed input, from a forward pass of the re-encoded raw values; past the threshold by at least MARGIN. */
   readonly prediction: number;
 }
 
@@ -51,6 +51,8 @@ export interface ConstrainedCounterfactual {
 const SCAN = 48;
 const BISECT = 60;
 const FAN = 4;
+/** A counterfactual's output clears the threshold by at least this much. */
+export const MARGIN = 1e-9;
 
 interface Search {
   readonly net: Network;
@@ -75,8 +77,13 @@ interface Candidate {
   cost: number;
 }
 
+/**
+ * The decision is the other one, by a margin: a point exactly on the threshold would flip back
+ * under another summation order, so a counterfactual must clear it by MARGIN.
+ */
 function flipped(s: Search, out: Float64Array, r: number): boolean {
-  return (readOutput(s.net, s.head, out, r) > s.threshold) !== s.positive;
+  const p = readOutput(s.net, s.head, out, r);
+  return s.positive ? p <= s.threshold - MARGIN : p > s.threshold + MARGIN;
 }
 
 /** x with the candidate's categories set (numeric columns still x's). */
@@ -301,6 +308,8 @@ function verify(s: Search, candidate: Candidate): ConstrainedCounterfactual | un
       raw.set(g, value);
       row[group.start] = (value - shift) / scale;
     });
+    // A change that rounds away in raw units (the output sat on the threshold) is no change of that input.
+    if (candidate.numeric.some((g) => raw.get(g) === rawOf(s.groups[g], s.x[s.groups[g].start]))) return undefined;
     const out = forward(s.net, row, 1, ws);
     if (!flipped(s, out, 0)) continue;
     const inBox = candidate.numeric.every((g) => {
