@@ -4,7 +4,7 @@
  * Nothing may become NaN or infinite, for targets 0, 1 and 0.3.
  */
 import { describe, expect, it } from 'vitest';
-import { activations, sigmoid, activate } from '../../src/math/activations.js';
+import { ACTIVATIONS, activations, sigmoid, activate, activationBackward } from '../../src/math/activations.js';
 import { bceFromLogit } from '../../src/math/losses.js';
 import { libraryGradients } from './bridge.js';
 import type { RefLayer } from './reference.js';
@@ -24,12 +24,39 @@ describe('sigmoid at the extremes', () => {
 
   it('batch activate over [−1000, −1, 0, 1, 1000] is finite for every activation', () => {
     const Z = Float64Array.of(-1000, -1, 0, 1, 1000);
-    for (const name of ['sigmoid', 'tanh', 'relu', 'linear'] as const) {
+    for (const name of ACTIVATIONS) {
       const A = new Float64Array(5);
       activate(name, Z, A, 5);
       expect(Array.from(A).every(Number.isFinite), name).toBe(true);
       A.forEach((a, i) => expect(activations[name].df(Z[i], a), `${name}'(${Z[i]})`).not.toBeNaN());
     }
+  });
+});
+
+describe('leaky_relu and softplus at the extremes (values worked by hand)', () => {
+  it('leaky_relu(±1000) = 1000, −10; slope 1 above 0, 0.01 at and below 0 (PyTorch\'s backward)', () => {
+    const Z = Float64Array.of(1000, -1000, 0, -0, 2, -3);
+    const A = new Float64Array(6);
+    activate('leaky_relu', Z, A, 6);
+    expect(Array.from(A)).toEqual([1000, -10, 0, -0, 2, -0.03]);
+    const dZ = new Float64Array(6);
+    activationBackward('leaky_relu', new Float64Array(6).fill(2), Z, A, dZ, 6);
+    expect(Array.from(dZ)).toEqual([2, 0.02, 0.02, 0.02, 2, 0.02]);
+  });
+
+  it('softplus(1000) = 1000 and softplus(−1000) = 0 exactly (no overflow), softplus(0) = ln 2; slope σ(z): 1, 0, 0.5', () => {
+    const Z = Float64Array.of(1000, -1000, 0, 40, -40);
+    const A = new Float64Array(5);
+    activate('softplus', Z, A, 5);
+    expect(A[0]).toBe(1000);
+    expect(A[1]).toBe(0);
+    expect(A[2]).toBe(Math.LN2);
+    // softplus(40) = 40 + log(1 + e^{−40}) rounds to 40; softplus(−40) = log(1 + e^{−40}) ≈ e^{−40}.
+    expect(A[3]).toBe(40);
+    expect(A[4]).toBeCloseTo(Math.exp(-40), 30);
+    const dZ = new Float64Array(5);
+    activationBackward('softplus', new Float64Array(5).fill(1), Z, A, dZ, 5);
+    expect(Array.from(dZ.subarray(0, 3))).toEqual([1, 0, 0.5]);
   });
 });
 
@@ -88,7 +115,7 @@ describe('a whole network saturated at |z| = 1000 keeps loss and gradients finit
   });
 
   it('saturated hidden layers (sigmoid and tanh at z = ±1000) under BCE and MSE: every gradient finite', () => {
-    for (const hidden of ['sigmoid', 'tanh', 'relu', 'linear'] as const) {
+    for (const hidden of ACTIVATIONS) {
       for (const lossName of ['bce', 'mse'] as const) {
         const layers: RefLayer[] = [
           { activation: hidden, weights: [[1000], [-1000]], bias: [0, 0] },

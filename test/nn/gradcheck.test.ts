@@ -9,9 +9,9 @@ import type { RefActivation, RefLayer } from './reference.js';
 import { centralDifference, closeMixed, getParam, paramRefs, refForward, refLoss } from './reference.js';
 import { libraryGradients, testRandom } from './bridge.js';
 
-const ACTS: RefActivation[] = ['sigmoid', 'tanh', 'relu', 'linear'];
+const ACTS: RefActivation[] = ['sigmoid', 'tanh', 'relu', 'linear', 'leaky_relu', 'softplus'];
 const TOL = 1e-6;
-/** Relu pre-activations closer than this to the kink make finite differences meaningless. */
+/** Relu and leaky_relu pre-activations closer than this to the kink make finite differences meaningless. */
 const KINK = 1e-3;
 
 interface Case {
@@ -60,7 +60,7 @@ function build(c: Case): { layers: RefLayer[]; X: number[][]; Y: number[][]; sam
 function nearReluKink(layers: RefLayer[], X: number[][]): boolean {
   return X.some((x) => {
     const { z } = refForward(layers, x);
-    return layers.some((layer, l) => layer.activation === 'relu' && z[l].some((v) => Math.abs(v) < KINK));
+    return layers.some((layer, l) => (layer.activation === 'relu' || layer.activation === 'leaky_relu') && z[l].some((v) => Math.abs(v) < KINK));
   });
 }
 

@@ -4,7 +4,7 @@
  * code with src/, so when the library and this agree, they agree for a reason.
  */
 
-export type RefActivation = 'sigmoid' | 'tanh' | 'relu' | 'linear';
+export type RefActivation = 'sigmoid' | 'tanh' | 'relu' | 'linear' | 'leaky_relu' | 'softplus';
 
 export interface RefLayer {
   activation: RefActivation;
@@ -23,6 +23,12 @@ export function refAct(name: RefActivation, z: number): number {
       return Math.max(0, z);
     case 'linear':
       return z;
+    case 'leaky_relu':
+      // Written as the larger of the two lines (slope 1 and 0.01), not as the library's branch.
+      return Math.max(z, 0.01 * z);
+    case 'softplus':
+      // The textbook log(1 + e^z), rewritten for z > 0 only where e^z would lose the small tail.
+      return z > 0 ? z + Math.log(1 + Math.exp(-z)) : Math.log(1 + Math.exp(z));
   }
 }
 

@@ -12,7 +12,7 @@ import { optimizerConfig } from '../../src/math/optimizers.js';
 import type { RefActivation, RefLayer } from '../nn/reference.js';
 import { flat, testRandom, toNetwork, toRefLayers } from '../nn/bridge.js';
 
-const ACTS: RefActivation[] = ['sigmoid', 'tanh', 'relu', 'linear'];
+const ACTS: RefActivation[] = ['sigmoid', 'tanh', 'relu', 'linear', 'leaky_relu', 'softplus'];
 
 const configArb = fc.record({
   seed: fc.integer({ min: 0, max: 1e9 }),
