@@ -4,6 +4,7 @@
  * probability), the generic backpropagation of src/math/network.ts (bit for bit, which the 2-2-1
  * fast path relies on), and the hand-written scalar step of test/fixtures/net2.ts.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { net221Path } from '../../src/accel/fast221.js';
 import { lastChosenPath } from '../../src/accel/fastEpoch.js';
@@ -230,4 +231,16 @@ describe('the 2-2-1 fast path (fast221.ts net221Path)', () => {
       });
     }
   }
+});
+
+describe('docs/derivation.md points at the code that runs Net 2', () => {
+  const doc = readFileSync(new URL('../../docs/derivation.md', import.meta.url), 'utf8');
+  it('names src/math/net2.ts and every 2-2-1 file that computes or applies a step, and each named src/ file exists', () => {
+    for (const file of ['src/math/net2.ts', 'src/accel/fast221.ts', 'src/accel/simd221.ts', 'src/accel/simd221Steps.ts']) {
+      expect(doc, file).toContain(`\`${file}\``);
+    }
+    const named = [...doc.matchAll(/`(src\/[\w/.-]+\.ts)`/g)].map((m) => m[1]);
+    expect(named.length).toBeGreaterThan(10);
+    for (const file of new Set(named)) expect(existsSync(new URL(`../../${file}`, import.meta.url)), file).toBe(true);
+  });
 });

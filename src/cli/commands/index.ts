@@ -16,6 +16,7 @@ export const commands: Record<string, Loader> = {
   export: async () => (await import('./export.js')).registerExport,
   'gen-data': async () => (await import('./gen-data.js')).registerGenData,
   cv: async () => (await import('./cv.js')).registerCv,
+  tune: async () => (await import('./tune.js')).registerTune,
 };
 
 /** Registers the named command only, or every command when `name` is not one (help, typos). */
