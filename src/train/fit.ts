@@ -258,7 +258,6 @@ export function fit(net: Network, data: Dataset, options: FitOptions): FitResult
     lastEpoch = epoch;
     // A partial epoch (stopped mid-way) is recorded with the rows it saw.
     const record: EpochRecord = { epoch, loss: epochLoss / n };
-    if (schedule) record.lr = lr;
     if (options.validation && valWs) {
       record.valLoss = datasetLoss(net, options.validation, valWs);
       if (record.valLoss < bestValLoss) {
@@ -270,6 +269,8 @@ export function fit(net: Network, data: Dataset, options: FitOptions): FitResult
         sinceBest++;
       }
     }
+    // After valLoss: the checkpoint's schema lists the keys in this order, so a resumed history serialises the same.
+    if (schedule) record.lr = lr;
     history.push(record);
     if (schedule && scheduleState) scheduleState = afterEpoch(schedule, scheduleState, lr, record.valLoss ?? record.loss);
     if (stoppedByCallback) break;
