@@ -27,14 +27,16 @@ import type { NetworkSpec } from './math/init.js';
 import { createNetwork as initNetwork } from './math/init.js';
 import type { Rng } from './math/rng.js';
 import { createRng as seededRng } from './math/rng.js';
-import type { Dataset, FitOptions, FitResult } from './train/fit.js';
+import type { Dataset, FitResult } from './train/fit.js';
 import { fit as fitLoop } from './train/fit.js';
 import type { ReadOptions, Table } from './data/csv.js';
 import { readTable } from './data/csv.js';
 import type { Evaluation } from './data/metrics.js';
 import { evaluateModel as evaluateTable } from './app/evaluate.js';
 import type { TrainOptions, TrainOutcome } from './app/train-model.js';
-import { trainModel, TRAIN_DEFAULTS } from './app/train-model.js';
+import { trainModel } from './app/train-model.js';
+import type { FitConfig, TrainConfig } from './app/options.js';
+import { parseFitOptions, TRAIN_DEFAULTS } from './app/options.js';
 import type { ExplainDocument, ExplainModelOptions } from './app/explain-model.js';
 import { explainModel } from './app/explain-model.js';
 import type { Prediction } from './app/predict.js';
@@ -67,11 +69,15 @@ export function createRng(seed: number): Rng {
  * (`patience`, keeping the best weights), and `onEpoch(record)` after every epoch (return `'stop'`
  * to end). Pass an `Optimizer` instance instead of a config to continue with its state.
  *
+ * The options are checked first (app/options.ts): an optimizer config may leave out its
+ * hyperparameters (`{ name: 'adam', lr: 1e-3 }` means β₁ 0.9, β₂ 0.999, ε 1e-8).
+ *
+ * @throws OptionsError naming an unknown or out-of-range option and quoting its value.
  * @throws DivergenceError naming the epoch when the loss or a parameter becomes NaN or infinite
  *   (the network keeps the last finite weights).
  */
-export function fit(net: Network, data: Dataset, options: FitOptions): FitResult {
-  return fitLoop(net, data, options);
+export function fit(net: Network, data: Dataset, options: FitConfig): FitResult {
+  return fitLoop(net, data, parseFitOptions(options));
 }
 
 export { initWeights } from './math/init.js';
@@ -201,11 +207,8 @@ export function predict(model: ModelFile, records: readonly Record<string, unkno
 
 export { TRAIN_DEFAULTS };
 
-/** Options of {@link train}: the target column, and any of {@link TRAIN_DEFAULTS} to override. */
-export type TrainConfig = Partial<Omit<TrainOptions, 'target'>> & {
-  /** The 0/1 target column of the table. */
-  target: string;
-};
+export type { TrainConfig, FitConfig, OptimizerOption } from './app/options.js';
+export { OptionsError } from './errors.js';
 
 export type { TrainOptions, TrainOutcome };
 
@@ -218,11 +221,11 @@ export type { TrainOptions, TrainOutcome };
  * Pass `onEpoch` to follow training (it receives `{ epoch, loss, valLoss? }` after every epoch)
  * and return `'stop'` from it to end training early.
  *
+ * @throws OptionsError naming an unknown or out-of-range option and quoting its value
+ *   (`lr must be a positive number, got -1`; `unknown option "hiden" (did you mean "hidden"?)…`).
  * @throws DataError naming the file, row or column when the table does not fit the options.
  * @throws DivergenceError naming the epoch when the loss becomes NaN or infinite.
  */
 export function train(table: Table, options: TrainConfig): TrainOutcome {
-  // An option passed as undefined means "the default", not "unset".
-  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as TrainConfig;
-  return trainModel(table, { ...TRAIN_DEFAULTS, hidden: [...TRAIN_DEFAULTS.hidden], ...given });
+  return trainModel(table, options);
 }

@@ -25,6 +25,8 @@ import type { Dataset, EpochRecord, FitResult, FitState } from '../train/fit.js'
 import { fit } from '../train/fit.js';
 import type { ThreadPool } from '../accel/threadPool.js';
 import type { ScheduleSpec } from '../train/schedules.js';
+import type { TrainConfig } from './options.js';
+import { parseTrainOptions, TRAIN_DEFAULTS } from './options.js';
 
 export interface TrainOptions {
   target: string;
@@ -69,16 +71,8 @@ export interface TrainOptions {
   pool?: ThreadPool;
 }
 
-/**
- * What `train` and `chainrule train` use for every option not given, written once: the notes'
- * 2-2-1 shape (one hidden layer of 2 sigmoid units), BCE, plain gradient descent with η = 0.5,
- * 300 epochs of mini-batches of 32 shuffled with seed 42, standardised numeric inputs, no
- * validation split, no weight decay, threshold 0.5.
- */
-export const TRAIN_DEFAULTS: Readonly<Omit<TrainOptions, 'target'>> = Object.freeze({
-  hidden: [2], activation: 'sigmoid', loss: 'bce', optimizer: 'sgd', lr: 0.5, epochs: 300, batchSize: 32,
-  val: 0, seed: 42, standardize: true, shuffle: true, l2: 0, threshold: 0.5,
-});
+export { TRAIN_DEFAULTS };
+export type { TrainConfig };
 
 export interface TrainOutcome {
   model: ModelFile;
@@ -91,7 +85,13 @@ export interface TrainOutcome {
 // Separate streams, so that e.g. turning on validation does not change the initial weights.
 const STREAM = { init: 0, shuffle: 0x9e3779b9, split: 0x85ebca6b } as const;
 
-export function trainModel(table: Table, options: TrainOptions): TrainOutcome {
+/**
+ * Trains on `table`. The options go through the one schema (app/options.ts) whoever calls, the
+ * library or `chainrule train`: defaults filled in, an unknown or out-of-range option an
+ * OptionsError naming it.
+ */
+export function trainModel(table: Table, config: TrainConfig): TrainOutcome {
+  const options = parseTrainOptions(config);
   const target = inferTarget(table, options.target, options.positive);
   const features = options.init
     ? options.init.inputs.map((input) => input.name)

@@ -41,6 +41,6 @@ describe('npm pack --dry-run', () => {
     for (const target of Object.values(pkg.exports['.'] as Record<string, string>)) expect(files).toContain(target.replace(/^\.\//, ''));
     expect(files).toContain(pkg.bin.chainrule.replace(/^\.\//, ''));
     expect(readFileSync(new URL(pkg.bin.chainrule, `file://${ROOT}`), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
-    expect(pkg.engines.node).toBe('>=20');
+    expect(pkg.engines.node).toBe('>=20.19');
   });
 });
