@@ -3,6 +3,7 @@
  *   GET  /health   { status: "ok", model: { inputs, layers, trainedAt } }
  *   POST /predict  { rows: [..] } → { predictions: [ { probability, label } ] }
  *   POST /explain  { input, target } → the document of `chainrule explain --json`
+ *   GET  /model    the model file, only with shareModel (serve --share-model)
  *   GET  /         the built web playground (dist/web), or how to build it
  * A client's mistake is a 4xx with { error, field }, never a 500: bad bodies 400, bodies over
  * 1 MiB 413, unsupported content types 415, a known path with the wrong method 405.
@@ -31,6 +32,8 @@ export interface AppOptions {
   webRoot?: string;
   /** Enables POST /admin/reload, for requests bearing this token (see admin.ts). */
   adminToken?: string;
+  /** Serves the model file itself at GET /model (off by default: a model's weights may be private). */
+  shareModel?: boolean;
   /**
    * Origins (e.g. `https://app.example`) whose pages may call the API from a browser (CORS); none
    * by default, so a page elsewhere cannot read the answers.
@@ -146,7 +149,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
   if (options.adminToken) registerAdmin(app, options.adminToken, () => app.reloadModel());
 
-  app.get('/health', async () => ({ status: 'ok', model: served.summary }));
+  // shareModel tells the playground whether it may offer "explore the served model".
+  app.get('/health', async () => ({ status: 'ok', model: served.summary, ...(options.shareModel ? { shareModel: true } : {}) }));
+  if (options.shareModel) app.get('/model', async () => served.model);
 
   app.post('/predict', async (request) => {
     const { model, net } = served;

@@ -17,6 +17,7 @@ interface ServeOptions {
   quiet?: boolean;
   adminToken?: string;
   cors?: string[];
+  shareModel?: boolean;
 }
 
 /** `--cors https://a.example,https://b.example`: each an origin, scheme and host (and port), nothing after. */
@@ -55,6 +56,7 @@ export function registerServe(program: Command): void {
     .option('--web <dir>', 'directory of the built playground (default: dist/web)')
     .option('--quiet', 'no request logs')
     .option('--cors <origins>', 'let browser pages from these origins (comma-separated, e.g. https://app.example) call the API; off by default', corsOrigins)
+    .option('--share-model', 'serve the model file at GET /model, so the playground can explore it (off by default: weights may be private)')
     .option('--admin-token <token>', 'enable POST /admin/reload (re-read --model) for requests with "Authorization: Bearer <token>"')
     .action(async (opts: ServeOptions) => {
       const model = loadModel(opts.model);
@@ -65,6 +67,7 @@ export function registerServe(program: Command): void {
         logger: opts.quiet ? false : { level: 'info', stream: process.stderr },
         adminToken: opts.adminToken,
         cors: opts.cors,
+        shareModel: opts.shareModel === true,
       });
       try {
         await app.listen({ host: opts.host, port: opts.port });
