@@ -4,7 +4,7 @@ import { DEFAULT_CONFIG, formatHash, parseHash, parseSelection, sameRun, type Ru
 
 const custom: RunConfig = {
   dataset: 'spiral', noise: 25, trainRatio: 60, seed: 7, hidden: [8, 4, 2], activation: 'tanh', optimizer: 'momentum',
-  lr: 0.003, batchSize: 32, epoch: 1234, speed: 20,
+  lr: 0.003, batchSize: 32, epoch: 1234, speed: 20, features: ['x1', 'x2'], l2: 0, showTest: true, discretize: false,
 };
 
 describe('URL hash', () => {
@@ -39,8 +39,19 @@ describe('URL hash', () => {
     expect(parseSelection('#param=layers[0].weights[x][0]&point=-1')).toEqual({ param: null, point: 0 });
   });
 
-  it('sameRun ignores epoch and speed only', () => {
-    expect(sameRun(custom, { ...custom, epoch: 0, speed: 1 })).toBe(true);
+  it('round-trips feature crosses, L2 and the view toggles, in the feature table\'s order', () => {
+    const c: RunConfig = { ...custom, features: ['x1', 'x2', 'x1x2', 'sin2'], l2: 0.003, showTest: false, discretize: true };
+    const hash = formatHash(c);
+    expect(hash).toContain('features=x1,x2,x1x2,sin2&l2=0.003&test=0&discrete=1');
+    expect(parseHash(hash)).toEqual(c);
+    expect(parseHash('#features=sin2,x1,bogus').features).toEqual(['x1', 'sin2']);
+    expect(parseHash('#features=bogus').features).toEqual(DEFAULT_CONFIG.features);
+  });
+
+  it('sameRun ignores epoch, speed and the view toggles only', () => {
+    expect(sameRun(custom, { ...custom, epoch: 0, speed: 1, showTest: false, discretize: true })).toBe(true);
+    expect(sameRun(custom, { ...custom, features: ['x1', 'x2', 'x1sq'] })).toBe(false);
+    expect(sameRun(custom, { ...custom, l2: 0.01 })).toBe(false);
     expect(sameRun(custom, { ...custom, hidden: [8, 4] })).toBe(false);
     expect(sameRun(custom, { ...custom, lr: 0.03 })).toBe(false);
   });

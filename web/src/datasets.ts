@@ -6,12 +6,19 @@
  */
 import { createRng, shuffleInPlace, type Rng } from '../../src/math/rng.js';
 import { generateSimple } from '../../src/data/generate.js';
+import type { ModelInput } from '../../src/model/schema.js';
 import type { DatasetName, RunConfig } from './config.js';
+import { plainFeatures, writeFeatures, type FeatureName } from './features.js';
+import { prepareUpload, type UploadSpec } from './upload.js';
 
 export interface Point {
+  /** The two map coordinates in raw units (NaN for an uploaded table without a 2-D map). */
   x1: number;
   x2: number;
   y: 0 | 1;
+  /** An uploaded row as the file has it, and its file row (header = row 1). */
+  record?: Record<string, string>;
+  row?: number;
 }
 
 export interface Axis {
@@ -23,12 +30,22 @@ export interface Axis {
 
 export interface PlaygroundData {
   name: DatasetName;
-  axes: [Axis, Axis];
+  /** The uploaded file's name (dataset "upload"). */
+  file?: string;
+  /** The 2-D map's axes; null for an uploaded table that is not two numeric inputs. */
+  axes: [Axis, Axis] | null;
   train: Point[];
   test: Point[];
-  /** Standardisation fitted on the training points, as `chainrule train` does. */
+  /** Standardisation of the two map coordinates, fitted on the training points as `chainrule train` does. */
   mean: [number, number];
   std: [number, number];
+  /** The model file's inputs (encoders) and target for this data. */
+  inputs: ModelInput[];
+  target: { name: string; positive: string };
+  /** Encoded rows (the encoders' columns, before any feature cross), train and test. */
+  trainX: Float64Array;
+  testX: Float64Array;
+  width: number;
 }
 
 export const POINTS = 400;
@@ -87,22 +104,104 @@ function meanStd(values: number[]): [number, number] {
   return [mean, Math.sqrt(variance) || 1];
 }
 
-export function makeData(config: Pick<RunConfig, 'dataset' | 'noise' | 'trainRatio' | 'seed'>): PlaygroundData {
+function generated(config: Pick<RunConfig, 'dataset' | 'noise' | 'trainRatio' | 'seed'>, encoders?: ModelInput[]): PlaygroundData {
   const rng = createRng(config.seed);
   const noise = config.noise / 100;
-  const generators: Record<DatasetName, (rng: Rng, noise: number) => Point[]> = { circle, xor, spiral, linear, promotion };
-  const points = generators[config.dataset](rng, noise);
+  const generators: Record<Exclude<DatasetName, 'upload'>, (rng: Rng, noise: number) => Point[]> = { circle, xor, spiral, linear, promotion };
+  const name = config.dataset === 'upload' ? 'promotion' : config.dataset;
+  const points = generators[name](rng, noise);
   const order = Array.from(points, (_, i) => i);
   shuffleInPlace(order, rng);
   const nTrain = Math.max(1, Math.min(points.length - 1, Math.round((points.length * config.trainRatio) / 100)));
   const train = order.slice(0, nTrain).map((i) => points[i]);
   const test = order.slice(nTrain).map((i) => points[i]);
-  const [m1, s1] = meanStd(train.map((p) => p.x1));
-  const [m2, s2] = meanStd(train.map((p) => p.x2));
-  return { name: config.dataset, axes: config.dataset === 'promotion' ? PROMOTION : GEOMETRIC, train, test, mean: [m1, m2], std: [s1, s2] };
+  let [m1, s1] = meanStd(train.map((p) => p.x1));
+  let [m2, s2] = meanStd(train.map((p) => p.x2));
+  const axes = name === 'promotion' ? PROMOTION : GEOMETRIC;
+  // A served model brings its own encoders: its weights only mean something with them.
+  const [e1, e2] = encoders ?? [];
+  if (e1?.kind === 'numeric' && e2?.kind === 'numeric' && e1.mean !== undefined && e2.mean !== undefined) {
+    [m1, s1, m2, s2] = [e1.mean, e1.std!, e2.mean, e2.std!];
+  }
+  const data: PlaygroundData = {
+    name, axes, train, test, mean: [m1, m2], std: [s1, s2],
+    inputs: axes.map((axis, k) => ({ name: axis.name, kind: 'numeric' as const, mean: [m1, m2][k], std: [s1, s2][k] })),
+    target: { name: name === 'promotion' ? 'promoted' : 'label', positive: '1' },
+    trainX: new Float64Array(0), testX: new Float64Array(0), width: 2,
+  };
+  data.trainX = encodePoints(data, train);
+  data.testX = encodePoints(data, test);
+  return data;
+}
+
+function encodePoints(data: PlaygroundData, points: readonly Point[]): Float64Array {
+  const X = new Float64Array(points.length * 2);
+  points.forEach((p, r) => X.set(encodePoint(data, p.x1, p.x2), r * 2));
+  return X;
+}
+
+/** An uploaded CSV as a data set: the seeded split, the encoders `chainrule train` fits, the map when it has two numeric inputs. */
+function uploaded(config: Pick<RunConfig, 'trainRatio' | 'seed'>, spec: UploadSpec): PlaygroundData {
+  const t = prepareUpload(spec, (n) => {
+    const order = Array.from({ length: n }, (_, i) => i);
+    shuffleInPlace(order, createRng(config.seed));
+    return order;
+  }, config.trainRatio / 100);
+  const numeric = t.inputs.length === 2 && t.inputs.every((i) => i.kind === 'numeric' && i.mean !== undefined);
+  const width = t.X.length / t.Y.length;
+  const raw = (r: number, k: number) => (numeric ? Number(t.rows[r][t.inputs[k].name]) : NaN);
+  const point = (r: number): Point => ({ x1: raw(r, 0), x2: raw(r, 1), y: t.Y[r] === 1 ? 1 : 0, record: t.rows[r], row: t.fileRow[r] });
+  const pick = (rows: number[]) => {
+    const X = new Float64Array(rows.length * width);
+    rows.forEach((r, k) => X.set(t.X.subarray(r * width, (r + 1) * width), k * width));
+    return X;
+  };
+  let axes: [Axis, Axis] | null = null;
+  let mean: [number, number] = [0, 0];
+  let std: [number, number] = [1, 1];
+  if (numeric) {
+    const [a, b] = t.inputs as { name: string; mean: number; std: number; min?: number; max?: number }[];
+    const axis = (i: typeof a, k: number): Axis => {
+      const values = t.rows.map((row) => Number(row[i.name])).filter(Number.isFinite);
+      const lo = Math.min(...values);
+      const hi = Math.max(...values);
+      const pad = (hi - lo) * 0.05 || 1;
+      return { name: t.inputs[k].name, min: lo - pad, max: hi + pad };
+    };
+    axes = [axis(a, 0), axis(b, 1)];
+    mean = [a.mean, b.mean];
+    std = [a.std, b.std];
+  }
+  return {
+    name: 'upload', file: spec.file, axes, train: t.trainRows.map(point), test: t.testRows.map(point), mean, std,
+    inputs: t.inputs, target: t.target, trainX: pick(t.trainRows), testX: pick(t.testRows), width,
+  };
+}
+
+export function makeData(config: Pick<RunConfig, 'dataset' | 'noise' | 'trainRatio' | 'seed'>, upload?: UploadSpec, encoders?: ModelInput[]): PlaygroundData {
+  return config.dataset === 'upload' && upload ? uploaded(config, upload) : generated(config, encoders);
 }
 
 /** The standardised network input of a point. */
 export function encodePoint(data: PlaygroundData, x1: number, x2: number): [number, number] {
   return [(x1 - data.mean[0]) / data.std[0], (x2 - data.mean[1]) / data.std[1]];
+}
+
+/** How many inputs the network has: the feature crosses on a map, else the encoders' columns. */
+export function networkWidth(data: PlaygroundData, features: readonly FeatureName[]): number {
+  return data.axes ? features.length : data.width;
+}
+
+/** The network's inputs for the given encoded rows: the crosses of each row on a map, else the rows as they are. */
+export function networkInputs(data: PlaygroundData, features: readonly FeatureName[], X: Float64Array): Float64Array {
+  if (!data.axes || plainFeatures(features)) return X;
+  const n = X.length / data.width;
+  const out = new Float64Array(n * features.length);
+  for (let r = 0; r < n; r++) writeFeatures(features, X[r * 2], X[r * 2 + 1], out, r * features.length);
+  return out;
+}
+
+/** The network input row of training point i. */
+export function trainRow(data: PlaygroundData, features: readonly FeatureName[], i: number): number[] {
+  return Array.from(networkInputs(data, features, data.trainX.subarray(i * data.width, (i + 1) * data.width)));
 }

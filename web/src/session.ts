@@ -10,9 +10,11 @@ import { createWorkspace, forward, predict, type Network, type Workspace } from 
 import { createOptimizer, optimizerConfig, type Optimizer } from '../../src/math/optimizers.js';
 import { datasetLoss, fit, type Dataset } from '../../src/train/fit.js';
 import { networkLayers } from '../../src/model/convert.js';
-import type { ModelFile, ModelLayer } from '../../src/model/schema.js';
+import type { ModelFile, ModelInput, ModelLayer } from '../../src/model/schema.js';
 import type { RunConfig } from './config.js';
-import { encodePoint, makeData, type PlaygroundData, type Point } from './datasets.js';
+import { encodePoint, makeData, networkInputs, networkWidth, type PlaygroundData } from './datasets.js';
+import { writeFeatures } from './features.js';
+import type { UploadSpec } from './upload.js';
 
 export interface EpochLoss {
   epoch: number;
@@ -36,25 +38,22 @@ export interface Session {
   layers(): ModelLayer[];
 }
 
-function toDataset(data: PlaygroundData, points: readonly Point[]): Dataset {
-  const X = new Float64Array(points.length * 2);
-  const Y = new Float64Array(points.length);
-  points.forEach((p, r) => {
-    X.set(encodePoint(data, p.x1, p.x2), r * 2);
-    Y[r] = p.y;
-  });
-  return { X, Y, n: points.length };
+function toDataset(data: PlaygroundData, config: RunConfig, X: Float64Array, points: PlaygroundData['train']): Dataset {
+  return { X: networkInputs(data, config.features, X), Y: Float64Array.from(points, (p) => p.y), n: points.length };
 }
 
-/** The encoded inputs at the centres of a size×size grid over the axes, row 0 at the top. */
-function gridInputs(data: PlaygroundData, size: number): Float64Array {
-  const X = new Float64Array(size * size * 2);
+/** The network's inputs at the centres of a size×size grid over the axes, row 0 at the top. */
+function gridInputs(data: PlaygroundData, config: RunConfig, size: number): Float64Array {
+  const width = config.features.length;
+  const X = new Float64Array(size * size * width);
+  if (!data.axes) return X;
   const [a1, a2] = data.axes;
   for (let gy = 0; gy < size; gy++) {
     const x2 = a2.max - ((gy + 0.5) / size) * (a2.max - a2.min);
     for (let gx = 0; gx < size; gx++) {
       const x1 = a1.min + ((gx + 0.5) / size) * (a1.max - a1.min);
-      X.set(encodePoint(data, x1, x2), (gy * size + gx) * 2);
+      const [u1, u2] = encodePoint(data, x1, x2);
+      writeFeatures(config.features, u1, u2, X, (gy * size + gx) * width);
     }
   }
   return X;
@@ -64,11 +63,25 @@ function gridInputs(data: PlaygroundData, size: number): Float64Array {
 const INIT_STREAM = 0x1f123bb5;
 const SHUFFLE_STREAM = 0x2b7e1516;
 
-export function createSession(config: RunConfig): Session {
-  const data = makeData(config);
-  const train = toDataset(data, data.train);
-  const test = toDataset(data, data.test);
-  const net = createNetwork({ inputs: 2, hidden: config.hidden, activation: config.activation }, createRng((config.seed ^ INIT_STREAM) >>> 0));
+/** Copies given weights (a served model's) into the new network; the shapes must match. */
+function startFrom(net: Network, layers: ModelLayer[]): void {
+  if (layers.length !== net.layers.length) throw new RangeError(`the model has ${layers.length} layers, the run ${net.layers.length}`);
+  layers.forEach((layer, l) => {
+    const target = net.layers[l];
+    if (layer.weights.length !== target.units || layer.weights[0].length !== target.inputs) {
+      throw new RangeError(`layers[${l}] is ${layer.weights.length}×${layer.weights[0].length} in the model, ${target.units}×${target.inputs} in the run`);
+    }
+    target.weights.set(layer.weights.flat());
+    target.bias.set(layer.bias);
+  });
+}
+
+export function createSession(config: RunConfig, upload?: UploadSpec, init?: { layers: ModelLayer[]; inputs: ModelInput[] }): Session {
+  const data = makeData(config, upload, init?.inputs);
+  const train = toDataset(data, config, data.trainX, data.train);
+  const test = toDataset(data, config, data.testX, data.test);
+  const net = createNetwork({ inputs: networkWidth(data, config.features), hidden: config.hidden, activation: config.activation }, createRng((config.seed ^ INIT_STREAM) >>> 0));
+  if (init) startFrom(net, init.layers);
   const shuffleRng = createRng((config.seed ^ SHUFFLE_STREAM) >>> 0);
   const optimizer: Optimizer = createOptimizer(optimizerConfig(config.optimizer, config.lr), net.layers.flatMap((l) => [l.weights.length, l.bias.length]));
   const ws = createWorkspace(net, Math.max(train.n, test.n, 1));
@@ -84,19 +97,20 @@ export function createSession(config: RunConfig): Session {
     get epoch() { return epoch; },
     history,
     runEpoch() {
-      fit(net, train, { epochs: 1, batchSize: Math.min(config.batchSize, train.n), optimizer, rng: shuffleRng, shuffle: true });
+      fit(net, train, { epochs: 1, batchSize: Math.min(config.batchSize, train.n), optimizer, rng: shuffleRng, shuffle: true, ...(config.l2 > 0 ? { l2: config.l2 } : {}) });
       epoch++;
       const record = losses(epoch);
       history.push(record);
       return record;
     },
     grid(size) {
-      return predict(net, gridInputs(data, size), size * size);
+      return data.axes ? predict(net, gridInputs(data, config, size), size * size) : new Float64Array(0);
     },
     unitGrids(size) {
       const n = size * size;
       if (!unitWs || unitWs.capacity !== n) unitWs = createWorkspace(net, n);
-      forward(net, gridInputs(data, size), n, unitWs);
+      if (!data.axes) return new Float64Array(0);
+      forward(net, gridInputs(data, config, size), n, unitWs);
       const hidden = net.layers.slice(0, -1);
       const out = new Float64Array(hidden.reduce((s, layer) => s + layer.units, 0) * n);
       let offset = 0;
@@ -112,13 +126,17 @@ export function createSession(config: RunConfig): Session {
   };
 }
 
-/** The run's network as a model file over the two raw axes (standardised by the file's encoders). */
+/**
+ * The run's network as a model file over the data's raw columns (standardised by the file's
+ * encoders). It describes the network exactly when the inputs are the encoders' columns, that is
+ * without feature crosses (plainFeatures).
+ */
 export function playgroundModel(data: PlaygroundData, layers: ModelLayer[]): ModelFile {
   return {
     format: 'chainrule/model',
     version: 1,
-    inputs: data.axes.map((axis, k) => ({ name: axis.name, kind: 'numeric' as const, mean: data.mean[k], std: data.std[k] })),
-    target: { name: data.name === 'promotion' ? 'promoted' : 'label', positive: '1' },
+    inputs: data.inputs.map((input) => ({ ...input })),
+    target: { ...data.target },
     layers,
     loss: 'bce',
     threshold: 0.5,

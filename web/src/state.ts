@@ -4,6 +4,8 @@ import type { NetworkExplanation } from '../../src/explain/index.js';
 import type { RunConfig } from './config.js';
 import type { PlaygroundData } from './datasets.js';
 import type { EpochLoss } from './session.js';
+import type { Lesson, NotesCase, NotesNet } from './notes.js';
+import type { UploadSpec } from './upload.js';
 
 /** A parameter of the network: weights[unit][input] of a layer, or bias[unit] when input is undefined. */
 export interface ParamRef {
@@ -30,6 +32,17 @@ export interface PlaygroundState {
   /** The explain module's document for the selected parameter and training point. */
   explanation: NetworkExplanation | null;
   error: string | null;
+  /** The notes mode: open or not, which network, which step of its lesson. */
+  notes: { open: boolean; net: NotesNet; step: number };
+  /** The lesson of the open notes mode (null when closed, or Net 2 without a 2-2-1 run). */
+  lesson: Lesson | null;
+  notesCase: NotesCase | null;
+  /** The CSV behind dataset "upload". */
+  upload: UploadSpec | null;
+  /** A message about the data (a CSV that could not be read, naming its row and column). */
+  dataMessage: string | null;
+  /** The server offers its model (serve --share-model). */
+  sharedModel: boolean;
 }
 
 export function paramKey(ref: ParamRef): string {

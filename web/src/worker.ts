@@ -59,7 +59,13 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       error = undefined;
       runId = msg.runId;
       speed = msg.config.speed;
-      session = createSession({ ...msg.config, epoch: 0 });
+      try {
+        session = createSession({ ...msg.config, epoch: 0 }, msg.upload, msg.init);
+      } catch (err) {
+        session = undefined;
+        (self as unknown as Worker).postMessage({ type: 'failed', runId, error: (err as Error).message } satisfies FromWorker);
+        break;
+      }
       sent = 0;
       train(msg.config.epoch);
       post();

@@ -6,6 +6,31 @@
 import type { ParamFactors } from '../../../src/explain/index.js';
 import { short } from '../colors.js';
 import type { PlaygroundState } from '../state.js';
+import type { PlaygroundData } from '../datasets.js';
+
+const SUBSCRIPT = ['₁', '₂', '₃', '₄', '₅', '₆', '₇', '₈', '₉'];
+
+/**
+ * The chosen point as the file has it and as the network sees it, side by side:
+ * "years_experience = 6 → x₁ = (6 − 10.04) / 5.77 = −0.7002".
+ */
+export function pointLines(data: PlaygroundData, index: number): string[] {
+  const p = data.train[index];
+  if (!p) return [];
+  let column = 0;
+  return data.inputs.map((input, k) => {
+    const raw = data.axes ? [p.x1, p.x2][k] : p.record?.[input.name];
+    const x = data.trainX[index * data.width + column];
+    const sym = `x${SUBSCRIPT[column] ?? `[${column}]`}`;
+    if (input.kind === 'categorical') {
+      column += input.categories.length;
+      return `${input.name} = ${raw} → one-hot over ${input.categories.length} columns`;
+    }
+    column += 1;
+    if (input.mean === undefined || input.std === undefined) return `${input.name} = ${short(Number(raw))} → ${sym} = ${short(x)} (raw)`;
+    return `${input.name} = ${short(Number(raw))} → ${sym} = (${short(Number(raw))} − ${short(input.mean)}) / ${short(input.std)} = ${short(x)}`;
+  });
+}
 
 function escape(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -14,10 +39,10 @@ function escape(text: string): string {
 function termsTable(terms: ParamFactors['terms']): string {
   const rows = terms.map((t) => {
     const sum = t.sum ? `<div class="sum">${t.sum.map((s) => `${escape(s.symbol)} = ${short(s.weight)}·${short(s.delta)} = ${short(s.value)}`).join('<br>')}</div>` : '';
-    return `<tr data-testid="factor-row"><td class="sym">${escape(t.symbol)}${t.note ? ` <span class="note">${escape(t.note)}</span>` : ''}</td>`
-      + `<td>${escape(t.meaning)}</td><td class="formula">${escape(t.formula)}${sum}</td><td class="num" data-testid="factor-value" title="${t.value}">${short(t.value)}</td></tr>`;
+    return `<tr data-testid="factor-row"><td class="sym">${escape(t.symbol)}${t.note ? ` <span class="note">${escape(t.note)}</span>` : ''}<div class="meaning">${escape(t.meaning)}</div></td>`
+      + `<td class="formula">${escape(t.formula)}${sum}</td><td class="num" data-testid="factor-value" title="${t.value}">${short(t.value)}</td></tr>`;
   }).join('');
-  return `<table class="factors"><thead><tr><th>factor</th><th>meaning</th><th>formula</th><th>value</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<table class="factors"><thead><tr><th>factor</th><th>formula</th><th>value</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 export class FactorsView {
@@ -29,9 +54,9 @@ export class FactorsView {
   constructor(container: HTMLElement, handlers: { onPoint(index: number): void }) {
     container.innerHTML = `
       <h2>Chain-rule factors</h2>
-      <div class="point">training point <button data-testid="point-prev" title="previous point">◀</button>
-        <input type="number" min="0" step="1" value="0" data-testid="point-index" aria-label="training point index">
-        <button data-testid="point-next" title="next point">▶</button> <span class="point-info"></span></div>
+      <div class="point">training point (or click one on the map) <button type="button" data-testid="point-prev" aria-label="previous training point">◀</button>
+        <input type="number" id="point-index" min="0" step="1" value="0" data-testid="point-index" aria-label="training point index">
+        <button type="button" data-testid="point-next" aria-label="next training point">▶</button></div><div class="point-info" data-testid="point-info"></div>
       <div class="factors-body" data-testid="factors"></div>`;
     this.body = container.querySelector('.factors-body')!;
     this.pointInput = container.querySelector('[data-testid=point-index]')!;
@@ -47,8 +72,10 @@ export class FactorsView {
     const point = state.data.train[state.selection.point];
     this.pointInput.max = String(state.data.train.length - 1);
     if (document.activeElement !== this.pointInput) this.pointInput.value = String(state.selection.point);
-    const [a1, a2] = state.data.axes;
-    this.pointInfo.textContent = point ? `${a1.name} = ${short(point.x1)}, ${a2.name} = ${short(point.x2)}, y = ${point.y}` : '';
+    this.pointInfo.innerHTML = point
+      ? `${pointLines(state.data, state.selection.point).map((l) => `<span class="nowrap" data-testid="point-line">${escape(l)}</span>`).join('<br>')}<br>`
+        + `<span class="nowrap">${escape(state.data.target.name)} = ${point.y}${point.row ? ` (file row ${point.row})` : ''}</span>`
+      : '';
     const doc = state.explanation;
     if (!state.selection.param || !doc) {
       this.body.innerHTML = '<p class="hint">Click a weight (an edge) or a bias (a node) in the network to see ∂L/∂θ as a product of chain-rule factors for this point.</p>';

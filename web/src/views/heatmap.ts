@@ -1,19 +1,27 @@
 /**
- * ŷ over the two inputs as a heat map (orange ŷ → 0, blue ŷ → 1), the ŷ = 0.5 decision boundary
- * traced with marching squares, and the points: training points filled, test points hollow.
- * Clicking near a training point selects it for the factors panel.
+ * ŷ over the two inputs as a heat map (orange ŷ → 0, blue ŷ → 1; two flat colours when the output
+ * is discretised), the ŷ = 0.5 decision boundary traced with marching squares, both axes with their
+ * column names and ticks in raw units, and the points: class 1 circles, class 0 squares, training
+ * points filled, test points hollow (when shown). Clicking near a training point selects it for the
+ * factors and the notes mode. A legend says what every colour and mark means.
  */
-import { probabilityColor, rgb, ORANGE, BLUE } from '../colors.js';
+import { BLUE, ORANGE, probabilityColor, rgb, short, ticks } from '../colors.js';
 import type { PlaygroundState } from '../state.js';
 import type { Point } from '../datasets.js';
 
-const SIZE = 340;
+/** The plot's square and the margins for the axes. */
+const PLOT = 300;
+const LEFT = 46;
+const TOP = 8;
+const WIDTH = LEFT + PLOT + 10;
+const HEIGHT = TOP + PLOT + 40;
 
 export class HeatmapView {
   private readonly canvas: HTMLCanvasElement;
   private readonly ctx: CanvasRenderingContext2D;
-  private readonly caption: HTMLElement;
-  private last: { grid: Float64Array | null; data: unknown; point: number } | null = null;
+  private readonly legend: HTMLElement;
+  private readonly none: HTMLElement;
+  private last: { grid: Float64Array | null; data: unknown; point: number; test: boolean; discrete: boolean } | null = null;
   private state: PlaygroundState | null = null;
   private off: HTMLCanvasElement | null = null;
   private image: ImageData | null = null;
@@ -22,30 +30,37 @@ export class HeatmapView {
     container.innerHTML = '';
     this.canvas = document.createElement('canvas');
     this.canvas.dataset.testid = 'heatmap';
+    this.canvas.setAttribute('role', 'img');
+    this.canvas.setAttribute('aria-label', 'the prediction ŷ over the two inputs, with the data points; click a training point to explain it');
     const ratio = window.devicePixelRatio || 1;
-    this.canvas.width = SIZE * ratio;
-    this.canvas.height = SIZE * ratio;
-    this.canvas.style.width = `${SIZE}px`;
-    this.canvas.style.height = `${SIZE}px`;
+    this.canvas.width = WIDTH * ratio;
+    this.canvas.height = HEIGHT * ratio;
+    this.canvas.style.aspectRatio = `${WIDTH} / ${HEIGHT}`;
+    this.canvas.className = 'heatmap-canvas';
     this.ctx = this.canvas.getContext('2d')!;
     this.ctx.scale(ratio, ratio);
-    this.caption = document.createElement('div');
-    this.caption.className = 'caption';
-    container.append(this.canvas, this.caption);
+    this.legend = document.createElement('div');
+    this.legend.className = 'legend';
+    this.legend.dataset.testid = 'heatmap-legend';
+    this.none = document.createElement('p');
+    this.none.className = 'hint';
+    this.none.hidden = true;
+    container.append(this.canvas, this.legend, this.none);
     this.canvas.addEventListener('click', (event) => this.pick(event));
   }
 
   private toPixel(state: PlaygroundState, p: { x1: number; x2: number }): [number, number] {
-    const [a1, a2] = state.data.axes;
-    return [((p.x1 - a1.min) / (a1.max - a1.min)) * SIZE, ((a2.max - p.x2) / (a2.max - a2.min)) * SIZE];
+    const [a1, a2] = state.data.axes!;
+    return [LEFT + ((p.x1 - a1.min) / (a1.max - a1.min)) * PLOT, TOP + ((a2.max - p.x2) / (a2.max - a2.min)) * PLOT];
   }
 
   private pick(event: MouseEvent): void {
     const state = this.state;
-    if (!state) return;
+    if (!state?.data.axes) return;
     const rect = this.canvas.getBoundingClientRect();
-    const x = event.clientX - rect.left;
-    const y = event.clientY - rect.top;
+    // The canvas may be drawn narrower than its WIDTH (a small window): map back to its own units.
+    const x = ((event.clientX - rect.left) * WIDTH) / rect.width;
+    const y = ((event.clientY - rect.top) * HEIGHT) / rect.height;
     let best = -1;
     let bestD = 10 * 10;
     state.data.train.forEach((p, i) => {
@@ -58,16 +73,25 @@ export class HeatmapView {
 
   update(state: PlaygroundState): void {
     this.state = state;
-    const key = { grid: state.grid, data: state.data, point: state.selection.point };
-    if (this.last && this.last.grid === key.grid && this.last.data === key.data && this.last.point === key.point) return;
+    const key = { grid: state.grid, data: state.data, point: state.selection.point, test: state.config.showTest, discrete: state.config.discretize };
+    const l = this.last;
+    if (l && l.grid === key.grid && l.data === key.data && l.point === key.point && l.test === key.test && l.discrete === key.discrete) return;
     this.last = key;
+    const axes = state.data.axes;
+    this.canvas.hidden = !axes;
+    this.legend.hidden = !axes;
+    this.none.hidden = Boolean(axes);
+    if (!axes) {
+      this.none.textContent = `No 2-D map: ${state.data.file ?? 'this table'} has ${state.data.inputs.length} inputs (${state.data.inputs.map((i) => i.name).join(', ')}); the map needs two numeric inputs. The network trains on all of them.`;
+      return;
+    }
     const ctx = this.ctx;
-    ctx.clearRect(0, 0, SIZE, SIZE);
-    if (state.grid) {
-      this.drawGrid(state.grid, state.gridSize);
+    ctx.clearRect(0, 0, WIDTH, HEIGHT);
+    if (state.grid && state.grid.length) {
+      this.drawGrid(state.grid, state.gridSize, state.config.discretize);
       this.drawBoundary(state.grid, state.gridSize);
     }
-    for (const p of state.data.test) this.drawPoint(state, p, false);
+    if (state.config.showTest) for (const p of state.data.test) this.drawPoint(state, p, false);
     for (const p of state.data.train) this.drawPoint(state, p, true);
     const chosen = state.data.train[state.selection.point];
     if (chosen) {
@@ -75,14 +99,58 @@ export class HeatmapView {
       ctx.beginPath();
       ctx.arc(x, y, 8, 0, 2 * Math.PI);
       ctx.strokeStyle = '#111';
-      ctx.lineWidth = 2;
+      ctx.lineWidth = 2.5;
       ctx.stroke();
     }
-    const [a1, a2] = state.data.axes;
-    this.caption.textContent = `x: ${a1.name} ${a1.min}…${a1.max}   y: ${a2.name} ${a2.min}…${a2.max}   ● train  ○ test   line: ŷ = 0.5`;
+    this.drawAxes(state);
+    const target = state.data.target.name;
+    const ramp = state.config.discretize
+      ? `<span class="swatch" style="background:${rgb(ORANGE)}"></span> ŷ ≤ 0.5 <span class="swatch" style="background:${rgb(BLUE)}"></span> ŷ > 0.5`
+      : `ŷ 0 <span class="ramp" style="background:linear-gradient(90deg, ${rgb(probabilityColor(0))}, ${rgb(probabilityColor(0.5))}, ${rgb(probabilityColor(1))})"></span> 1`;
+    this.legend.innerHTML = `
+      <span class="nowrap">${ramp}</span>
+      <span class="nowrap"><span class="mark circle" style="background:${rgb(BLUE)}"></span> ${target} = 1</span>
+      <span class="nowrap"><span class="mark square" style="background:${rgb(ORANGE)}"></span> ${target} = 0</span>
+      <span class="nowrap">filled: training${state.config.showTest ? ' · hollow: test' : ''}</span>
+      <span class="nowrap"><span class="line"></span> ŷ = 0.5</span>
+      <span class="nowrap"><span class="ring"></span> chosen point</span>`;
   }
 
-  private drawGrid(grid: Float64Array, size: number): void {
+  private drawAxes(state: PlaygroundState): void {
+    const ctx = this.ctx;
+    const [a1, a2] = state.data.axes!;
+    ctx.strokeStyle = '#555';
+    ctx.lineWidth = 1;
+    ctx.strokeRect(LEFT + 0.5, TOP + 0.5, PLOT - 1, PLOT - 1);
+    ctx.fillStyle = '#333';
+    ctx.font = '11px system-ui, sans-serif';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    for (const t of ticks(a1.min, a1.max)) {
+      const [x] = this.toPixel(state, { x1: t, x2: a2.min });
+      ctx.fillRect(x, TOP + PLOT, 1, 4);
+      ctx.fillText(short(t), x, TOP + PLOT + 6);
+    }
+    ctx.font = '12px system-ui, sans-serif';
+    ctx.fillText(`${a1.name} →`, LEFT + PLOT / 2, TOP + PLOT + 22);
+    ctx.font = '11px system-ui, sans-serif';
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    for (const t of ticks(a2.min, a2.max)) {
+      const [, y] = this.toPixel(state, { x1: a1.min, x2: t });
+      ctx.fillRect(LEFT - 4, y, 4, 1);
+      ctx.fillText(short(t), LEFT - 6, y);
+    }
+    ctx.save();
+    ctx.translate(11, TOP + PLOT / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textAlign = 'center';
+    ctx.font = '12px system-ui, sans-serif';
+    ctx.fillText(`${a2.name} →`, 0, 0);
+    ctx.restore();
+  }
+
+  private drawGrid(grid: Float64Array, size: number, discrete: boolean): void {
     // One small canvas at grid resolution, scaled up with smoothing: reused across frames.
     if (!this.off || this.off.width !== size) {
       this.off = document.createElement('canvas');
@@ -92,23 +160,23 @@ export class HeatmapView {
     }
     const pixels = this.image!.data;
     for (let k = 0; k < size * size; k++) {
-      const [r, g, b] = probabilityColor(grid[k]);
+      const [r, g, b] = discrete ? probabilityColor(grid[k] > 0.5 ? 0.8 : 0.2) : probabilityColor(grid[k]);
       pixels[k * 4] = r;
       pixels[k * 4 + 1] = g;
       pixels[k * 4 + 2] = b;
       pixels[k * 4 + 3] = 255;
     }
     this.off.getContext('2d')!.putImageData(this.image!, 0, 0);
-    this.ctx.imageSmoothingEnabled = true;
-    this.ctx.drawImage(this.off, 0, 0, SIZE, SIZE);
+    this.ctx.imageSmoothingEnabled = !discrete;
+    this.ctx.drawImage(this.off, LEFT, TOP, PLOT, PLOT);
   }
 
   /** Marching squares over the cell centres at level 0.5. */
   private drawBoundary(grid: Float64Array, size: number): void {
     const ctx = this.ctx;
-    const cell = SIZE / size;
+    const cell = PLOT / size;
     const at = (gx: number, gy: number) => grid[gy * size + gx] - 0.5;
-    const px = (gx: number) => (gx + 0.5) * cell;
+    const px = (g: number) => (g + 0.5) * cell;
     ctx.beginPath();
     for (let gy = 0; gy < size - 1; gy++) {
       for (let gx = 0; gx < size - 1; gx++) {
@@ -122,7 +190,7 @@ export class HeatmapView {
             const t = a / (a - b);
             const [ax, ay] = corners[e];
             const [bx, by] = corners[(e + 1) % 4];
-            crossings.push([px(ax + (bx - ax) * t), px(ay + (by - ay) * t)]);
+            crossings.push([LEFT + px(ax + (bx - ax) * t), TOP + px(ay + (by - ay) * t)]);
           }
         }
         for (let c = 0; c + 1 < crossings.length; c += 2) {
@@ -140,7 +208,8 @@ export class HeatmapView {
     const [x, y] = this.toPixel(state, p);
     const ctx = this.ctx;
     ctx.beginPath();
-    ctx.arc(x, y, 3.5, 0, 2 * Math.PI);
+    if (p.y) ctx.arc(x, y, 3.8, 0, 2 * Math.PI);
+    else ctx.rect(x - 3.3, y - 3.3, 6.6, 6.6);
     const color = rgb(p.y ? BLUE : ORANGE);
     if (train) {
       ctx.fillStyle = color;
@@ -148,8 +217,10 @@ export class HeatmapView {
       ctx.strokeStyle = '#fff';
       ctx.lineWidth = 1;
     } else {
+      ctx.fillStyle = 'rgba(255,255,255,0.85)';
+      ctx.fill();
       ctx.strokeStyle = color;
-      ctx.lineWidth = 1.5;
+      ctx.lineWidth = 2;
     }
     ctx.stroke();
   }

@@ -1,9 +1,19 @@
-/** Train and test loss per epoch on a small canvas, with the current values as text. */
+/**
+ * Train and test loss per epoch: a chart with both axes (epoch, mean BCE) ticked and labelled, a
+ * legend, and the current values as text (full precision in their titles, for tests and curious
+ * users). About one sample per pixel column, so a run of a million epochs draws as fast as a short one.
+ */
 import type { PlaygroundState } from '../state.js';
-import { short } from '../colors.js';
+import { BLUE_TEXT, short, ticks } from '../colors.js';
 
 const W = 340;
-const H = 110;
+const H = 170;
+const LEFT = 44;
+const RIGHT = 10;
+const TOP = 8;
+const BOTTOM = 34;
+const TRAIN = '#222';
+const TEST = BLUE_TEXT;
 
 export class LossView {
   private readonly ctx: CanvasRenderingContext2D;
@@ -19,10 +29,15 @@ export class LossView {
     const ratio = window.devicePixelRatio || 1;
     canvas.width = W * ratio;
     canvas.height = H * ratio;
-    canvas.style.width = `${W}px`;
-    canvas.style.height = `${H}px`;
+    canvas.style.aspectRatio = `${W} / ${H}`;
+    canvas.className = 'loss-canvas';
     canvas.dataset.testid = 'loss-chart';
-    container.append(canvas);
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', 'training and test loss per epoch');
+    const legend = document.createElement('p');
+    legend.className = 'legend';
+    legend.innerHTML = `<span class="nowrap"><span class="line" style="border-color:${TRAIN}"></span> training loss</span> <span class="nowrap"><span class="line dashed" style="border-color:${TEST}"></span> test loss</span>`;
+    container.append(canvas, legend);
     this.ctx = canvas.getContext('2d')!;
     this.ctx.scale(ratio, ratio);
     this.epoch = container.querySelector('[data-testid=epoch]')!;
@@ -37,38 +52,70 @@ export class LossView {
     this.drawnRun = state.runId;
     const last = history[history.length - 1];
     this.epoch.textContent = String(state.epoch);
-    // Full precision in the title so tests and curious users can compare runs exactly.
     this.train.textContent = last ? short(last.train) : '–';
     this.train.title = last ? String(last.train) : '';
     this.test.textContent = last ? short(last.test) : '–';
     this.test.title = last ? String(last.test) : '';
 
     const ctx = this.ctx;
+    const pw = W - LEFT - RIGHT;
+    const ph = H - TOP - BOTTOM;
     ctx.clearRect(0, 0, W, H);
-    ctx.strokeStyle = '#ccc';
-    ctx.strokeRect(0.5, 0.5, W - 1, H - 1);
-    if (history.length < 2) return;
-    // About one sample per pixel column, so a run of a million epochs draws as fast as a short one.
-    const step = Math.max(1, Math.floor(history.length / W));
+    const step = Math.max(1, Math.floor(history.length / pw));
     let top = 1e-9;
     for (let k = 0; k < history.length; k += step) {
       for (const v of [history[k].train, history[k].test]) if (Number.isFinite(v) && v > top) top = v;
     }
-    const line = (pick: (h: (typeof history)[number]) => number, color: string) => {
+    const yTicks = ticks(0, top, 4);
+    top = Math.max(top, yTicks[yTicks.length - 1]);
+    const epochs = Math.max(1, history.length > 0 ? history[history.length - 1].epoch : 1);
+    const px = (epoch: number) => LEFT + (epoch / epochs) * pw;
+    const py = (v: number) => TOP + ph - (Math.min(v, top) / top) * ph;
+    ctx.strokeStyle = '#555';
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.moveTo(LEFT + 0.5, TOP);
+    ctx.lineTo(LEFT + 0.5, TOP + ph + 0.5);
+    ctx.lineTo(LEFT + pw, TOP + ph + 0.5);
+    ctx.stroke();
+    ctx.fillStyle = '#333';
+    ctx.font = '11px system-ui, sans-serif';
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    for (const t of yTicks) {
+      ctx.fillRect(LEFT - 4, py(t), 4, 1);
+      ctx.fillText(short(t), LEFT - 6, py(t));
+    }
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    for (const t of ticks(0, epochs, 4).filter(Number.isInteger)) {
+      ctx.fillRect(px(t), TOP + ph, 1, 4);
+      ctx.fillText(String(t), px(t), TOP + ph + 6);
+    }
+    ctx.font = '12px system-ui, sans-serif';
+    ctx.fillText('epoch', LEFT + pw / 2, TOP + ph + 20);
+    ctx.save();
+    ctx.translate(10, TOP + ph / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textBaseline = 'middle';
+    ctx.fillText('loss (mean BCE)', 0, 0);
+    ctx.restore();
+    if (history.length < 2) return;
+    const line = (pick: (h: (typeof history)[number]) => number, color: string, dash: number[]) => {
       ctx.beginPath();
+      let started = false;
       for (let k = 0; k < history.length; k += step) {
-        const x = (k / (history.length - 1)) * (W - 4) + 2;
-        const y = H - 3 - (Math.min(pick(history[k]), top) / top) * (H - 8);
-        if (k === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y);
+        const v = pick(history[k]);
+        if (!Number.isFinite(v)) continue;
+        if (!started) { ctx.moveTo(px(history[k].epoch), py(v)); started = true; } else ctx.lineTo(px(history[k].epoch), py(v));
       }
+      ctx.setLineDash(dash);
       ctx.strokeStyle = color;
-      ctx.lineWidth = 1.5;
+      ctx.lineWidth = 1.8;
       ctx.stroke();
+      ctx.setLineDash([]);
     };
-    line((h) => h.train, '#333');
-    line((h) => h.test, '#0877bd');
-    ctx.fillStyle = '#666';
-    ctx.font = '10px sans-serif';
-    ctx.fillText(`${short(top)}`, 4, 11);
+    line((h) => h.train, TRAIN, []);
+    line((h) => h.test, TEST, [5, 3]);
   }
 }

@@ -1,0 +1,97 @@
+/**
+ * A CSV the user chose or dropped, read in the browser with csv-parse's browser entry into the same
+ * column table `chainrule train` builds (src/data/table.ts), with the same encoders (fitInputs,
+ * encodeTable, encodeTarget) and the same messages naming the row and the column. The target is the
+ * column named, else the last column with two values; every other column (ids left out) is an input.
+ */
+import { parse } from 'csv-parse/browser/esm/sync';
+import { DataError } from '../../src/errors.js';
+import { detectDelimiter, TableBuilder, type Table } from '../../src/data/table.js';
+import { encodeTable, encodeTarget, fitInputs, inferTarget, selectFeatures, type TargetSpec } from '../../src/data/prepare.js';
+import type { ModelInput } from '../../src/model/schema.js';
+
+/** What the page sends the worker: the file's text itself, so both build the identical table. */
+export interface UploadSpec {
+  file: string;
+  text: string;
+  target?: string;
+}
+
+/** Files larger than this are refused before parsing: the page trains in memory, in a tab. */
+export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+
+export function readTableText(file: string, text: string): Table {
+  if (text.includes('\u0000')) throw new DataError(`${file}: not a text file (a NUL byte at character ${text.indexOf('\u0000')}; CSV must be UTF-8 text)`);
+  const clean = text.replace(/^\uFEFF/, '');
+  const headerLine = clean.split(/\r?\n/).find((line) => line.trim() !== '');
+  if (headerLine === undefined) throw new DataError(`${file}: empty file (a header row is required)`);
+  let builder: TableBuilder | undefined;
+  try {
+    parse(clean, {
+      delimiter: detectDelimiter(headerLine), skip_empty_lines: true, trim: true, relax_column_count: true,
+      on_record: (record: string[], context: { lines: number }) => {
+        const breaks = record.reduce((s, f) => s + (f.match(/\n/g)?.length ?? 0), 0);
+        if (!builder) builder = new TableBuilder(file, record, {});
+        else builder.add(record, context.lines - breaks);
+        return null;
+      },
+    });
+  } catch (err) {
+    if (err instanceof DataError) throw err;
+    const e = err as { lines?: number; message: string };
+    throw new DataError(`${file}: row ${e.lines ?? '?'}: ${e.message}`);
+  }
+  if (!builder) throw new DataError(`${file}: empty file (a header row is required)`);
+  return builder.finish();
+}
+
+/** The last column that is a binary target (two values, a recognisable positive), if any. */
+function guessTarget(table: Table): TargetSpec {
+  for (let c = table.header.length - 1; c >= 0; c--) {
+    try {
+      return inferTarget(table, table.header[c]);
+    } catch { /* not a binary column: try the one before */ }
+  }
+  throw new DataError(`${table.file}: no column is a binary target (two values such as 0/1, yes/no, true/false); the last column ${table.header[table.header.length - 1]} is not`);
+}
+
+export interface UploadedTable {
+  file: string;
+  target: TargetSpec;
+  inputs: ModelInput[];
+  header: string[];
+  /** Raw fields of every row, for showing a point as the file has it. */
+  rows: Record<string, string>[];
+  /** The file row of data row r (header = row 1). */
+  fileRow: number[];
+  X: Float64Array;
+  Y: Float64Array;
+  trainRows: number[];
+  testRows: number[];
+}
+
+/** Parses, picks the target and inputs, splits (given order) and encodes with encoders fitted on the training rows. */
+export function prepareUpload(spec: UploadSpec, order: (n: number) => number[], trainShare: number): UploadedTable {
+  const table = readTableText(spec.file, spec.text);
+  if (table.n < 2) throw new DataError(`${spec.file}: at least 2 data rows are needed to train and test, got ${table.n}`);
+  const target = spec.target ? inferTarget(table, spec.target) : guessTarget(table);
+  const features = selectFeatures(table, { target: target.name });
+  const shuffled = order(table.n);
+  const nTrain = Math.max(1, Math.min(table.n - 1, Math.round(table.n * trainShare)));
+  const trainRows = shuffled.slice(0, nTrain);
+  const testRows = shuffled.slice(nTrain);
+  const inputs = fitInputs(table, { features, standardize: true, fitRows: trainRows });
+  const all = Array.from({ length: table.n }, (_, r) => r);
+  const X = encodeTable(table, inputs, all);
+  const Y = encodeTarget(table, target, all);
+  const rows = all.map((r) => Object.fromEntries(table.header.map((name, c) => [name, fieldOf(table, c, r)])));
+  return { file: spec.file, target, inputs, header: table.header, rows, fileRow: all.map((r) => table.row(r)), X, Y, trainRows, testRows };
+}
+
+/** A field back as text from the column table (numbers as the parser read them, levels by code). */
+function fieldOf(table: Table, c: number, r: number): string {
+  const column = table.columns[c]!;
+  if (column.numbers) return Number.isNaN(column.numbers[r]) ? '' : String(column.numbers[r]);
+  const code = column.codes?.[r] ?? -1;
+  return code < 0 ? '' : column.levels[code];
+}

@@ -1,0 +1,243 @@
+/**
+ * The notes mode: Net 1 or Net 2 drawn with the notes' names, and the lesson's steps walked one at
+ * a time (buttons, or ← → Home End on the page). The step's part of the drawing is highlighted; the
+ * card shows its formula, the formula with the numbers plugged in and the value, and where the note
+ * slips, the note's formula as written beside the correct one. This view only formats the lesson.
+ */
+import type { Highlight, Lesson, NotesNet, NotesStep } from '../notes.js';
+import { num } from '../../../src/explain/format.js';
+import type { PlaygroundState } from '../state.js';
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+export interface NotesHandlers {
+  onNet(net: NotesNet): void;
+  onStep(index: number): void;
+  onClose(): void;
+  onUseNet2(): void;
+}
+
+interface Place { x: number; y: number }
+interface Drawing { width: number; height: number; inputs: Record<string, Place>; units: Record<string, Place>; loss: Place; edges: [string, string, string][] }
+
+/** Where each part of the two notes' networks is drawn (edges: weight name, from, to). */
+const DRAWINGS: Record<NotesNet, Drawing> = {
+  net1: {
+    width: 420, height: 150, inputs: { x: { x: 36, y: 70 } }, units: { z: { x: 160, y: 70 }, 'ŷ': { x: 280, y: 70 } }, loss: { x: 384, y: 70 },
+    edges: [['w1', 'x', 'z'], ['w2', 'z', 'ŷ']],
+  },
+  net2: {
+    width: 420, height: 220, inputs: { x1: { x: 36, y: 50 }, x2: { x: 36, y: 170 } }, units: { a1: { x: 170, y: 50 }, a2: { x: 170, y: 170 }, 'ŷ': { x: 290, y: 110 } },
+    loss: { x: 384, y: 110 },
+    edges: [['w11', 'x1', 'a1'], ['w21', 'x2', 'a1'], ['w12', 'x1', 'a2'], ['w22', 'x2', 'a2'], ['w1', 'a1', 'ŷ'], ['w2', 'a2', 'ŷ']],
+  },
+};
+
+function svgEl<K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
+  const node = document.createElementNS(SVG, name);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function escape(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}
+
+/** A value kept on one line: the number never wraps in the middle. */
+const value = (x: number, testid = 'notes-value') => `<span class="nowrap num" data-testid="${testid}" data-value="${x}" title="${x}">${escape(num(x))}</span>`;
+
+const key = (h: Highlight) => `${h.kind}:${h.id}`;
+
+export class NotesView {
+  private readonly root: HTMLElement;
+  private readonly svg: SVGSVGElement;
+  private readonly card: HTMLElement;
+  private readonly counter: HTMLElement;
+  private readonly model: HTMLElement;
+  private readonly hint: HTMLElement;
+  private drawn: NotesNet | null = null;
+  private lastLesson: Lesson | null = null;
+  private lastStep = -1;
+  private readonly labels = new Map<string, SVGTextElement>();
+
+  constructor(container: HTMLElement, private readonly handlers: NotesHandlers) {
+    this.root = container;
+    container.innerHTML = `
+      <div class="notes-head">
+        <h2 id="notes-title">Notes mode</h2>
+        <div role="group" aria-label="network of the notes" class="notes-nets">
+          <button type="button" data-net="net1" data-testid="notes-net1" aria-pressed="true">Net 1 (note 000)</button>
+          <button type="button" data-net="net2" data-testid="notes-net2" aria-pressed="false">Net 2 (note 004)</button>
+        </div>
+        <button type="button" class="notes-close" data-testid="notes-close" aria-label="close the notes mode">✕ close</button>
+      </div>
+      <p class="hint notes-hint" data-testid="notes-hint" hidden></p>
+      <div class="notes-body">
+        <div class="notes-diagram"></div>
+        <div class="notes-nav">
+          <button type="button" data-testid="notes-first" aria-label="first step">⏮</button>
+          <button type="button" data-testid="notes-prev" aria-label="previous step">◀ back</button>
+          <span class="notes-counter" data-testid="notes-counter" aria-live="polite"></span>
+          <button type="button" data-testid="notes-next" aria-label="next step">next ▶</button>
+          <button type="button" data-testid="notes-last" aria-label="last step">⏭</button>
+          <span class="hint">keys ← → Home End</span>
+        </div>
+        <div class="notes-card" data-testid="notes-step"></div>
+        <details class="notes-model"><summary>this lesson as a model file and a sample (for <code>chainrule explain</code>)</summary><pre data-testid="notes-model"></pre></details>
+      </div>`;
+    this.svg = svgEl('svg', { role: 'img', 'aria-label': 'the network of the notes', 'data-testid': 'notes-diagram' });
+    container.querySelector('.notes-diagram')!.append(this.svg);
+    this.card = container.querySelector('.notes-card')!;
+    this.counter = container.querySelector('.notes-counter')!;
+    this.model = container.querySelector('[data-testid=notes-model]')!;
+    this.hint = container.querySelector('.notes-hint')!;
+    container.querySelectorAll<HTMLButtonElement>('[data-net]').forEach((b) => b.addEventListener('click', () => handlers.onNet(b.dataset.net as NotesNet)));
+    container.querySelector('[data-testid=notes-close]')!.addEventListener('click', () => handlers.onClose());
+    const go = (delta: number | 'first' | 'last') => () => this.go(delta);
+    container.querySelector('[data-testid=notes-first]')!.addEventListener('click', go('first'));
+    container.querySelector('[data-testid=notes-prev]')!.addEventListener('click', go(-1));
+    container.querySelector('[data-testid=notes-next]')!.addEventListener('click', go(1));
+    container.querySelector('[data-testid=notes-last]')!.addEventListener('click', go('last'));
+    this.hint.addEventListener('click', (event) => {
+      if ((event.target as Element).closest('[data-testid=notes-use-net2]')) handlers.onUseNet2();
+    });
+    document.addEventListener('keydown', (event) => {
+      if (this.root.hidden || event.altKey || event.ctrlKey || event.metaKey) return;
+      const target = event.target as HTMLElement;
+      if (target.closest('input, select, textarea')) return;
+      const moves: Record<string, number | 'first' | 'last'> = { ArrowRight: 1, ArrowLeft: -1, Home: 'first', End: 'last' };
+      const move = moves[event.key];
+      if (move === undefined) return;
+      event.preventDefault();
+      this.go(move);
+    });
+  }
+
+  private state: PlaygroundState | null = null;
+
+  private go(delta: number | 'first' | 'last'): void {
+    const lesson = this.state?.lesson;
+    if (!lesson || !this.state) return;
+    const n = lesson.steps.length;
+    const at = this.state.notes.step;
+    const next = delta === 'first' ? 0 : delta === 'last' ? n - 1 : Math.min(n - 1, Math.max(0, at + delta));
+    this.handlers.onStep(next);
+  }
+
+  update(state: PlaygroundState): void {
+    this.state = state;
+    const { notes, lesson } = state;
+    this.root.hidden = !notes.open;
+    if (!notes.open) return;
+    this.root.querySelectorAll<HTMLButtonElement>('[data-net]').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.net === notes.net)));
+    const unavailable = notes.net === 'net2' && !lesson;
+    this.hint.hidden = !unavailable;
+    (this.root.querySelector('.notes-body') as HTMLElement).hidden = unavailable;
+    if (unavailable) {
+      this.hint.innerHTML = `Net 2 is the 2-2-1 sigmoid network on two inputs; the current run is another network. <button type="button" data-testid="notes-use-net2">use the 2-2-1 network</button>`;
+      return;
+    }
+    if (!lesson || (lesson === this.lastLesson && notes.step === this.lastStep)) return;
+    if (this.drawn !== lesson.net) this.draw(lesson);
+    this.lastLesson = lesson;
+    this.lastStep = notes.step;
+    const step = lesson.steps[Math.min(notes.step, lesson.steps.length - 1)];
+    this.label(lesson);
+    this.highlight(step);
+    this.counter.textContent = `step ${notes.step + 1} of ${lesson.steps.length}`;
+    this.card.innerHTML = this.cardHtml(step);
+    this.card.dataset.kind = step.kind;
+    this.card.dataset.param = step.param ?? '';
+    this.card.dataset.term = step.term === undefined ? '' : String(step.term);
+    this.card.dataset.note = step.note ?? '';
+    this.model.textContent = JSON.stringify(state.notesCase);
+  }
+
+  private cardHtml(step: NotesStep): string {
+    const numbers = Object.entries(step.numbers ?? {}).map(([k, v]) => `<span class="nowrap" data-testid="notes-number" data-name="${escape(k)}" data-value="${v}">${escape(k)} = ${escape(num(v))}</span>`).join(' ');
+    const notes = (step.notes ?? []).map((n) => `
+      <div class="note-line ${n.verdict}" data-testid="note-line" data-verdict="${n.verdict}">
+        <div><span class="badge ${n.verdict}">${n.verdict === 'slips' ? `✗ the note slips${n.slip ? ` (slip ${n.slip})` : ''}` : '✓ the note holds'}</span>
+          note as written: <code>${escape(n.asWritten)}</code> = ${value(n.valueAsWritten, 'note-value')}</div>
+        ${n.corrected ? `<div>correct: <code>${escape(n.corrected)}</code></div>` : ''}
+        ${n.reading ? `<div class="hint">read as: ${escape(n.reading)}</div>` : ''}
+      </div>`).join('');
+    return `
+      <h3>${escape(step.title)}</h3>
+      ${step.meaning ? `<p class="hint">${escape(step.meaning)}</p>` : ''}
+      ${step.formula ? `<p class="formula"><code>${escape(step.formula)}</code></p>` : ''}
+      ${step.plugged !== undefined ? `<p class="formula"><code>${escape(step.plugged)}</code> = <b>${value(step.value ?? NaN)}</b></p>` : ''}
+      ${(step.lines ?? []).map((l) => `<p>${escape(l)}</p>`).join('')}
+      ${notes}
+      <p class="notes-numbers">${numbers}</p>`;
+  }
+
+  private draw(lesson: Lesson): void {
+    const d = DRAWINGS[lesson.net];
+    this.drawn = lesson.net;
+    this.labels.clear();
+    this.svg.setAttribute('viewBox', `0 0 ${d.width} ${d.height}`);
+    const at = (name: string): Place => d.inputs[name] ?? d.units[name];
+    const parts: SVGElement[] = [];
+    for (const [w, from, to] of d.edges) {
+      const a = at(from);
+      const b = at(to);
+      parts.push(svgEl('line', { x1: a.x + 18, y1: a.y, x2: b.x - 18, y2: b.y, class: 'n-edge', 'data-hl': `edge:${w}` }));
+      const mx = a.x + (b.x - a.x) * (lesson.net === 'net2' && from.startsWith('x') ? 0.3 : 0.5);
+      const my = a.y + (b.y - a.y) * (lesson.net === 'net2' && from.startsWith('x') ? 0.3 : 0.5) - 6;
+      const label = svgEl('text', { x: mx, y: my, class: 'n-label', 'text-anchor': 'middle', 'data-hl-label': `edge:${w}` });
+      parts.push(label);
+      this.labels.set(`edge:${w}`, label);
+    }
+    const last = d.edges[d.edges.length - 1][2];
+    const o = at(last);
+    parts.push(svgEl('line', { x1: o.x + 18, y1: o.y, x2: d.loss.x - 22, y2: d.loss.y, class: 'n-edge to-loss' }));
+    for (const [name, p] of Object.entries(d.inputs)) {
+      parts.push(svgEl('circle', { cx: p.x, cy: p.y, r: 18, class: 'n-node input', 'data-hl': `input:${name}` }));
+      parts.push(svgEl('text', { x: p.x, y: p.y + 4, class: 'n-name', 'text-anchor': 'middle' }, name));
+      const label = svgEl('text', { x: p.x, y: p.y + 32, class: 'n-label', 'text-anchor': 'middle' });
+      parts.push(label);
+      this.labels.set(`input:${name}`, label);
+    }
+    for (const [name, p] of Object.entries(d.units)) {
+      parts.push(svgEl('circle', { cx: p.x, cy: p.y, r: 18, class: 'n-node unit', 'data-hl': `node:${name}` }));
+      parts.push(svgEl('text', { x: p.x, y: p.y + 4, class: 'n-name', 'text-anchor': 'middle' }, name));
+      const label = svgEl('text', { x: p.x, y: p.y + 32, class: 'n-label', 'text-anchor': 'middle' });
+      parts.push(label);
+      this.labels.set(`node:${name}`, label);
+    }
+    parts.push(svgEl('rect', { x: d.loss.x - 22, y: d.loss.y - 16, width: 44, height: 32, rx: 6, class: 'n-node loss', 'data-hl': 'loss:L' }));
+    parts.push(svgEl('text', { x: d.loss.x, y: d.loss.y + 4, class: 'n-name', 'text-anchor': 'middle' }, 'L'));
+    const lossLabel = svgEl('text', { x: d.loss.x, y: d.loss.y + 32, class: 'n-label', 'text-anchor': 'middle' });
+    parts.push(lossLabel);
+    this.labels.set('loss:L', lossLabel);
+    this.svg.replaceChildren(...parts);
+  }
+
+  /** Values on the drawing: each weight on its edge, z and a (or z', ŷ) under each unit, x under each input. */
+  private label(lesson: Lesson): void {
+    const { naming, trace, explanation } = lesson;
+    const weights = explanation.step.parameters;
+    const w = (name: string) => weights.find((p) => p.param === name)?.old;
+    for (const [k, text] of this.labels) {
+      const [kind, id] = k.split(':');
+      let s = '';
+      if (kind === 'edge') s = `${id} = ${num(w(id) ?? NaN, 4)}`;
+      else if (kind === 'loss') s = `${num(trace.loss, 4)}`;
+      else if (kind === 'input') s = `${num(trace.x[lesson.net === 'net1' ? 0 : Number(id.slice(1)) - 1], 4)}`;
+      else {
+        const l = id === 'ŷ' ? 1 : 0;
+        const j = id === 'a2' ? 1 : 0;
+        s = naming.z(l, j) === id ? `= ${num(trace.z[l][j], 4)}` : `${naming.z(l, j)} ${num(trace.z[l][j], 3)}, ${id} ${num(trace.a[l][j], 3)}`;
+      }
+      text.textContent = s;
+    }
+  }
+
+  private highlight(step: NotesStep): void {
+    const on = new Set(step.highlight.map(key));
+    this.svg.querySelectorAll('[data-hl]').forEach((e) => e.classList.toggle('hl', on.has(e.getAttribute('data-hl')!)));
+    this.svg.querySelectorAll('[data-hl-label]').forEach((e) => e.classList.toggle('hl', on.has(e.getAttribute('data-hl-label')!)));
+  }
+}
