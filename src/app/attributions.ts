@@ -1,0 +1,277 @@
+/**
+ * Attributions and constrained counterfactuals of one prediction of a model file: what `explain
+ * --attributions …`, `/explain`'s `attributions` and the library call. Raw records (the input, a
+ * baseline, background rows) and CSV tables are checked and encoded by the rules every face uses
+ * (app/predict.ts checkColumns, model/encoding.ts), a background larger than `backgroundSize` is
+ * sampled without replacement with a seeded generator, and the math is src/explain/attributions.
+ * Bad input throws InputError naming the field (`attributions`, `background`, `backgroundSize`,
+ * `baseline`, `seed`, `immutable`, `ranges`, `maxChanges`), which the CLI maps to exit 2 and HTTP to 400.
+ */
+import type { Table } from '../data/csv.js';
+import { encodeTable } from '../data/prepare.js';
+import type { Network } from '../math/network.js';
+import { createRng } from '../math/rng.js';
+import { modelToNetwork } from '../model/convert.js';
+import { encodeRecord, encodeRecords } from '../model/encoding.js';
+import type { ModelFile } from '../model/schema.js';
+import { encodedWidth } from '../model/schema.js';
+import type { Attributions, ConstrainedCounterfactual, InputGroup, OutputHead } from '../explain/attributions/index.js';
+import {
+  binaryHead, constrainedCounterfactuals, inputGroups, integratedGradients, outputAt, shapleyValues,
+} from '../explain/attributions/index.js';
+import { createNaming } from '../explain/naming.js';
+import { InputError } from '../errors.js';
+import { checkColumns } from './predict.js';
+
+export const ATTRIBUTION_METHODS = ['shapley', 'integrated-gradients'] as const;
+export type AttributionMethod = (typeof ATTRIBUTION_METHODS)[number];
+/** Background rows used when the background has more (DESIGN.md: `--background-size`, default 100). */
+export const DEFAULT_BACKGROUND_SIZE = 100;
+/** The largest `backgroundSize`: 2^16 coalitions × 1,000 rows is already 65M rows through the network. */
+export const MAX_BACKGROUND_SIZE = 1000;
+/** The most background records one request may send (they are sampled down to `backgroundSize`). */
+export const MAX_BACKGROUND_RECORDS = 10_000;
+
+export interface AttributionRequest {
+  /** 'shapley' or 'integrated-gradients' (checked: a client may send anything). */
+  readonly method: string;
+  /** Shapley's background: raw records (HTTP, library) or a table (a CSV file). */
+  readonly background?: Table | readonly Record<string, unknown>[];
+  /** Rows kept from a larger background (default 100). */
+  readonly backgroundSize?: number;
+  /** One baseline record: Shapley's only background row, or integrated gradients' starting point. */
+  readonly baseline?: Record<string, unknown>;
+  /** Seeds the background sample and the permutation estimate (default 0). */
+  readonly seed?: number;
+}
+
+export interface ConductanceEntry {
+  readonly input: string;
+  /** How much of the input's value flows through each first-layer unit (a1, a2 in the notes' 2-2-1 network). */
+  readonly units: readonly { readonly unit: string; readonly value: number }[];
+}
+
+/** The DESIGN.md attributions document plus what produced it. */
+export interface AttributionsDocument extends Attributions {
+  /** Shapley: the background rows used (1 for a baseline). */
+  readonly backgroundRows?: number;
+  /** Shapley, estimated: permutations evaluated. */
+  readonly permutations?: number;
+  /** Integrated gradients: Gauss–Legendre nodes used. */
+  readonly nodes?: number;
+  /** Integrated gradients: each input's value split by first-layer unit (absent without a hidden layer). */
+  readonly conductance?: readonly ConductanceEntry[];
+}
+
+/** The explained output of a model file. Only the binary task exists: P(positive). */
+export function outputHead(_model: ModelFile): OutputHead {
+  return binaryHead();
+}
+
+function isTable(background: AttributionRequest['background']): background is Table {
+  return background !== undefined && !Array.isArray(background);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Encodes one record given as `field` (the input or the baseline); its errors name that field and the input. */
+export function encodeOne(model: ModelFile, record: unknown, field: string): Float64Array {
+  if (!isRecord(record)) throw new InputError(field, `${field} must be an object of input name → value, got ${JSON.stringify(record)}`);
+  const row = new Float64Array(encodedWidth(model.inputs));
+  try {
+    checkColumns(model, [record]);
+    encodeRecord(model.inputs, record, row);
+  } catch (err) {
+    if (err instanceof InputError && field !== 'input') throw new InputError(field, `${field}: ${err.message}`);
+    throw err;
+  }
+  return row;
+}
+
+/** The record with every input missing, encoded: each numeric input at its training mean (0 when raw), each categorical as "(missing)" or no category. */
+function missingBaseline(model: ModelFile): Float64Array {
+  return encodeOne(model, Object.fromEntries(model.inputs.map((i) => [i.name, null])), 'baseline');
+}
+
+/** Indices 0 … n−1 when n ≤ size, else a seeded sample of `size` of them without replacement, ascending. */
+export function sampleRows(n: number, size: number, seed: number): number[] {
+  const all = Array.from({ length: n }, (_, i) => i);
+  if (n <= size) return all;
+  const rng = createRng(seed);
+  // The first `size` steps of a Fisher–Yates shuffle draw a uniform sample without replacement.
+  for (let i = 0; i < size; i++) {
+    const j = i + rng.int(n - i);
+    [all[i], all[j]] = [all[j], all[i]];
+  }
+  return all.slice(0, size).sort((a, b) => a - b);
+}
+
+function encodeBackground(model: ModelFile, background: NonNullable<AttributionRequest['background']>): { X: Float64Array; n: number } {
+  if (isTable(background)) {
+    if (background.n < 1) throw new InputError('background', `background: ${background.file} has no data rows`);
+    return { X: encodeTable(background, model.inputs), n: background.n };
+  }
+  if (background.length < 1) throw new InputError('background', 'background must have at least one row, got []');
+  if (background.length > MAX_BACKGROUND_RECORDS) {
+    throw new InputError('background', `background has ${background.length} rows; at most ${MAX_BACKGROUND_RECORDS} (they are sampled down to backgroundSize)`);
+  }
+  background.forEach((record, r) => {
+    if (!isRecord(record)) throw new InputError('background', `background[${r}] must be an object of input name → value, got ${JSON.stringify(record)}`, r);
+  });
+  try {
+    checkColumns(model, background);
+    return encodeRecords(model.inputs, background);
+  } catch (err) {
+    if (err instanceof InputError) {
+      throw new InputError('background', `background[${err.row ?? 0}]: ${err.detail}`, err.row ?? 0);
+    }
+    throw err;
+  }
+}
+
+function checkRequest(request: AttributionRequest): { method: AttributionMethod; size: number; seed: number } {
+  const method = request.method as AttributionMethod;
+  if (!ATTRIBUTION_METHODS.includes(method)) {
+    throw new InputError('attributions', `attributions must be one of ${ATTRIBUTION_METHODS.join(', ')}, got ${JSON.stringify(request.method)}`);
+  }
+  const size = request.backgroundSize ?? DEFAULT_BACKGROUND_SIZE;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_BACKGROUND_SIZE) {
+    throw new InputError('backgroundSize', `backgroundSize must be an integer from 1 to ${MAX_BACKGROUND_SIZE}, got ${JSON.stringify(request.backgroundSize)}`);
+  }
+  const seed = request.seed ?? 0;
+  if (!Number.isSafeInteger(seed)) throw new InputError('seed', `seed must be an integer, got ${JSON.stringify(request.seed)}`);
+  if (request.background !== undefined && request.baseline !== undefined) {
+    throw new InputError('baseline', 'give either a baseline (one row) or a background, not both');
+  }
+  if (method === 'integrated-gradients' && request.background !== undefined) {
+    throw new InputError('background', 'integrated gradients run from one baseline; a background applies to shapley only');
+  }
+  return { method, size, seed };
+}
+
+/** Names of the first layer's units as the explain document names them (a1, a2 for the notes' 2-2-1 network). */
+function unitNames(net: Network): string[] {
+  const naming = createNaming(net);
+  return Array.from({ length: net.layers[0].units }, (_, h) => naming.a(0, h));
+}
+
+function shapleyDocument(
+  net: Network, head: OutputHead, groups: InputGroup[], x: Float64Array, background: Float64Array, nb: number, seed: number,
+): AttributionsDocument {
+  const r = shapleyValues(net, head, groups, x, background, nb, { seed });
+  return {
+    method: 'shapley',
+    output: head.output,
+    ...(head.class !== undefined ? { class: head.class } : {}),
+    base: r.base,
+    prediction: r.prediction,
+    values: groups.map((g, i) => (r.standardError
+      ? { input: g.name, value: r.values[i], standardError: r.standardError[i] }
+      : { input: g.name, value: r.values[i] })),
+    exact: r.exact,
+    gap: r.gap,
+    backgroundRows: nb,
+    ...(r.permutations !== undefined ? { permutations: r.permutations } : {}),
+  };
+}
+
+function integratedGradientsDocument(
+  net: Network, head: OutputHead, groups: InputGroup[], x: Float64Array, baseline: Float64Array,
+): AttributionsDocument {
+  const r = integratedGradients(net, head, groups, x, baseline);
+  const names = unitNames(net);
+  return {
+    method: 'integrated-gradients',
+    output: head.output,
+    ...(head.class !== undefined ? { class: head.class } : {}),
+    base: r.base,
+    prediction: r.prediction,
+    values: groups.map((g, i) => ({ input: g.name, value: r.values[i] })),
+    exact: r.converged,
+    gap: r.gap,
+    nodes: r.nodes,
+    ...(r.conductance ? {
+      conductance: groups.map((g, i) => ({
+        input: g.name,
+        units: Array.from(r.conductance?.[i] ?? [], (value, h) => ({ unit: names[h], value })),
+      })),
+    } : {}),
+  };
+}
+
+/**
+ * The attributions document of one raw input record. Without a baseline or background the
+ * reference point is the record with every input missing (see `missingBaseline`).
+ */
+export function explainAttributions(model: ModelFile, input: Record<string, unknown>, request: AttributionRequest): AttributionsDocument {
+  const { method, size, seed } = checkRequest(request);
+  const x = encodeOne(model, input, 'input');
+  const net = modelToNetwork(model);
+  const head = outputHead(model);
+  const groups = inputGroups(model.inputs);
+  const baseline = request.baseline !== undefined ? encodeOne(model, request.baseline, 'baseline') : undefined;
+  if (!Number.isFinite(outputAt(net, head, x))) throw new InputError('input', 'input: the model\'s output is not a number for this input (an input far outside the training range overflows inside the network)');
+  if (method === 'integrated-gradients') return integratedGradientsDocument(net, head, groups, x, baseline ?? missingBaseline(model));
+  if (!request.background) return shapleyDocument(net, head, groups, x, baseline ?? missingBaseline(model), 1, seed);
+  const { X, n } = encodeBackground(model, request.background);
+  const rows = sampleRows(n, size, seed);
+  const width = x.length;
+  const background = new Float64Array(rows.length * width);
+  rows.forEach((r, i) => background.set(X.subarray(r * width, (r + 1) * width), i * width));
+  return shapleyDocument(net, head, groups, x, background, rows.length, seed);
+}
+
+export interface CounterfactualRequest {
+  readonly immutable?: readonly string[];
+  /** Allowed raw values per numeric input, [lo, hi]. */
+  readonly ranges?: Readonly<Record<string, readonly [number, number]>>;
+  readonly maxChanges?: number;
+  readonly limit?: number;
+}
+
+export interface CounterfactualDocument extends ConstrainedCounterfactual {
+  /** The decision at the changed input. */
+  readonly label: string;
+}
+
+function checkCounterfactualRequest(model: ModelFile, request: CounterfactualRequest): void {
+  const byName = new Map(model.inputs.map((i) => [i.name, i]));
+  const names = model.inputs.map((i) => i.name).join(', ');
+  for (const name of request.immutable ?? []) {
+    if (!byName.has(name)) throw new InputError('immutable', `immutable: unknown input ${JSON.stringify(name)}; the model's inputs are ${names}`);
+  }
+  for (const [name, range] of Object.entries(request.ranges ?? {})) {
+    const input = byName.get(name);
+    if (!input) throw new InputError('ranges', `ranges: unknown input ${JSON.stringify(name)}; the model's inputs are ${names}`);
+    if (input.kind !== 'numeric') throw new InputError('ranges', `ranges: ${name} is categorical; a range applies to a numeric input`);
+    const [lo, hi] = range;
+    if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi)) {
+      throw new InputError('ranges', `ranges: ${name} needs finite lo ≤ hi, got ${JSON.stringify(range)}`);
+    }
+  }
+  const k = request.maxChanges ?? 2;
+  if (!Number.isInteger(k) || k < 1 || k > 3) throw new InputError('maxChanges', `maxChanges must be 1, 2 or 3, got ${JSON.stringify(request.maxChanges)}`);
+}
+
+/**
+ * Constrained counterfactuals of one raw input record, nearest first. Each one is checked again
+ * here through the model's own encoder (the record with its changes, encoded and run forward).
+ */
+export function explainCounterfactuals(model: ModelFile, input: Record<string, unknown>, request: CounterfactualRequest): CounterfactualDocument[] {
+  checkCounterfactualRequest(model, request);
+  const x = encodeOne(model, input, 'input');
+  const net = modelToNetwork(model);
+  const head = outputHead(model);
+  const found = constrainedCounterfactuals(net, head, inputGroups(model.inputs), x, {
+    threshold: model.threshold, immutable: request.immutable, ranges: request.ranges, maxChanges: request.maxChanges, limit: request.limit,
+  });
+  const positiveNow = outputAt(net, head, x) > model.threshold;
+  const label = (p: number) => (p > model.threshold ? model.target.name : `not ${model.target.name}`);
+  return found.flatMap((cf) => {
+    const changed = { ...input, ...Object.fromEntries(cf.changes.map((c) => [c.input, c.to])) };
+    const p = outputAt(net, head, encodeOne(model, changed, 'input'));
+    return (p > model.threshold) !== positiveNow ? [{ ...cf, prediction: p, label: label(p) }] : [];
+  });
+}
