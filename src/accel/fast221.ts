@@ -1,12 +1,13 @@
 /**
- * The notes' Net 2 (2 inputs → 2 sigmoid units → 1 sigmoid output, binary cross-entropy) written
- * out in scalars: one fused pass per row does the forward step, the loss and the backward step,
- * accumulating the nine gradients in registers. It performs the reference's floating-point
- * operations in the reference's order (each gradient summed over the batch's rows in row order,
- * each dot product started at 0), so the trained weights are bit-identical to `fit`'s generic
- * path; it only skips the buffers and the function calls between them. Batches of SIMD_MIN_ROWS
- * rows or more run the same pass in WebAssembly SIMD (simd221.ts), and so does the one-sample SGD
- * loop (simd221Steps.ts), with the same bytes.
+ * The notes' Net 2 (2 inputs → 2 sigmoid units → 1 sigmoid output, binary cross-entropy) trained
+ * without the generic buffers: per row, math/net2.ts's forward pass, loss and nine gradients (the
+ * notes' names, the reference's operations in the reference's order), summed over the batch's rows
+ * in row order from 0, so the trained weights are bit-identical to `fit`'s generic path. The
+ * per-row calls cost about 1% (within the noise): the engine inlines them and keeps their result
+ * objects in registers (1,000-row epochs, JS loop, CPU time: batch 1 SGD 40.6 ms against 40.1 ms
+ * for 300 epochs, batch 32 242 ms against 241 ms for 2,000, against the hand-fused copy). Batches
+ * of SIMD_MIN_ROWS rows or more run the same pass in WebAssembly SIMD (simd221.ts), and so does
+ * the one-sample SGD loop (simd221Steps.ts), with the same bytes.
  */
 import type { Net2Params } from '../math/net2.js';
 import { isNet2, net2Forward, net2Gradients, net2Loss } from '../math/net2.js';
