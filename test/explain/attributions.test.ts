@@ -21,6 +21,8 @@ function act(name: ActivationName, z: number): number {
     case 'tanh': return Math.tanh(z);
     case 'relu': return Math.max(0, z);
     case 'linear': return z;
+    case 'leaky_relu': return Math.max(z, 0.01 * z);
+    case 'softplus': return Math.log1p(Math.exp(z));
   }
 }
 

@@ -9,7 +9,7 @@ import { arbNetworkCase, close, FC_SEED, layer, snapshot } from './networks.js';
 /** Relu units within 1e-3 of their kink make finite differences meaningless there. */
 function nearReluKink(c: { net: import('../../src/math/network.js').Network; x: number[]; y: number }): boolean {
   const t = traceSample(c.net, c.x, c.y);
-  return c.net.layers.some((l, li) => l.activation === 'relu' && t.z[li].some((z) => Math.abs(z) < 1e-3));
+  return c.net.layers.some((l, li) => (l.activation === 'relu' || l.activation === 'leaky_relu') && t.z[li].some((z) => Math.abs(z) < 1e-3));
 }
 
 describe('chain-rule factors on random networks (depth 1–4, widths 1–8, all activations, bce and mse)', () => {
