@@ -6,7 +6,7 @@
  * InputError (records: `field` names the column, `row` the 0-based row of several) or DataError
  * (tables: the message names file, row and column).
  */
-import type { Table } from '../data/csv.js';
+import type { Table } from '../data/table.js';
 import { encodeTable } from '../data/prepare.js';
 import type { Network } from '../math/network.js';
 import { predict } from '../math/network.js';

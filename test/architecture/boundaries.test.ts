@@ -1,0 +1,113 @@
+/**
+ * DESIGN.md's never-pairs, enforced on the real sources (src/ and web/src): the test prints every
+ * forbidden import with its file, line and rule. The checker itself is tested first on small
+ * made-up graphs, so a rule that matched nothing could not pass silently.
+ *
+ * The rule for web/: it may import any module of src/ (src/data/generate.ts, src/data/prepare.ts
+ * included) as long as nothing it reaches, directly or through other modules, imports a Node
+ * builtin or csv-parse's Node entry.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { pairViolations, readGraph, webViolations } from './imports.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+function sourcesUnder(dir: string, out = new Map<string, string>()): Map<string, string> {
+  for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) sourcesUnder(path, out);
+    else if (/\.(ts|mts)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
+      out.set(relative('.', path).split(sep).join('/'), readFileSync(join(ROOT, path), 'utf8'));
+    }
+  }
+  return out;
+}
+
+describe('the checker (made-up graphs)', () => {
+  const graph = (files: Record<string, string>) => readGraph(new Map(Object.entries(files)));
+
+  it('finds static, re-exported, dynamic and URL edges, and skips type-only ones', () => {
+    const edges = graph({
+      'src/math/a.ts': [
+        "import { x } from '../data/csv.js';",
+        "export { y } from '../model/file.js';",
+        "import type { T } from '../app/train-model.js';",
+        "import { type U } from '../cli/errors.js';",
+        "export type { V } from '../server/app.js';",
+        "// import { z } from '../data/never.js';",
+        "const s = \"import('../data/nope.js')\";",
+        "const m = await import('../app/predict.js');",
+        "const w = new URL('./worker.js', import.meta.url);",
+        "import { readFileSync } from 'node:fs';",
+      ].join('\n'),
+      'src/data/csv.ts': '', 'src/model/file.ts': '', 'src/app/train-model.ts': '', 'src/cli/errors.ts': '',
+      'src/server/app.ts': '', 'src/app/predict.ts': '', 'src/math/worker.ts': '',
+    });
+    expect(edges.map((e) => [e.specifier, e.kind, e.to, e.line])).toEqual([
+      ['../data/csv.js', 'static', 'src/data/csv.ts', 1],
+      ['../model/file.js', 're-export', 'src/model/file.ts', 2],
+      ['../app/predict.js', 'dynamic', 'src/app/predict.ts', 8],
+      ['./worker.js', 'url', 'src/math/worker.ts', 9],
+      ['node:fs', 'static', undefined, 10],
+    ]);
+    expect(pairViolations(edges)).toEqual([
+      "src/math/a.ts:1 imports '../data/csv.js' (src/data/csv.ts): math/accel/train must not import data, model, app, cli, server, web or node's fs",
+      "src/math/a.ts:2 imports '../model/file.js' (src/model/file.ts): math/accel/train must not import data, model, app, cli, server, web or node's fs",
+      "src/math/a.ts:8 imports '../app/predict.js' (src/app/predict.ts): math/accel/train must not import data, model, app, cli, server, web or node's fs",
+      "src/math/a.ts:10 imports 'node:fs': math/accel/train must not import data, model, app, cli, server, web or node's fs",
+    ]);
+  });
+
+  it('names each never-pair', () => {
+    const edges = graph({
+      'src/explain/e.ts': "import '../app/x.js';\nimport { readFile } from 'fs/promises';",
+      'src/server/s.ts': "import { run } from '../cli/main.js';",
+      'src/model/m.ts': "import { DataError } from '../data/table.js';",
+      'src/data/d.ts': "import { encodeRecord } from '../model/encoding.js';",
+      'src/app/x.ts': '', 'src/cli/main.ts': '', 'src/data/table.ts': '', 'src/model/encoding.ts': '',
+    });
+    expect(pairViolations(edges).map((v) => v.split(': ').slice(1).join(': '))).toEqual([
+      'explain must not import app, a face (cli, server) or fs',
+      'explain must not import app, a face (cli, server) or fs',
+      'server must not import cli',
+      'data imports model, never model data (no data ↔ model cycle)',
+    ]);
+  });
+
+  it('follows web/ through any number of modules to a Node builtin, and prints the chain', () => {
+    const edges = graph({
+      'web/src/main.ts': "import { a } from '../../src/explain/a.js';",
+      'src/explain/a.ts': "export { b } from './b.js';",
+      'src/explain/b.ts': "import { Worker } from 'node:worker_threads';\nimport { parse } from 'csv-parse';\nimport { p } from 'csv-parse/browser/esm/sync';",
+      'src/data/unreached.ts': "import 'node:fs';",
+    });
+    expect(webViolations(edges, ['web/src/main.ts'])).toEqual([
+      "src/explain/b.ts imports 'node:worker_threads', reached from web/ by web/src/main.ts:1 → '../../src/explain/a.js', src/explain/a.ts:1 → './b.js', src/explain/b.ts:1 → 'node:worker_threads': nothing the playground loads may import a Node builtin or csv-parse's Node entry",
+      "src/explain/b.ts imports 'csv-parse', reached from web/ by web/src/main.ts:1 → '../../src/explain/a.js', src/explain/a.ts:1 → './b.js', src/explain/b.ts:2 → 'csv-parse': nothing the playground loads may import a Node builtin or csv-parse's Node entry",
+    ]);
+  });
+});
+
+describe('the real sources keep DESIGN.md\'s boundaries', () => {
+  const sources = sourcesUnder('src', sourcesUnder('web/src'));
+  const edges = readGraph(sources);
+
+  it('reads the whole tree (a sanity floor, so an empty read cannot pass)', () => {
+    expect(sources.size).toBeGreaterThan(80);
+    expect(edges.filter((e) => e.to).length).toBeGreaterThan(300);
+    expect(edges.some((e) => e.from === 'src/cli/commands/index.ts' && e.kind === 'dynamic')).toBe(true);
+  });
+
+  it('no never-pair: math/accel/train, explain, server, model, errors.ts', () => {
+    expect(pairViolations(edges)).toEqual([]);
+  });
+
+  it('nothing web/ reaches imports a Node builtin or csv-parse\'s Node entry', () => {
+    const roots = [...sources.keys()].filter((file) => file.startsWith('web/src/'));
+    expect(roots.length).toBeGreaterThan(10);
+    expect(webViolations(edges, roots)).toEqual([]);
+  });
+});
