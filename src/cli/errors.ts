@@ -29,10 +29,11 @@ export function exitCodeFor(err: unknown): number {
   return isUsageError(err) ? 2 : 1;
 }
 
-export function reportError(err: unknown): number {
+/** `write` defaults to stderr; the training worker passes its channel to the main thread (see train-worker.ts). */
+export function reportError(err: unknown, write: (text: string) => void = (text) => { process.stderr.write(text); }): number {
   if (err instanceof ExitCode) return err.code;
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`chainrule: ${message.split('\n')[0]}\n`);
-  if (process.env.CHAINRULE_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  write(`chainrule: ${message.split('\n')[0]}\n`);
+  if (process.env.CHAINRULE_DEBUG && err instanceof Error && err.stack) write(`${err.stack}\n`);
   return exitCodeFor(err);
 }

@@ -16,6 +16,8 @@ export const INTERRUPTED_EXIT = 130;
 interface InterruptibleData<T> {
   payload: T;
   stop: Int32Array;
+  /** Steps taken, counted by the worker and read by the main thread's progress bar while the worker is busy. */
+  steps: Int32Array;
   /** The terminal's facts, which a worker's relayed stderr does not carry (progress bars need them). */
   stderrTTY: { isTTY: boolean; columns?: number };
 }
@@ -24,11 +26,27 @@ interface Done {
   exitCode: number;
 }
 
+/** What a worker posts besides Done: progress and notices (see progress.ts), passed to `onMessage`. */
+interface Relay {
+  relay: unknown;
+}
+
 export interface InterruptibleOptions {
   /** Printed on stderr at the first SIGINT. */
   message?: string;
   /** Test hook: where the exit at the second SIGINT goes (default process.exit). */
   exit?: (code: number) => void;
+  /** Receives what the worker `post`s, on the main thread, while the worker is still busy. */
+  onMessage?: (message: unknown) => void;
+  /** Prints the SIGINT message on its own line (default: stderr), e.g. below a progress bar. */
+  print?: (line: string) => void;
+  /** The step counter the worker's `countStep` raises; create it with `stepCounter()`. */
+  steps?: Int32Array;
+}
+
+/** A step counter in shared memory, for `InterruptibleOptions.steps`. */
+export function stepCounter(): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(4));
 }
 
 /**
@@ -38,7 +56,7 @@ export interface InterruptibleOptions {
 export function runInterruptible<T>(workerUrl: URL, payload: T, options: InterruptibleOptions = {}): Promise<number> {
   const stop = new Int32Array(new SharedArrayBuffer(4));
   const data: InterruptibleData<T> = {
-    payload, stop, stderrTTY: { isTTY: Boolean(process.stderr.isTTY), columns: process.stderr.columns },
+    payload, stop, steps: options.steps ?? stepCounter(), stderrTTY: { isTTY: Boolean(process.stderr.isTTY), columns: process.stderr.columns },
   };
   const worker = new Worker(workerUrl, { workerData: data });
   let signals = 0;
@@ -46,7 +64,9 @@ export function runInterruptible<T>(workerUrl: URL, payload: T, options: Interru
     signals++;
     if (signals === 1) {
       Atomics.store(stop, 0, 1);
-      process.stderr.write(`\n${options.message ?? 'chainrule: interrupted; finishing the current step (Ctrl-C again to quit at once)'}\n`);
+      const message = options.message ?? 'chainrule: interrupted; finishing the current step (Ctrl-C again to quit at once)';
+      if (options.print) options.print(message);
+      else process.stderr.write(`\n${message}\n`);
       return;
     }
     // The worker may be mid-save: process.exit ends it where it is, and saves are atomic (temp +
@@ -56,7 +76,10 @@ export function runInterruptible<T>(workerUrl: URL, payload: T, options: Interru
   process.on('SIGINT', onSigint);
   return new Promise<number>((resolve, reject) => {
     let exitCode: number | undefined;
-    worker.on('message', (msg: Done) => { exitCode = msg.exitCode; });
+    worker.on('message', (msg: Done | Relay) => {
+      if ('relay' in msg) options.onMessage?.(msg.relay);
+      else exitCode = msg.exitCode;
+    });
     worker.on('error', reject);
     worker.on('exit', (code) => {
       process.off('SIGINT', onSigint);
@@ -69,6 +92,12 @@ export interface WorkerContext<T> {
   payload: T;
   /** True once SIGINT has been received: stop after the current step. */
   shouldStop: () => boolean;
+  /** Sends `message` to the main thread's `onMessage` at once (stderr of a busy worker is held back). */
+  post: (message: unknown) => void;
+  /** Raises the shared step counter by one (a few nanoseconds: an atomic add, no message). */
+  countStep: () => void;
+  /** The shared step counter's value. */
+  steps: () => number;
 }
 
 /**
@@ -84,8 +113,11 @@ export function workerTask<T>(
   if (data.stderrTTY.isTTY) Object.assign(process.stderr, data.stderrTTY);
   const shouldStop = () => Atomics.load(data.stop, 0) === 1;
   const port = parentPort;
+  const post = (message: unknown) => port.postMessage({ relay: message } satisfies Relay);
+  const countStep = () => { Atomics.add(data.steps, 0, 1); };
+  const steps = () => Atomics.load(data.steps, 0);
   Promise.resolve()
-    .then(() => task({ payload: data.payload, shouldStop }))
+    .then(() => task({ payload: data.payload, shouldStop, post, countStep, steps }))
     .then((exitCode) => port.postMessage({ exitCode } satisfies Done), (err: unknown) => port.postMessage({ exitCode: report(err) } satisfies Done));
 }
 

@@ -1,22 +1,23 @@
 /** `chainrule train`: read a CSV (the bundled promotion data by default), train, write the model file. */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { createProgress } from '../progress.js';
+import { createProgressView, epochSender, type ProgressMessage } from '../progress.js';
 import { readTable, DataError } from '../../data/csv.js';
-import { loadModel, saveModel } from '../../model/file.js';
+import { encodeTarget } from '../../data/prepare.js';
+import { checkWritable, loadModel, saveModel } from '../../model/file.js';
 import type { ActivationName } from '../../math/activations.js';
 import type { LossName } from '../../math/losses.js';
 import type { OptimizerName } from '../../math/optimizers.js';
 import { trainModel, TRAIN_DEFAULTS, type TrainOutcome } from '../../app/train-model.js';
 import { createThreadPool } from '../../accel/threads.js';
 import { ExitCode, UsageError } from '../errors.js';
-import { drainStderr, INTERRUPTED_EXIT, runInterruptible } from '../interrupt.js';
+import { INTERRUPTED_EXIT, runInterruptible, stepCounter } from '../interrupt.js';
 import {
   CheckpointError, fileDigest, loadCheckpoint, reconcileFlags, saveCheckpoint, type Checkpoint, type TrainingFlags,
 } from '../../app/checkpoint.js';
 import {
   ACTIVATION_HELP, activationName, batchSize, integer, layerWidths, LOSS_HELP, lossName, nameList, nonNegativeNumber,
-  OPTIMIZER_HELP, optimizerName, positiveInteger, positiveNumber, printJson,
+  OPTIMIZER_HELP, optimizerName, positiveInteger, positiveNumber,
 } from '../options.js';
 import { bundledData } from '../paths.js';
 import { SCHEDULE_HELP, scheduleFlag, scheduleSpec } from '../schedule-flag.js';
@@ -157,10 +158,75 @@ async function trainCommand(flags: TrainFlags, cmd: Command): Promise<void> {
     }
   }
   if (run.checkpoint !== undefined && run.checkpointEvery === undefined) throw new UsageError('--checkpoint needs --checkpoint-every N');
-  const code = await runInterruptible(new URL('../train-worker.js', import.meta.url), run, {
-    message: 'chainrule: interrupted; finishing the current step, then saving the best model so far (Ctrl-C again quits at once, saving nothing)',
-  });
+  // Before any work: an unwritable --out used to be reported only after training had ended.
+  checkWritable(run.out, '--out', (message) => new UsageError(message));
+  if (run.checkpointEvery !== undefined) checkWritable(run.checkpoint ?? `${run.out}.ckpt.json`, '--checkpoint', (message) => new UsageError(message));
+  // The worker is busy training and its own stderr is held back until it is idle, so it posts
+  // progress, notices and its output here, and this (idle) thread writes them as they come.
+  const steps = stepCounter();
+  const view = createProgressView({ stream: process.stderr, steps: () => Atomics.load(steps, 0), show: !run.quiet && !run.json });
+  let code: number;
+  try {
+    code = await runInterruptible(new URL('../train-worker.js', import.meta.url), run, {
+      message: 'chainrule: interrupted; finishing the current step, then saving the best model so far (Ctrl-C again quits at once, saving nothing)',
+      steps,
+      print: (line) => view.print(line),
+      onMessage: (message) => {
+        const m = message as WorkerMessage;
+        if (m.kind === 'stdout') process.stdout.write(m.text);
+        else view.handle(m);
+      },
+    });
+  } finally {
+    view.stop();
+  }
   if (code !== 0) throw new ExitCode(code);
+}
+
+/** What the training worker posts to the main thread: progress (progress.ts) and its stdout. */
+export type WorkerMessage = ProgressMessage | { kind: 'stdout'; text: string };
+
+/** How `runTrain` talks to its caller: the worker's channel, or the terminal when run in-process. */
+export interface TrainControl {
+  /** True once SIGINT has been received: stop after the current step. */
+  shouldStop?: () => boolean;
+  /** Sends a message to the main thread at once; without it runTrain writes to stdout/stderr itself. */
+  post?: (message: WorkerMessage) => void;
+  /** Counts one training step, and reads the count, in shared memory (the bar's within-epoch progress). */
+  countStep?: () => void;
+  steps?: () => number;
+}
+
+/**
+ * The loss of always predicting the base rate p of the positive class: the least a trained
+ * network should beat (BCE: the entropy of p; MSE: p(1 − p); with balanced class weights both
+ * classes weigh alike, so p counts as 1/2). Undefined for another loss.
+ */
+export function constantLoss(p: number, loss: string, balanced: boolean): number | undefined {
+  const q = balanced ? 0.5 : p;
+  if (loss === 'bce') return q <= 0 || q >= 1 ? 0 : -(q * Math.log(q) + (1 - q) * Math.log(1 - q));
+  if (loss === 'mse') return q * (1 - q);
+  return undefined;
+}
+
+/**
+ * A warning when training ended with a loss above where it started (its first epoch's), or above
+ * the loss of a constant prediction: the usual sign of too large a learning rate (`--lr 1e6`
+ * ends near 95,000 with every epoch's loss huge, the first included).
+ */
+export function lossWarning(history: readonly { loss: number }[], lr: number, constant?: number): string | undefined {
+  if (history.length === 0) return undefined;
+  const first = history[0].loss;
+  const last = history[history.length - 1].loss;
+  const advice = `the learning rate may be too large: try a smaller --lr than ${lr}`;
+  if (history.length >= 2 && last > first) {
+    return `chainrule: warning: the training loss rose from ${first.toPrecision(6)} (epoch 1) to ${last.toPrecision(6)} (epoch ${history.length}); ${advice}`;
+  }
+  // A small margin: on data with no signal a network ends at about the constant's loss.
+  if (constant !== undefined && last > constant * 1.05 + 1e-3) {
+    return `chainrule: warning: the training loss ${last.toPrecision(6)} (epoch ${history.length}) is above ${constant.toPrecision(6)}, the loss of always predicting the base rate; ${advice}`;
+  }
+  return undefined;
 }
 
 /** The default target: "promoted" when present, else the last column. */
@@ -169,7 +235,27 @@ export function defaultTarget(header: readonly string[]): string {
 }
 
 /** Reads, trains, writes; returns the exit code (130 when interrupted). Runs in the worker thread. */
-export async function runTrain(flags: TrainFlags, control: { shouldStop?: () => boolean } = {}): Promise<number> {
+export async function runTrain(flags: TrainFlags, control: TrainControl = {}): Promise<number> {
+  // In-process (no worker): the same messages, drawn here.
+  let localSteps = 0;
+  const local = control.post ? undefined : createProgressView({ stream: process.stderr, steps: () => localSteps, show: !flags.quiet && !flags.json });
+  const post = control.post ?? ((m: WorkerMessage) => (m.kind === 'stdout' ? process.stdout.write(m.text) : local?.handle(m)));
+  const countStep = control.countStep ?? (() => { localSteps++; });
+  const steps = control.steps ?? (() => localSteps);
+  const say = (text: string) => post({ kind: 'line', text });
+  try {
+    return await train(flags, control, { post, countStep, steps, say });
+  } finally {
+    local?.stop();
+  }
+}
+
+async function train(
+  flags: TrainFlags,
+  control: TrainControl,
+  io: { post: (m: WorkerMessage) => void; countStep: () => void; steps: () => number; say: (text: string) => void },
+): Promise<number> {
+  const { post, say } = io;
   if (flags.patience !== undefined && flags.val === 0) throw new UsageError('--patience needs a validation split, e.g. --val 0.2');
   const schedule = scheduleSpec(flags.schedule, flags.val);
   const ckpt: Checkpoint | undefined = flags.resume !== undefined ? loadCheckpoint(flags.resume) : undefined;
@@ -195,8 +281,22 @@ export async function runTrain(flags: TrainFlags, control: { shouldStop?: () => 
   }
   const checkpointPath = flags.checkpoint ?? `${flags.out}.ckpt.json`;
 
-  const log = !flags.quiet && !flags.json;
-  const progress = log ? createProgress(flags.epochs) : undefined;
+  const firstEpoch = (ckpt?.state.epoch ?? 0) + 1;
+  // An estimate for the bar's first epoch (the split's exact size is known to trainModel only);
+  // the first epoch record gives the exact count.
+  const trainRows = Math.max(1, Math.round(table.n * (1 - flags.val)));
+  const stepsPerEpoch = flags.batchSize === 'full' ? 1 : Math.ceil(trainRows / flags.batchSize);
+  let begun = false;
+  // Called after every step on every path (reference and fast): counting here costs an atomic add.
+  const afterStep = () => {
+    if (!begun) {
+      begun = true;
+      post({ kind: 'begin', epochs: flags.epochs, firstEpoch, stepsPerEpoch });
+    }
+    io.countStep();
+    return control.shouldStop?.() ?? false;
+  };
+  const sendEpoch = epochSender(flags.epochs, (r) => post({ kind: 'epoch', epoch: r.epoch, loss: r.loss, valLoss: r.valLoss, steps: io.steps() }));
   const pool = flags.threads === 1 ? undefined : await createThreadPool(flags.threads);
   let outcome: TrainOutcome;
   try {
@@ -208,18 +308,18 @@ export async function runTrain(flags: TrainFlags, control: { shouldStop?: () => 
       seed: flags.seed, standardize: flags.standardize, shuffle: flags.shuffle, l2: flags.l2, schedule,
       classWeight: flags.classWeight === 'balanced' ? 'balanced' : undefined,
       threshold: flags.threshold, init,
-      onEpoch: progress?.onEpoch,
-      notify: (message) => process.stderr.write(`${message}\n`),
+      onEpoch: sendEpoch,
+      notify: say,
       resume: ckpt?.state,
       checkpointEvery: flags.checkpointEvery,
       onCheckpoint: flags.checkpointEvery !== undefined
         ? (state, model) => saveCheckpoint(checkpointPath, { model, flags: shapingFlags(flags), dataSha256, state })
         : undefined,
-      shouldStop: control.shouldStop,
+      shouldStop: afterStep,
       pool,
     });
   } finally {
-    progress?.stop();
+    post({ kind: 'end' });
     await pool?.close();
   }
   const interrupted = outcome.result.stoppedByCallback && (control.shouldStop?.() ?? false);
@@ -227,8 +327,14 @@ export async function runTrain(flags: TrainFlags, control: { shouldStop?: () => 
   saveModel(flags.out, outcome.model);
   if (interrupted) {
     const last = outcome.result.history.length;
-    process.stderr.write(`chainrule: interrupted in epoch ${last}; the ${outcome.result.bestEpoch === last ? 'latest' : `best (epoch ${outcome.result.bestEpoch})`} model so far is in ${flags.out}, marked training.interrupted\n`);
+    say(`chainrule: interrupted in epoch ${last}; the ${outcome.result.bestEpoch === last ? 'latest' : `best (epoch ${outcome.result.bestEpoch})`} model so far is in ${flags.out}, marked training.interrupted`);
   }
+  const labels = encodeTarget(table, outcome.model.target);
+  let positives = 0;
+  for (let i = 0; i < labels.length; i++) positives += labels[i];
+  const warning = lossWarning(outcome.result.history, flags.lr,
+    constantLoss(positives / Math.max(1, labels.length), outcome.model.loss, flags.classWeight === 'balanced'));
+  if (warning) say(warning);
 
   const summary = {
     data: flags.data ?? 'bundled:data/promotion.csv',
@@ -242,17 +348,19 @@ export async function runTrain(flags: TrainFlags, control: { shouldStop?: () => 
     ...outcome.metrics,
   };
   const code = interrupted ? INTERRUPTED_EXIT : 0;
-  await drainStderr();
   if (flags.json) {
-    printJson(summary);
+    post({ kind: 'stdout', text: `${JSON.stringify(summary, null, 2)}\n` });
     return code;
   }
   const m = outcome.metrics;
-  process.stdout.write(
+  const stopped = outcome.result.stoppedEarly
+    ? `stopped early at epoch ${summary.epochs}; best epoch ${summary.bestEpoch} (no better validation loss for ${flags.patience} epochs), its weights kept\n`
+    : '';
+  post({ kind: 'stdout', text:
     `trained ${outcome.model.layers.map((l) => l.weights[0].length).concat(1).join('-')} network on ${summary.rows} rows, ${summary.epochs} epochs\n`
     + `training loss ${m.loss.toFixed(6)}, accuracy ${(100 * m.accuracy).toFixed(2)}%\n`
     + (m.valLoss !== undefined ? `validation loss ${m.valLoss.toFixed(6)}, accuracy ${(100 * (m.valAccuracy ?? NaN)).toFixed(2)}%\n` : '')
-    + `model written to ${flags.out}\n`,
-  );
+    + stopped
+    + `model written to ${flags.out}\n` });
   return code;
 }
