@@ -17,6 +17,7 @@ export const commands: Record<string, Loader> = {
   'gen-data': async () => (await import('./gen-data.js')).registerGenData,
   cv: async () => (await import('./cv.js')).registerCv,
   tune: async () => (await import('./tune.js')).registerTune,
+  report: async () => (await import('./report.js')).registerReport,
   importance: async () => (await import('./importance.js')).registerImportance,
 };
 

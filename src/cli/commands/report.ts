@@ -1,0 +1,29 @@
+/** `chainrule report`: one self-contained HTML page with a model's card, metrics and plots on labelled data. */
+import type { Command } from 'commander';
+import { loadModel, writeFileAtomic } from '../../model/file.js';
+import { buildReport } from '../../app/report.js';
+import { readForModel } from './predict.js';
+
+interface ReportFlags {
+  model: string;
+  data: string;
+  out: string;
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('an HTML report of a model on labelled data: model card, metrics, ROC, precision-recall, calibration, confusion matrix, thresholds, loss curves')
+    .requiredOption('--model <file>', 'model file')
+    .requiredOption('--data <file>', 'CSV file with the model\'s inputs and its target column')
+    .option('--out <file>', 'where to write the HTML page', 'report.html')
+    .addHelpText('after', `
+The page is one file: styles inline, plots as inline SVG (Observable Plot), the numbers also in a
+JSON block (id "report-data"); opening it makes no network request.`)
+    .action(async (flags: ReportFlags) => {
+      const model = loadModel(flags.model);
+      const table = await readForModel(model, flags.data, [model.target.name]);
+      writeFileAtomic(flags.out, buildReport(model, table, flags.data));
+      process.stdout.write(`report written to ${flags.out}\n`);
+    });
+}

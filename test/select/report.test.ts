@@ -1,0 +1,118 @@
+/**
+ * The report's numbers against independent computations: AUC against the Mann–Whitney statistic
+ * counted pair by pair, average precision against precision at each positive's rank (and a case
+ * with ties worked by hand), Brier against its definition; then the page itself: self-contained,
+ * escaped, one figure per plot, the numbers in its data island.
+ */
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../../src/math/rng.js';
+import { areaUnder, averagePrecision, brierScore, calibrationBins, prCurve, rocCurve, thresholdSweep } from '../../src/data/curves.js';
+import { tableFromRows } from '../../src/data/csv.js';
+import { parseModel } from '../../src/model/schema.js';
+import { binaryReportData, buildReport } from '../../src/app/report.js';
+
+/** P(score of a positive > score of a negative) + ½·P(equal), over every pair. */
+function mannWhitney(score: number[], y: number[]): number {
+  let wins = 0;
+  let pairs = 0;
+  for (let i = 0; i < score.length; i++) {
+    if (y[i] !== 1) continue;
+    for (let j = 0; j < score.length; j++) {
+      if (y[j] !== 0) continue;
+      pairs++;
+      wins += score[i] > score[j] ? 1 : score[i] === score[j] ? 0.5 : 0;
+    }
+  }
+  return wins / pairs;
+}
+
+function sample(n: number, seed: number, ties: boolean): { score: number[]; y: number[] } {
+  const rng = createRng(seed);
+  const y = Array.from({ length: n }, () => (rng.next() < 0.35 ? 1 : 0));
+  const score = y.map((label) => {
+    const s = 1 / (1 + Math.exp(-(1.2 * (label - 0.5) * 2 + rng.normal())));
+    return ties ? Math.round(s * 10) / 10 : s;
+  });
+  return { score, y };
+}
+
+describe('report metrics against independent computations', () => {
+  for (const ties of [false, true]) {
+    it(`ROC area = Mann–Whitney AUC (${ties ? 'scores rounded to tenths: many ties' : 'no ties'})`, () => {
+      const { score, y } = sample(300, ties ? 2 : 1, ties);
+      const curve = rocCurve(score, y);
+      expect(curve[0]).toMatchObject({ fpr: 0, tpr: 0 });
+      expect(curve[curve.length - 1]).toMatchObject({ fpr: 1, tpr: 1 });
+      expect(areaUnder(curve)).toBeCloseTo(mannWhitney(score, y), 12);
+    });
+  }
+
+  it('average precision = the mean over positives of the precision at its rank (no ties)', () => {
+    const { score, y } = sample(250, 3, false);
+    const order = score.map((_, i) => i).sort((a, b) => score[b] - score[a]);
+    let tp = 0;
+    let sum = 0;
+    order.forEach((row, rank) => {
+      if (y[row] !== 1) return;
+      tp++;
+      sum += tp / (rank + 1);
+    });
+    expect(averagePrecision(score, y)).toBeCloseTo(sum / tp, 12);
+  });
+
+  it('average precision with tied scores, worked by hand: 0.5·1 + 0.5·(2/3)', () => {
+    expect(averagePrecision([0.9, 0.8, 0.8, 0.3], [1, 0, 1, 0])).toBeCloseTo(0.5 + 1 / 3, 15);
+    expect(prCurve([0.9, 0.8, 0.8, 0.3], [1, 0, 1, 0]).map((p) => [p.recall, p.precision])).toEqual([[0.5, 1], [1, 2 / 3], [1, 0.5]]);
+  });
+
+  it('Brier = mean (p − y)², calibration bins count every row once, thresholds follow evaluate\'s rule', () => {
+    const { score, y } = sample(200, 4, false);
+    let s = 0;
+    score.forEach((p, i) => { s += (p - y[i]) * (p - y[i]); });
+    expect(brierScore(score, y)).toBeCloseTo(s / 200, 15);
+    const bins = calibrationBins([...score, 1, 0], [...y, 1, 0]);
+    expect(bins.reduce((n, b) => n + b.count, 0)).toBe(202);
+    for (const b of bins) expect(b.predicted).toBeGreaterThanOrEqual(b.lo);
+    const at = thresholdSweep([0.2, 0.5, 0.7], [0, 1, 1], 2);
+    // Threshold 0.5: only 0.7 is above it → precision 1, recall 1/2.
+    expect(at[1]).toEqual({ threshold: 0.5, precision: 1, recall: 0.5, f1: 2 / 3 });
+  });
+});
+
+describe('the report page', () => {
+  // A hand-written 1-input logistic model: raw input, no training block.
+  const model = parseModel({
+    format: 'chainrule/model', version: 1, inputs: [{ name: 'x', kind: 'numeric' }], target: { name: '<y&>', positive: 'yes' },
+    layers: [{ activation: 'sigmoid', weights: [[1.5]], bias: [-0.2] }],
+  });
+  const rng = createRng(9);
+  const rows = Array.from({ length: 120 }, () => {
+    const x = 2 * rng.normal();
+    return [x.toFixed(3), rng.next() < 1 / (1 + Math.exp(-x)) ? 'yes' : 'no'];
+  });
+  const table = tableFromRows('d.csv', ['x', '<y&>'], rows);
+
+  it('its numbers are the independent ones, its figures are the binary plots, nothing is fetched, text is escaped', () => {
+    const html = buildReport(model, table, 'd.csv');
+    const island = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html);
+    expect(island).not.toBeNull();
+    const data = JSON.parse((island as RegExpExecArray)[1]);
+    const p = rows.map((r) => 1 / (1 + Math.exp(-(1.5 * Number(r[0]) - 0.2))));
+    const y = rows.map((r) => (r[1] === 'yes' ? 1 : 0));
+    expect(data.evaluation.rocAuc).toBeCloseTo(mannWhitney(p, y), 12);
+    expect(data.rocCurveArea).toBeCloseTo(mannWhitney(p, y), 12);
+    expect(data.brier).toBeCloseTo(p.reduce((s, pi, i) => s + (pi - y[i]) ** 2, 0) / 120, 12);
+    expect(data.data).toEqual({ file: 'd.csv', rows: 120, positives: y.reduce((a, b) => a + b, 0) });
+    expect([...html.matchAll(/<figure class="plot" data-plot="(\w+)"/g)].map((m) => m[1])).toEqual(['roc', 'pr', 'calibration', 'confusion', 'threshold']);
+    expect(html).toContain('no training history');
+    expect(html).toContain('&lt;y&amp;&gt;');
+    expect(html).not.toContain('<y&>');
+    expect(html).not.toMatch(/\b(src|href)\s*=/i);
+  });
+
+  it('binaryReportData scores with the model\'s threshold', () => {
+    const data = binaryReportData({ ...model, threshold: 0.9 }, table, 'd.csv');
+    expect(data.evaluation.threshold).toBe(0.9);
+    expect(data.evaluation.confusion.tp + data.evaluation.confusion.fn).toBe(data.data.positives);
+  });
+});
