@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ACTIVATIONS, type ActivationName } from '../math/activations.js';
-import { LOSSES, type LossName } from '../math/losses.js';
+import { losses, LOSSES, type LossName } from '../math/losses.js';
 import { checkSchedule, ScheduleError } from '../train/schedules.js';
 import { ModelFormatError } from '../errors.js';
 
@@ -124,8 +124,9 @@ export function parseModel(value: unknown): ModelFile {
   if (out.weights.length !== 1) {
     throw new ModelFormatError(`layers[${model.layers.length - 1}].weights`, `the output layer must have 1 unit, got ${out.weights.length}`);
   }
-  if (model.loss === 'bce' && out.activation !== 'sigmoid') {
-    throw new ModelFormatError(`layers[${model.layers.length - 1}].activation`, `loss "bce" needs a sigmoid output, got "${out.activation}"`);
+  const fusedWith = losses[model.loss].fusedWith;
+  if (fusedWith !== undefined && out.activation !== fusedWith) {
+    throw new ModelFormatError(`layers[${model.layers.length - 1}].activation`, `loss "${model.loss}" needs a ${fusedWith} output, got "${out.activation}"`);
   }
   return model;
 }
