@@ -4,7 +4,7 @@
  */
 import type { NetworkExplanation } from './explain.js';
 import type { ParamFactors } from './types.js';
-import type { NotesReport } from './notes/check.js';
+import { NOTE_NETS, type NotesReport } from './notes/check.js';
 import { num } from './format.js';
 
 /** Display width: code points, combining marks not counted. */
@@ -93,7 +93,10 @@ export function renderNotes(report: NotesReport): string {
   const notes = [...new Set(report.formulas.map((f) => f.note))];
   for (const note of notes) {
     const points = report.points[note];
-    lines.push(`${note}: ${points.length} points (seed ${report.seed}); value and finite difference at the first point:`);
+    // Headings name the network; the seed file name stays in the JSON's `note` only.
+    const net = NOTE_NETS[note];
+    const heading = net ? `${net.net} (${net.shape})` : note;
+    lines.push(`${heading}: ${points.length} points (seed ${report.seed}); value and finite difference at the first point:`);
     const rows: string[][] = [['formula', 'as written', 'value', 'finite diff', 'verdict']];
     const extra = new Map<number, string[]>();
     report.formulas.filter((f) => f.note === note).forEach((f) => {

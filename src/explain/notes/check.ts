@@ -12,6 +12,8 @@ import { NET2_FORMULAS, NOTE_004, type Net2Point } from './net2.js';
 export interface NoteFormula {
   /** The note's seed file name. */
   readonly note: string;
+  /** What the note is about, as a user reads it: "Net 1" (the 1-1-1 chain) or "Net 2" (the 2-2-1 classifier). */
+  readonly net: string;
   readonly name: string;
   readonly asWritten: string;
   readonly latex: string;
@@ -55,11 +57,18 @@ export function net2Points(rng: Rng, count: number): Net2Point[] {
   }));
 }
 
+/** The notes' networks by seed file name. */
+export const NOTE_NETS: Readonly<Record<string, { net: string; shape: string }>> = {
+  [NOTE_000]: { net: 'Net 1', shape: 'the 1-1-1 chain' },
+  [NOTE_004]: { net: 'Net 2', shape: 'the 2-2-1 promotion classifier' },
+};
+
 function evaluate<P>(note: string, spec: FormulaSpec<P>, points: readonly P[]): NoteFormula {
   const at = points.map((p) => ({ value: spec.value(p), finiteDifference: spec.finiteDifference(p) }));
   const holds = at.every((r) => agrees(r.value, r.finiteDifference));
   return {
     note,
+    net: NOTE_NETS[note].net,
     name: spec.name,
     asWritten: spec.asWritten,
     latex: spec.latex,
