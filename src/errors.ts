@@ -7,7 +7,7 @@
  *
  * Bad input, the user's to fix (CLI exit 2, HTTP 400): DataError, InputError, ModelFileError,
  * ModelFormatError, CheckpointError, RequestError, UnknownParameterError, UsageError, OptionsError.
- * Runtime failures (CLI exit 1): DivergenceError, OnnxExportError.
+ * Runtime failures (CLI exit 1): DivergenceError, OnnxExportError, FileWriteError.
  */
 
 /** A table (CSV file, rows) that does not fit what was asked; the message names the file, row and column. */
@@ -43,6 +43,17 @@ export class ModelFileError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ModelFileError';
+  }
+}
+
+/**
+ * A write that did not happen: the message names the path and the errno (ENOSPC, EACCES, ...) and
+ * says that a file already at the path is unchanged. A runtime failure (exit 1), not bad usage.
+ */
+export class FileWriteError extends Error {
+  constructor(readonly path: string, readonly code: string, detail: string) {
+    super(`cannot write ${path}: ${code} (${detail}); ${path} is unchanged if it existed`);
+    this.name = 'FileWriteError';
   }
 }
 

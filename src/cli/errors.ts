@@ -1,12 +1,13 @@
 /**
- * The CLI's one error funnel. A UsageError (bad flags, bad input files, bad model files) exits 2;
- * anything else exits 1. Either way the user sees one line on stderr, never a stack trace
- * (set CHAINRULE_DEBUG=1 to get one).
+ * The CLI's one error funnel, and its map from the error classes of src/errors.ts to exit codes:
+ * bad usage or bad input (flags, data files, model files, records, options) exits 2; anything
+ * else (a diverged run, a failed write, a bug) exits 1. Either way the user sees one line on
+ * stderr, never a stack trace (set CHAINRULE_DEBUG=1 to get one).
  */
-import { ModelFileError } from '../model/file.js';
-import { InputError } from '../model/encoding.js';
-import { DataError } from '../data/csv.js';
-import { UsageError } from '../errors.js';
+import {
+  CheckpointError, DataError, InputError, ModelFileError, ModelFormatError, OptionsError, RequestError, UnknownParameterError,
+  UsageError,
+} from '../errors.js';
 
 export { UsageError };
 
@@ -18,9 +19,14 @@ export class ExitCode extends Error {
   }
 }
 
-/** Errors that come from what the user gave us: exit code 2. */
+/** The classes of errors that come from what the user gave us: exit code 2. */
+const USER_ERRORS: readonly (abstract new (...args: never[]) => Error)[] = [
+  UsageError, DataError, InputError, ModelFileError, ModelFormatError, CheckpointError, OptionsError, RequestError, UnknownParameterError,
+];
+
+/** Errors that come from what the user gave us (or that say so with `exitCode = 2`): exit code 2. */
 export function isUsageError(err: unknown): boolean {
-  return err instanceof UsageError || err instanceof ModelFileError || err instanceof InputError || err instanceof DataError
+  return USER_ERRORS.some((kind) => err instanceof kind)
     || (err instanceof Error && (err as { exitCode?: number }).exitCode === 2);
 }
 

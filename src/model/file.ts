@@ -5,13 +5,9 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ModelFile } from './schema.js';
 import { ModelFormatError, parseModel } from './schema.js';
+import { FileWriteError, ModelFileError } from '../errors.js';
 
-export class ModelFileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ModelFileError';
-  }
-}
+export { FileWriteError, ModelFileError };
 
 /**
  * Reads a JSON file and validates it with `parse`; every failure (missing, unreadable, not JSON,
@@ -105,17 +101,6 @@ export interface WriteFs {
 }
 
 const nodeFs: WriteFs = { openSync, writeSync, fsyncSync, closeSync, renameSync, unlinkSync };
-
-/**
- * A write that did not happen: the message names the path and the errno (ENOSPC, EACCES, ...) and
- * says that a file already at the path is unchanged. A runtime failure (exit 1), not bad usage.
- */
-export class FileWriteError extends Error {
-  constructor(readonly path: string, readonly code: string, detail: string) {
-    super(`cannot write ${path}: ${code} (${detail}); ${path} is unchanged if it existed`);
-    this.name = 'FileWriteError';
-  }
-}
 
 function writeError(path: string, err: unknown): FileWriteError {
   if (err instanceof FileWriteError) return err;

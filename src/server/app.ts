@@ -18,7 +18,8 @@ import { modelToNetwork } from '../model/convert.js';
 import { loadModelAsync, ModelFileError } from '../model/file.js';
 import { registerAdmin } from './admin.js';
 import { parsePredictBody, RequestError } from './requests.js';
-import { predictRecords } from './predict.js';
+import { predictRecords, toRequestError } from './predict.js';
+import { InputError } from '../errors.js';
 import { registerExplain } from './explain.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -66,7 +67,13 @@ function modelSummary(model: ModelFile, modelPath: string | undefined) {
   };
 }
 
+/**
+ * The service's map from the error classes of src/errors.ts to statuses: a RequestError (and an
+ * InputError a route did not map itself) is the client's mistake, 400 with the field; a body too
+ * large 413, a content type not JSON 415; anything else 500.
+ */
 function errorReply(err: FastifyError | RequestError | Error): { status: number; body: Record<string, unknown> } {
+  if (err instanceof InputError) err = toRequestError(err);
   if (err instanceof RequestError) {
     return { status: 400, body: err.row === undefined ? { error: err.message, field: err.field } : { error: err.message, field: err.field, row: err.row } };
   }
