@@ -19,7 +19,7 @@ import type { Network } from './network.js';
 export interface Net2Params {
   /** Input x1 → hidden unit 1. */
   readonly w11: number;
-  /** Input x2 → hidden unit 1 (fast paths once called it `w01`, its row-major slot). */
+  /** Input x2 → hidden unit 1 (slot `w01` of the WebAssembly kernels, which name the row-major positions). */
   readonly w21: number;
   /** Input x1 → hidden unit 2. */
   readonly w12: number;
