@@ -50,6 +50,23 @@ describe('train --schedule', () => {
     });
   }
 
+  it('wide layers split across 2 threads (the WebAssembly kernels\' resident optimizer) give the bytes of 1 thread with a schedule', async () => {
+    const dir = tempDir();
+    const flags = ['--layers', '64,64', '--activation', 'relu', '--batch-size', '256', '--epochs', '4', '--optimizer', 'momentum', '--lr', '0.05',
+      '--schedule', 'exponential:gamma=0.5', '--quiet'];
+    const [one, two, plain] = await Promise.all([
+      runCliAsync(['train', ...flags, '--threads', '1', '--out', 'one.json'], dir),
+      runCliAsync(['train', ...flags, '--threads', '2', '--out', 'two.json'], dir),
+      runCliAsync(['train', ...flags.slice(0, -3), '--quiet', '--out', 'plain.json'], dir),
+    ]);
+    for (const r of [one, two, plain]) expect(r.status, r.stderr).toBe(0);
+    const text = (f: string) => readFileSync(join(dir, f), 'utf8');
+    expect(text('two.json')).toBe(text('one.json'));
+    expect(JSON.parse(text('one.json')).training.history.map((h: { lr: number }) => h.lr)).toEqual([0.05, 0.025, 0.0125, 0.00625]);
+    // The schedule changed the weights (so the comparison above is not of two unscheduled runs).
+    expect(JSON.parse(text('plain.json')).layers).not.toEqual(JSON.parse(text('one.json')).layers);
+  });
+
   it.each([
     [['--schedule', 'warmup:steps=3'], /^chainrule: --schedule unknown schedule "warmup" \(expected one of step, exponential, cosine, plateau\), got "warmup:steps=3"\n$/],
     [['--schedule', 'step:every=2.5'], /^chainrule: --schedule step: every must be a positive integer, got 2.5/],
