@@ -7,7 +7,7 @@
  * Beyond `maxExactInputs`, a seeded permutation estimate (antithetic pairs: a permutation and its
  * reverse) with the standard error of each value.
  */
-import type { Network } from '../../math/network.js';
+import type { Network, Workspace } from '../../math/network.js';
 import { createWorkspace, forward } from '../../math/network.js';
 import { activate } from '../../math/activations.js';
 import { createRng, shuffleInPlace } from '../../math/rng.js';
@@ -16,8 +16,12 @@ import { assertShapes, readOutput } from './types.js';
 
 /** All coalitions are enumerated up to this many inputs (2^16 coalitions). */
 export const MAX_EXACT_INPUTS = 16;
-/** Encoded values held per chunk (X plus the widest layer's buffers): about 16 MiB each. */
-const CHUNK_ELEMENTS = 1 << 21;
+/**
+ * Values per buffer per chunk (rows × the widest layer): small enough that a chunk's buffers stay
+ * in the CPU's cache between the passes over them (first layer, activation, the rest of the
+ * network). 2^16 took the 12-input case from about 165 to 142 ms of CPU time against 2^21.
+ */
+const CHUNK_ELEMENTS = 1 << 16;
 
 export interface ShapleyOptions {
   /** 'auto' (default): exact up to `maxExactInputs`, else permutations. */
@@ -106,6 +110,19 @@ function firstLayerTerms(net: Network, groups: readonly InputGroup[], x: Float64
   return { z0, delta, H };
 }
 
+/** The layers after the first as a network of their own, with a workspace for `rows` rows (none without hidden layers). */
+function restWorkspace(net: Network, rows: number): { rest: Network; ws: Workspace } | undefined {
+  if (net.layers.length < 2) return undefined;
+  const rest: Network = { loss: net.loss, layers: net.layers.slice(1) };
+  return { rest, ws: createWorkspace(rest, rows) };
+}
+
+/** The output of `rows` rows from the first layer's pre-activations Z: its activation, then the batched forward pass of the rest. */
+function finishForward(net: Network, Z: Float64Array, A: Float64Array, rows: number, tail: ReturnType<typeof restWorkspace>): Float64Array {
+  activate(net.layers[0].activation, Z, A, rows * net.layers[0].units);
+  return tail ? forward(tail.rest, A, rows, tail.ws) : A;
+}
+
 /** v(S) for every coalition S (bit g of the index set ⇔ group g takes x's values), in chunks. */
 export function coalitionValues(
   net: Network, head: OutputHead, groups: readonly InputGroup[], x: Float64Array, background: Float64Array, nb: number,
@@ -120,9 +137,7 @@ export function coalitionValues(
   const rows = perChunk * nb;
   const Z = new Float64Array(rows * H);
   const A = new Float64Array(rows * H);
-  const first = net.layers[0];
-  const rest: Network | undefined = net.layers.length > 1 ? { loss: net.loss, layers: net.layers.slice(1) } : undefined;
-  const ws = rest ? createWorkspace(rest, rows) : undefined;
+  const ws = restWorkspace(net, rows);
   const v = new Float64Array(total);
   const blockLen = nb * H;
   for (let high = 0; high < total; high += perChunk) {
@@ -140,8 +155,7 @@ export function coalitionValues(
       const d = lowest * blockLen;
       for (let t = 0; t < blockLen; t++) Z[to + t] = Z[from + t] + delta[d + t];
     }
-    activate(first.activation, Z, A, rows * H);
-    const out = rest && ws ? forward(rest, A, rows, ws) : A;
+    const out = finishForward(net, Z, A, rows, ws);
     for (let m = 0; m < perChunk; m++) v[high + m] = blockMean(net, head, out, m * nb, nb);
   }
   return v;
@@ -206,8 +220,11 @@ function permutationShapley(
   // A pair needs 2·(M−1) blocks of the inner prefixes; a chunk holds whole pairs.
   const pairRows = 2 * Math.max(inner, 1) * nb;
   const pairsPerChunk = Math.max(1, Math.floor(chunkRows(net, nb) / pairRows));
-  const ws = createWorkspace(net, pairsPerChunk * pairRows);
-  const X = new Float64Array(pairsPerChunk * pairRows * width);
+  const { z0, delta, H } = firstLayerTerms(net, groups, x, background, nb);
+  const blockLen = nb * H;
+  const tail = restWorkspace(net, pairsPerChunk * pairRows);
+  const Z = new Float64Array(pairsPerChunk * pairRows * H);
+  const A = new Float64Array(pairsPerChunk * pairRows * H);
   const block = background.subarray(0, nb * width);
 
   const ends = new Float64Array(2 * nb * width);
@@ -234,15 +251,16 @@ function permutationShapley(
       shuffleInPlace(order, rng);
       perms.push(order.slice(), order.slice().reverse());
     }
+    // Prefix k's first-layer z is prefix k−1's plus the terms of the group it adds (z(∅) for k = 0).
     perms.forEach((perm, q) => {
-      let row = q * inner * nb;
-      for (let k = 1; k <= inner; k++, row += nb) {
-        if (k === 1) X.set(block, row * width);
-        else X.copyWithin(row * width, (row - nb) * width, row * width);
-        overwriteGroup(X, row, nb, width, x, groups[perm[k - 1]]);
+      for (let k = 1; k <= inner; k++) {
+        const to = (q * inner + k - 1) * blockLen;
+        const d = perm[k - 1] * blockLen;
+        if (k === 1) for (let t = 0; t < blockLen; t++) Z[to + t] = z0[t] + delta[d + t];
+        else for (let t = 0; t < blockLen; t++) Z[to + t] = Z[to - blockLen + t] + delta[d + t];
       }
     });
-    const out = inner > 0 ? forward(net, X, perms.length * inner * nb, ws) : X;
+    const out = inner > 0 ? finishForward(net, Z, A, perms.length * inner * nb, tail) : A;
     rows += perms.length * inner * nb;
     for (let p = 0; p < count; p++) {
       sample.fill(0);
