@@ -88,11 +88,12 @@ export {
   forward, backward, loss, createWorkspace, cloneNetwork, validateNetwork, predict as predictNetwork,
 } from './math/network.js';
 export type { Network, Layer, Gradients, Workspace } from './math/network.js';
-export { activations, sigmoid, ACTIVATIONS } from './math/activations.js';
+export { activations, sigmoid, softplus, leakyRelu, ACTIVATIONS } from './math/activations.js';
 export type { Activation, ActivationName } from './math/activations.js';
-export type { LossName } from './math/losses.js';
-export { createOptimizer, optimizerConfig, OPTIMIZERS } from './math/optimizers.js';
-export type { Optimizer, OptimizerConfig, OptimizerName, OptimizerState } from './math/optimizers.js';
+export { losses, LOSSES } from './math/losses.js';
+export type { Loss, LossName } from './math/losses.js';
+export { createOptimizer, optimizerConfig, optimizers, OPTIMIZERS } from './math/optimizers.js';
+export type { Optimizer, OptimizerConfig, OptimizerName, OptimizerSpec, OptimizerState } from './math/optimizers.js';
 export { datasetLoss, DivergenceError } from './train/fit.js';
 export type { Dataset, EpochRecord, FitOptions, FitResult } from './train/fit.js';
 /**
