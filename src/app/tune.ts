@@ -45,11 +45,34 @@ export interface TuneResult {
 /** The metric names a trial can be chosen by: the numeric top-level keys of evaluate's metrics. */
 export const TUNE_METRICS = ['accuracy', 'precision', 'recall', 'f1', 'rocAuc', 'logLoss'] as const;
 
+/** A numeric interval random search draws from: uniformly, log-uniformly, or uniformly over its integers. */
+export interface NumericRange {
+  lo: number;
+  hi: number;
+  log: boolean;
+  integer: boolean;
+}
+
+/** What one parameter may take: listed values, or (random search only) a range. */
+export type Dimension = readonly unknown[] | NumericRange;
+export type SearchSpace = ReadonlyArray<readonly [string, Dimension]>;
+
+const isList = (d: Dimension): d is readonly unknown[] => Array.isArray(d);
+
 /** Every combination of the values, the first parameter varying slowest (as nested loops). */
-export function gridPoints(space: ReadonlyArray<readonly [string, readonly unknown[]]>): TrialParams[] {
+export function gridPoints(space: SearchSpace): TrialParams[] {
   let points: TrialParams[] = [{}];
-  for (const [key, values] of space) points = points.flatMap((p) => values.map((v) => ({ ...p, [key]: v })));
+  for (const [key, values] of space) {
+    if (!isList(values)) throw new RangeError(`${key}: a range can only be drawn from (random search), not listed in a grid`);
+    points = points.flatMap((p) => values.map((v) => ({ ...p, [key]: v })));
+  }
   return points;
+}
+
+function drawFrom(range: NumericRange, next: () => number): number {
+  if (range.integer) return range.lo + Math.floor(next() * (range.hi - range.lo + 1));
+  if (range.log) return Math.exp(Math.log(range.lo) + next() * (Math.log(range.hi) - Math.log(range.lo)));
+  return range.lo + next() * (range.hi - range.lo);
 }
 
 /**
@@ -57,10 +80,12 @@ export function gridPoints(space: ReadonlyArray<readonly [string, readonly unkno
  * when `count` is at least the grid's size). Points are drawn by index, so a large grid is never
  * listed whole.
  */
-export function randomPoints(space: ReadonlyArray<readonly [string, readonly unknown[]]>, count: number, seed: number): TrialParams[] {
-  const size = space.reduce((s, [, values]) => s * values.length, 1);
-  const want = Math.min(count, size);
+export function randomPoints(space: SearchSpace, count: number, seed: number): TrialParams[] {
   const next = createRng((seed ^ RANDOM_STREAM) | 0).next;
+  if (!space.every(([, d]) => isList(d))) return independentPoints(space, count, next);
+  const lists = space as ReadonlyArray<readonly [string, readonly unknown[]]>;
+  const size = lists.reduce((s, [, values]) => s * values.length, 1);
+  const want = Math.min(count, size);
   const seen = new Set<number>();
   const points: TrialParams[] = [];
   while (points.length < want) {
@@ -70,8 +95,8 @@ export function randomPoints(space: ReadonlyArray<readonly [string, readonly unk
     // Mixed radix, last parameter fastest (as gridPoints).
     const point: TrialParams = {};
     let rest = index;
-    for (let p = space.length - 1; p >= 0; p--) {
-      const [key, values] = space[p];
+    for (let p = lists.length - 1; p >= 0; p--) {
+      const [key, values] = lists[p];
       point[key] = values[rest % values.length];
       rest = Math.floor(rest / values.length);
     }
@@ -81,6 +106,24 @@ export function randomPoints(space: ReadonlyArray<readonly [string, readonly unk
 }
 
 const RANDOM_STREAM = 0x165667b1;
+
+/**
+ * With a range in the space: each parameter drawn on its own (a listed value uniformly, a range
+ * as it says), repeats drawn again; fewer than `count` only when the space has fewer points.
+ */
+function independentPoints(space: SearchSpace, count: number, next: () => number): TrialParams[] {
+  const seen = new Set<string>();
+  const points: TrialParams[] = [];
+  for (let attempts = 0; points.length < count && attempts < 100 * count; attempts++) {
+    const point: TrialParams = {};
+    for (const [key, d] of space) point[key] = isList(d) ? d[Math.floor(next() * d.length)] : drawFrom(d, next);
+    const id = JSON.stringify(point);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    points.push(point);
+  }
+  return points;
+}
 
 function better(metric: string, a: unknown, b: unknown): boolean {
   const x = typeof a === 'number' && !Number.isNaN(a) ? a : undefined;

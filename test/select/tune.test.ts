@@ -105,6 +105,31 @@ describe('chainrule tune', () => {
     expect(b).toEqual(a);
   });
 
+  it('--random draws from ranges: log-uniform lr, integer epochs, inside their bounds, the same for the same --seed', () => {
+    const args = ['tune', '--data', file, ...common, '--grid', 'lr=log:0.001..0.5;epochs=2..6;layers=2|3', '--random', '4', '--json'];
+    const a = JSON.parse(runCli(args, dir).stdout);
+    expect(a.trials).toHaveLength(4);
+    for (const { params } of a.trials) {
+      expect(params.lr).toBeGreaterThanOrEqual(0.001);
+      expect(params.lr).toBeLessThanOrEqual(0.5);
+      expect(Number.isInteger(params.epochs) && params.epochs >= 2 && params.epochs <= 6).toBe(true);
+      expect([[2], [3]]).toContainEqual(params.layers);
+    }
+    expect(new Set(a.trials.map((t: { params: { lr: number } }) => t.params.lr)).size).toBe(4);
+    expect(JSON.parse(runCli(args, dir).stdout)).toEqual(a);
+  });
+
+  it.each([
+    ['lr=log:0.001..0.5', /^chainrule: --grid: lr is a range: ranges are drawn from with --random N\n$/],
+    ['layers=2..8', /^chainrule: --grid: layers=2..8: a range needs a numeric flag/],
+    ['lr=0..1', /^chainrule: --lr must be a positive number, got 0\n$/],
+    ['epochs=9..3', /^chainrule: --grid: epochs=9..3: the range must go from a lower to a higher value\n$/],
+  ])('--grid %j --random 2 mistakes are exit-2 lines', (grid, message) => {
+    const r = runCli(['tune', '--data', file, ...common, '--grid', grid, ...(grid.startsWith('lr=log') ? [] : ['--random', '2'])], dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
   it.each([
     ['layers=2;momentum=0.9', /^chainrule: --grid: unknown flag "momentum": it is not a train flag \(tunable: layers, .*\)\n$/],
     ['data=other.csv', /^chainrule: --grid: unknown flag "data": it is a train flag that tune does not vary/],

@@ -6,7 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { gridPoints, randomPoints, tune, TUNE_METRICS, type Trial, type TuneResult } from '../../app/tune.js';
+import {
+  gridPoints, randomPoints, tune, TUNE_METRICS, type Dimension, type NumericRange, type Trial, type TrialParams, type TuneResult,
+} from '../../app/tune.js';
 import { trainModel } from '../../app/train-model.js';
 import { saveModel } from '../../model/file.js';
 import { positiveInteger, printJson } from '../options.js';
@@ -28,7 +30,17 @@ interface TuneFlags extends FoldFlags {
 /** The train flags a grid may vary, by their flag names. */
 export const TUNABLE = ['layers', 'activation', 'optimizer', 'lr', 'batch-size', 'l2', 'epochs', 'patience', 'val', 'schedule'] as const;
 
-type Space = [string, unknown[]][];
+/** Flags a range may be given for, and whether their values are integers. */
+const NUMERIC: Readonly<Record<string, boolean>> = { lr: false, l2: false, val: false, epochs: true, patience: true, 'batch-size': true };
+
+/** `1e-4..1`, `log:1e-4..1`: a range for random search. */
+const RANGE = /^(log:)?\s*([^.\s][^\s]*?)\s*\.\.\s*([^\s]+)$/;
+
+interface ParsedSpace {
+  space: [string, Dimension][];
+  /** Train's parser of each parameter (by camelCase name), for values drawn from a range. */
+  parsers: Map<string, (value: string) => unknown>;
+}
 
 /** Reads --grid: inline `key=v1|v2;key=v1` text, or a JSON file `{ "key": [v1, v2] }` (a path ending in .json, or @path). */
 export function readGrid(value: string): [string, string[]][] {
@@ -51,6 +63,8 @@ export function readGrid(value: string): [string, string[]][] {
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError(`--grid: ${path} must hold an object of flag: [values]`);
   return Object.entries(parsed as Record<string, unknown>).map(([key, values]) => {
+    // A string alone is a range ("log:1e-4..1") or a single value.
+    if (typeof values === 'string') return [key, [values]];
     if (!Array.isArray(values) || values.length === 0) throw new UsageError(`--grid: ${path}: ${key} must be a non-empty array of values, got ${JSON.stringify(values)}`);
     // [4, 8] inside the list is a layers value: "4,8".
     return [key, values.map((v) => (Array.isArray(v) ? v.join(',') : String(v)))];
@@ -58,10 +72,11 @@ export function readGrid(value: string): [string, string[]][] {
 }
 
 /** The grid's values parsed by train's own parsers; keys become the option's camelCase name. */
-export function parseSpace(entries: [string, string[]][]): Space {
+export function parseSpace(entries: [string, string[]][]): ParsedSpace {
   const options = new Map<string, Option>(trainOptionsForFolds().map((o) => [o.long?.replace(/^--/, '') ?? '', o]));
   const seen = new Set<string>();
-  return entries.map(([rawKey, values]) => {
+  const parsers = new Map<string, (value: string) => unknown>();
+  const space = entries.map(([rawKey, values]): [string, Dimension] => {
     const key = rawKey.replace(/^--/, '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
     if (!(TUNABLE as readonly string[]).includes(key)) {
       const what = options.has(key) ? 'is a train flag that tune does not vary' : 'is not a train flag';
@@ -70,9 +85,32 @@ export function parseSpace(entries: [string, string[]][]): Space {
     if (seen.has(key)) throw new UsageError(`--grid: ${key} is given twice`);
     seen.add(key);
     const option = options.get(key) as Option;
-    const parse = (option as unknown as { parseArg?: (value: string, previous: unknown) => unknown }).parseArg;
-    return [option.attributeName(), values.map((v) => (parse ? parse(v, undefined) : v))];
+    const parseArg = (option as unknown as { parseArg?: (value: string, previous: unknown) => unknown }).parseArg;
+    const parse = (v: string): unknown => (parseArg ? parseArg(v, undefined) : v);
+    parsers.set(option.attributeName(), parse);
+    const range = values.length === 1 ? RANGE.exec(values[0]) : null;
+    if (range) return [option.attributeName(), parseRange(key, values[0], range, parse)];
+    return [option.attributeName(), values.map(parse)];
   });
+  return { space, parsers };
+}
+
+function parseRange(key: string, text: string, match: RegExpExecArray, parse: (value: string) => unknown): NumericRange {
+  if (!(key in NUMERIC)) throw new UsageError(`--grid: ${key}=${text}: a range needs a numeric flag (${Object.keys(NUMERIC).join(', ')})`);
+  const log = match[1] !== undefined;
+  // Each end goes through the flag's own parser, so "0" for --lr is refused as train refuses it.
+  const lo = parse(match[2]) as number;
+  const hi = parse(match[3]) as number;
+  if (!(lo < hi)) throw new UsageError(`--grid: ${key}=${text}: the range must go from a lower to a higher value`);
+  if (log && !(lo > 0)) throw new UsageError(`--grid: ${key}=${text}: a log range must start above 0`);
+  return { lo, hi, log, integer: NUMERIC[key] };
+}
+
+/** A drawn value goes through the flag's parser like a typed one (integers stay integers; a float's shortest text is itself). */
+function checkDrawn(point: TrialParams, parsers: Map<string, (value: string) => unknown>, space: [string, Dimension][]): TrialParams {
+  const out: TrialParams = { ...point };
+  for (const [key, d] of space) if (!Array.isArray(d)) out[key] = (parsers.get(key) as (value: string) => unknown)(String(point[key]));
+  return out;
 }
 
 const show = (v: unknown): string => (Array.isArray(v) ? (v.length ? v.join(',') : 'none') : String(v));
@@ -117,8 +155,8 @@ export function registerTune(program: Command): void {
   const cmd = program
     .command('tune')
     .description('grid or random search over train flags, each setting cross-validated on the same folds')
-    .requiredOption('--grid <spec>', `the values to try: 'layers=2|4,8;lr=0.1|0.5' (flag=value|value, flags separated by ;) or a JSON file {"layers": ["2", "4,8"], "lr": [0.1, 0.5]}; tunable: ${TUNABLE.join(', ')}`)
-    .option('--random <n>', 'random search: try n distinct settings of the grid, drawn with --seed (default: every setting)', positiveInteger('--random'))
+    .requiredOption('--grid <spec>', `the values to try: 'layers=2|4,8;lr=0.1|0.5' (flag=value|value, flags separated by ;) or a JSON file {"layers": ["2", "4,8"], "lr": [0.1, 0.5]}; with --random also ranges: lr=log:1e-4..1, epochs=50..300; tunable: ${TUNABLE.join(', ')}`)
+    .option('--random <n>', 'random search: try n distinct settings, drawn with --seed from the listed values and ranges (default: every setting of the grid)', positiveInteger('--random'))
     .option('--folds <k>', 'cross-validation folds per setting, at least 2', foldCount, 5)
     .addOption(new Option('--metric <name>', `the metric whose mean over folds picks the best setting: ${TUNE_METRICS.join(', ')} (logLoss: lowest; others: highest)`).argParser(metricName).default('logLoss'))
     .option('--jobs <n>', 'worker threads for the fold runs; the result is the same for any count', positiveInteger('--jobs'), 1)
@@ -131,9 +169,13 @@ The other train flags set what every trial shares. Every trial is cross-validate
 folds (dealt with --seed), so settings are compared on the same held-out rows; ties go to the
 earlier trial. Grid order: the first flag varies slowest.`)
     .action(async (flags: TuneFlags) => {
-      const space = parseSpace(readGrid(flags.grid));
+      const { space, parsers } = parseSpace(readGrid(flags.grid));
       if (space.length === 0) throw new UsageError('--grid: no flags given');
-      const points = flags.random !== undefined ? randomPoints(space, flags.random, flags.seed) : gridPoints(space);
+      const ranged = space.find(([, d]) => !Array.isArray(d));
+      if (ranged && flags.random === undefined) throw new UsageError(`--grid: ${ranged[0]} is a range: ranges are drawn from with --random N`);
+      const points = flags.random !== undefined
+        ? randomPoints(space, flags.random, flags.seed).map((p) => checkDrawn(p, parsers, space))
+        : gridPoints(space);
       const { table, target } = await readFoldTable(flags);
       const trials: Trial[] = points.map((params) => ({ params, train: foldTrainOptions({ ...flags, ...params } as FoldFlags, target) }));
       const bar = progress(trials.length * flags.folds, flags.quiet ?? false);
