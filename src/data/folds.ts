@@ -53,7 +53,9 @@ function subsetColumn(column: Column, rows: readonly number[]): Column {
     if (firstMissingRow < 0) firstMissingRow = i;
   });
   // Levels stay the whole table's (in its order): encoders are fitted from the codes each row has,
-  // so a level no row of the subset has is simply not used.
+  // so a level no row of the subset has is simply not used. levelRows and firstNonNumeric only
+  // feed error messages of checks that cross-validation runs on the whole table first (planFolds);
+  // where their row is not in the subset they point at its first row.
   const at = new Map(rows.map((r, i) => [r, i]));
   const firstNonNumeric = column.firstNonNumeric && at.has(column.firstNonNumeric.row)
     ? { row: at.get(column.firstNonNumeric.row) as number, value: column.firstNonNumeric.value }
