@@ -22,7 +22,7 @@ import type { ActivationName, WasmEpilogue } from '../math/activations.js';
 import { lossGradient, lossValue } from '../math/losses.js';
 import type { Network } from '../math/network.js';
 import type { Optimizer } from '../math/optimizers.js';
-import { addWeightDecay } from '../math/optimizers.js';
+import { addWeightDecay, optimizers } from '../math/optimizers.js';
 import type { EpochData, EpochRunner, RunnerOptions } from './fastEpoch.js';
 import type { Call } from './threadPool.js';
 import { CONTROL_BYTES, createDispatcher, makeCall, makeUpdateCall, shapeCall } from './threadPool.js';
@@ -156,7 +156,7 @@ export function wasmDenseEpoch(
   const moments = layout.moments.map((at) => params.map((p) => view(at + (p.byteOffset - layout.params), p.length)));
   const hyper = view(layout.hyper, Object.keys(HYPER).length);
   const rule = own ? UpdateRule[optimizer.config.name] : -1;
-  const momentCount = optimizer.config.name === 'adam' ? 2 : optimizer.config.name === 'momentum' ? 1 : 0;
+  const momentCount = optimizers[optimizer.config.name].moments;
   const update = [makeUpdateCall([rule, layout.params, layout.grads, layout.moments[0], layout.moments[1], layout.count, layout.hyper])];
   let t = 0;
 
