@@ -45,14 +45,21 @@ export function readTableText(file: string, text: string): Table {
   return builder.finish();
 }
 
-/** The last column that is a binary target (two values, a recognisable positive), if any. */
+/**
+ * The last column that is a binary target (two values, a recognisable positive). When none is,
+ * the last column's own error is the message: it names the row and the value that rule it out.
+ */
 function guessTarget(table: Table): TargetSpec {
+  let lastError: unknown;
   for (let c = table.header.length - 1; c >= 0; c--) {
     try {
       return inferTarget(table, table.header[c]);
-    } catch { /* not a binary column: try the one before */ }
+    } catch (err) {
+      lastError ??= err;
+    }
   }
-  throw new DataError(`${table.file}: no column is a binary target (two values such as 0/1, yes/no, true/false); the last column ${table.header[table.header.length - 1]} is not`);
+  const why = lastError instanceof Error ? lastError.message : String(lastError);
+  throw new DataError(`no column is a binary target (two values such as 0/1, yes/no): ${why}`);
 }
 
 export interface UploadedTable {

@@ -7,6 +7,10 @@ import type { ParamFactors } from '../../../src/explain/index.js';
 import { short } from '../colors.js';
 import type { PlaygroundState } from '../state.js';
 import type { PlaygroundData } from '../datasets.js';
+import { num } from '../../../src/explain/format.js';
+
+/** 4 significant digits with a true minus sign (no line break after it, unlike a hyphen). */
+const n4 = (x: number) => num(x, 4);
 
 const SUBSCRIPT = ['₁', '₂', '₃', '₄', '₅', '₆', '₇', '₈', '₉'];
 
@@ -27,8 +31,8 @@ export function pointLines(data: PlaygroundData, index: number): string[] {
       return `${input.name} = ${raw} → one-hot over ${input.categories.length} columns`;
     }
     column += 1;
-    if (input.mean === undefined || input.std === undefined) return `${input.name} = ${short(Number(raw))} → ${sym} = ${short(x)} (raw)`;
-    return `${input.name} = ${short(Number(raw))} → ${sym} = (${short(Number(raw))} − ${short(input.mean)}) / ${short(input.std)} = ${short(x)}`;
+    if (input.mean === undefined || input.std === undefined) return `${input.name} = ${n4(Number(raw))} → ${sym} = ${n4(x)} (raw)`;
+    return `${input.name} = ${n4(Number(raw))} → ${sym} = (${n4(Number(raw))} − ${n4(input.mean)}) / ${n4(input.std)} = ${n4(x)}`;
   });
 }
 
@@ -38,9 +42,9 @@ function escape(text: string): string {
 
 function termsTable(terms: ParamFactors['terms']): string {
   const rows = terms.map((t) => {
-    const sum = t.sum ? `<div class="sum">${t.sum.map((s) => `${escape(s.symbol)} = ${short(s.weight)}·${short(s.delta)} = ${short(s.value)}`).join('<br>')}</div>` : '';
+    const sum = t.sum ? `<div class="sum">${t.sum.map((s) => `${escape(s.symbol)} = ${n4(s.weight)}·${n4(s.delta)} = ${n4(s.value)}`).join('<br>')}</div>` : '';
     return `<tr data-testid="factor-row"><td class="sym">${escape(t.symbol)}${t.note ? ` <span class="note">${escape(t.note)}</span>` : ''}<div class="meaning">${escape(t.meaning)}</div></td>`
-      + `<td class="formula">${escape(t.formula)}${sum}</td><td class="num" data-testid="factor-value" title="${t.value}">${short(t.value)}</td></tr>`;
+      + `<td class="formula">${escape(t.formula)}${sum}</td><td class="num" data-testid="factor-value" title="${t.value}">${n4(t.value)}</td></tr>`;
   }).join('');
   return `<table class="factors"><thead><tr><th>factor</th><th>formula</th><th>value</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
@@ -73,7 +77,7 @@ export class FactorsView {
     this.pointInput.max = String(state.data.train.length - 1);
     if (document.activeElement !== this.pointInput) this.pointInput.value = String(state.selection.point);
     this.pointInfo.innerHTML = point
-      ? `${pointLines(state.data, state.selection.point).map((l) => `<span class="nowrap" data-testid="point-line">${escape(l)}</span>`).join('<br>')}<br>`
+      ? `${pointLines(state.data, state.selection.point).map((l) => `<span data-testid="point-line">${escape(l)}</span>`).join('<br>')}<br>`
         + `<span class="nowrap">${escape(state.data.target.name)} = ${point.y}${point.row ? ` (file row ${point.row})` : ''}</span>`
       : '';
     const doc = state.explanation;
@@ -83,14 +87,14 @@ export class FactorsView {
     }
     const f = doc.factors[0];
     const simplified = f.simplified
-      ? `<p class="simplified">sigmoid + BCE: ∂L/∂ŷ·∂ŷ/∂z = ŷ − y, so ∂L/∂${escape(f.label)} = ${escape(f.simplified.formula)} = <b>${short(f.simplified.product)}</b></p>`
+      ? `<p class="simplified">sigmoid + BCE: ∂L/∂ŷ·∂ŷ/∂z = ŷ − y, so ∂L/∂${escape(f.label)} = ${escape(f.simplified.formula)} = <b>${n4(f.simplified.product)}</b></p>`
       : '';
     this.body.innerHTML = `
-      <p><b data-testid="factor-param">∂L/∂${escape(f.label)}</b> · ŷ = ${short(doc.prediction)}, y = ${doc.target}, L = ${short(doc.loss)}</p>
+      <p><b data-testid="factor-param">∂L/∂${escape(f.label)}</b> · ŷ = ${n4(doc.prediction)}, y = ${doc.target}, L = ${n4(doc.loss)}</p>
       ${termsTable(f.terms)}
       ${simplified}
-      <p class="totals">product <b data-testid="factor-product" title="${f.product}">${short(f.product)}</b>
-        · backprop <b data-testid="factor-gradient" title="${f.gradient}">${short(f.gradient)}</b>
-        · finite difference <b data-testid="factor-fd" title="${f.finiteDifference}">${short(f.finiteDifference)}</b></p>`;
+      <p class="totals">product <b data-testid="factor-product" title="${f.product}">${n4(f.product)}</b>
+        · backprop <b data-testid="factor-gradient" title="${f.gradient}">${n4(f.gradient)}</b>
+        · finite difference <b data-testid="factor-fd" title="${f.finiteDifference}">${n4(f.finiteDifference)}</b></p>`;
   }
 }

@@ -101,6 +101,8 @@ export class HeatmapView {
       ctx.strokeStyle = '#111';
       ctx.lineWidth = 2.5;
       ctx.stroke();
+      // Where the chosen point is, as fractions of the canvas: lets a test click exactly on it.
+      this.canvas.dataset.chosen = `${x / WIDTH},${y / HEIGHT}`;
     }
     this.drawAxes(state);
     const target = state.data.target.name;

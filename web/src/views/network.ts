@@ -18,8 +18,8 @@ const SVG = 'http://www.w3.org/2000/svg';
 const WIDTH = 460;
 const RADIUS = 15;
 /** Room on the left for the input names, right-aligned against their nodes. */
-const INPUT_X = 128;
-const MAX_LABEL = 20;
+const INPUT_X = 150;
+const MAX_LABEL = 18;
 
 function el<K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string, string | number>): SVGElementTagNameMap[K] {
   const node = document.createElementNS(SVG, name);
@@ -83,7 +83,7 @@ export class NetworkView {
     const legend = document.createElement('p');
     legend.className = 'legend';
     legend.innerHTML = `<span class="nowrap"><span class="line blue"></span> weight &gt; 0</span> <span class="nowrap"><span class="line orange"></span> weight &lt; 0</span>
-      <span class="nowrap">thicker: larger |w|</span> <span class="nowrap">node colour: its bias</span> <span class="nowrap">inside a hidden unit: its output over the map (hover to enlarge)</span>`;
+      <span class="nowrap">thicker: larger |w|</span> <span class="nowrap">node colour: its bias</span> <span>inside a hidden unit: its output over the map (hover to enlarge)</span>`;
     container.append(frame, legend);
     const choose = (target: Element | null) => {
       const hit = target?.closest('[data-param]');

@@ -70,17 +70,18 @@ export class NotesView {
           <button type="button" data-net="net1" data-testid="notes-net1" aria-pressed="true">Net 1 (note 000)</button>
           <button type="button" data-net="net2" data-testid="notes-net2" aria-pressed="false">Net 2 (note 004)</button>
         </div>
-        <button type="button" class="notes-close" data-testid="notes-close" aria-label="close the notes mode">✕ close</button>
+        <button type="button" class="notes-close" data-testid="notes-close" >✕ close</button>
       </div>
       <p class="hint notes-hint" data-testid="notes-hint" hidden></p>
       <div class="notes-body">
         <div class="notes-diagram"></div>
+        <p class="legend notes-legend"><span class="nowrap"><span class="swatch hl-swatch"></span> this step's part of the network</span> <span class="nowrap">under each node: its values for this sample</span></p>
         <div class="notes-nav">
-          <button type="button" data-testid="notes-first" aria-label="first step">⏮</button>
-          <button type="button" data-testid="notes-prev" aria-label="previous step">◀ back</button>
+          <button type="button" data-testid="notes-first">first</button>
+          <button type="button" data-testid="notes-prev">◀ back</button>
           <span class="notes-counter" data-testid="notes-counter" aria-live="polite"></span>
-          <button type="button" data-testid="notes-next" aria-label="next step">next ▶</button>
-          <button type="button" data-testid="notes-last" aria-label="last step">⏭</button>
+          <button type="button" data-testid="notes-next">next ▶</button>
+          <button type="button" data-testid="notes-last">last</button>
           <span class="hint">keys ← → Home End</span>
         </div>
         <div class="notes-card" data-testid="notes-step"></div>
