@@ -122,10 +122,12 @@ h1 { font-size: 22px; margin: 4px 0 12px; }
 h2 { font-size: 17px; margin: 24px 0 8px; }
 h3 { font-size: 15px; margin: 0 0 6px; }
 .cards { display: flex; flex-wrap: wrap; gap: 16px; }
-.cards > section { background: white; border: 1px solid #dde1e6; border-radius: 6px; padding: 10px 14px; flex: 1 1 300px; }
+.cards > section { background: white; border: 1px solid #dde1e6; border-radius: 6px; padding: 10px 14px; flex: 1 1 280px; }
+.cards > section.metrics { flex: 0 1 220px; }
 table.card { border-collapse: collapse; font-size: 13px; width: 100%; }
 table.card th { text-align: left; font-weight: 500; color: #555; padding: 3px 12px 3px 0; white-space: nowrap; vertical-align: top; }
 table.card td { padding: 3px 0; font-variant-numeric: tabular-nums; }
+.metrics table.card td { text-align: right; }
 .plots { display: flex; flex-wrap: wrap; gap: 16px; }
 figure.plot { background: white; border: 1px solid #dde1e6; border-radius: 6px; margin: 0; padding: 10px 12px; }
 figure.plot svg { max-width: 100%; height: auto; }
@@ -178,7 +180,7 @@ export function renderBinaryReport(model: ModelFile, data: BinaryReportData): st
 <div class="cards">
 <section><h3>Model card</h3>${table2(summary)}</section>
 <section><h3>Training</h3>${table2(trainingRows(model.training))}</section>
-<section><h3>Metrics on this data</h3>${table2(metrics)}</section>
+<section class="metrics"><h3>Metrics on this data</h3>${table2(metrics)}</section>
 </div>
 ${unknown.length ? `<p class="note">Values the model had not seen in training (encoded as no category): ${escapeHtml(unknown.map(([k, v]) => `${k}: ${v} rows`).join(', '))}.</p>` : ''}
 </div></header>
