@@ -119,6 +119,15 @@ describe('chainrule cv', () => {
     expect(Object.keys(JSON.parse(one.stdout))).toEqual(['folds', 'mean', 'std']);
   });
 
+  it('a fold that diverges in a worker thread ends the run as in this thread: exit 1, the same one line', async () => {
+    const args = ['cv', '--data', file, '--folds', '3', '--lr', '1e308', '--epochs', '3', '--quiet'];
+    const [inThread, inWorkers] = await Promise.all([runCliAsync(args, dir), runCliAsync([...args, '--jobs', '2'], dir)]);
+    expect(inThread.status).toBe(1);
+    expect(inThread.stderr).toMatch(/^chainrule: training diverged at epoch 1: .*try a smaller --lr than 1e\+308\n$/);
+    expect(inWorkers.status).toBe(1);
+    expect(inWorkers.stderr).toBe(inThread.stderr);
+  });
+
   it.each([
     [['--folds', '1'], /^chainrule: --folds must be at least 2 .*got 1\n$/],
     [['--folds', 'two'], /^chainrule: --folds must be an integer, got two\n$/],
