@@ -43,10 +43,10 @@ function escape(text: string): string {
 function termsTable(terms: ParamFactors['terms']): string {
   const rows = terms.map((t) => {
     const sum = t.sum ? `<div class="sum">${t.sum.map((s) => `${escape(s.symbol)} = ${n4(s.weight)}·${n4(s.delta)} = ${n4(s.value)}`).join('<br>')}</div>` : '';
-    return `<tr data-testid="factor-row"><td class="sym">${escape(t.symbol)}${t.note ? ` <span class="note">${escape(t.note)}</span>` : ''}<div class="meaning">${escape(t.meaning)}</div></td>`
-      + `<td class="formula">${escape(t.formula)}${sum}</td><td class="num" data-testid="factor-value" title="${t.value}">${n4(t.value)}</td></tr>`;
+    return `<tr data-testid="factor-row"><td class="sym">${escape(t.symbol)}${t.note ? ` <span class="note">${escape(t.note)}</span>` : ''}</td>`
+      + `<td class="formula">${escape(t.formula)}${sum}<div class="meaning">${escape(t.meaning)}</div></td><td class="num" data-testid="factor-value" title="${t.value}">${n4(t.value)}</td></tr>`;
   }).join('');
-  return `<table class="factors"><thead><tr><th>factor</th><th>formula</th><th>value</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<table class="factors"><thead><tr><th>factor</th><th>formula, and what it means</th><th>value</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 export class FactorsView {
