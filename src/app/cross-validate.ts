@@ -31,7 +31,7 @@ export type FoldMetrics = Evaluation;
  * and regression (plain K-fold: `stratify: false`) add their entries here.
  */
 type Task = 'binary';
-interface TaskRules {
+export interface TaskRules {
   /** One label per row to stratify on, or undefined for plain K-fold. */
   strata(table: Table, train: FoldTrainOptions): Float64Array | undefined;
   score(model: ModelFile, heldOut: Table): FoldMetrics;
@@ -45,7 +45,10 @@ const TASKS: Record<Task, TaskRules> = {
     lowerIsBetter: (metric) => metric === 'logLoss',
   },
 };
-export const TASK_RULES = TASKS.binary;
+/** The task a run trains for: the one place that will read `--task` (or an --init model's) once tasks exist. */
+export function taskRules(_train: FoldTrainOptions): TaskRules {
+  return TASKS.binary;
+}
 
 /** Thrown for a fold count the data cannot support; exit code 2 (the user's input). */
 export class FoldError extends Error {
@@ -97,7 +100,7 @@ export function planFolds(table: Table, train: FoldTrainOptions, k: number, noti
   if (features.includes(train.target)) throw new DataError(`${table.file}: the target ${train.target} cannot also be a feature`);
   fitInputs(table, { features, standardize: train.standardize, categorical: train.categorical, numeric: train.numeric, notify });
   const settled: FoldTrainOptions = { ...train, features, positive: target.positive };
-  const strata = TASKS.binary.strata(table, settled);
+  const strata = taskRules(settled).strata(table, settled);
   if (k > table.n) throw new FoldError(`--folds ${k} is more than the ${table.n} rows of ${table.file}`);
   if (strata) {
     const counts = new Map<number, number>();
@@ -118,7 +121,7 @@ export function planFolds(table: Table, train: FoldTrainOptions, k: number, noti
 export function runFold(table: Table, task: FoldTask): FoldMetrics {
   const trainRows = complement(table.n, task.heldOut);
   const { model } = trainModel(subsetTable(table, trainRows), task.train);
-  return TASKS.binary.score(model, subsetTable(table, task.heldOut));
+  return taskRules(task.train).score(model, subsetTable(table, task.heldOut));
 }
 
 function mean(xs: number[]): number {

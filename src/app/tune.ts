@@ -8,7 +8,7 @@ import { createRng } from '../math/rng.js';
 import type { Table } from '../data/csv.js';
 import type { Notify } from '../data/prepare.js';
 import type { FoldMetrics, FoldTask, FoldTrainOptions } from './cross-validate.js';
-import { planFolds, runFoldTasks, summarize, TASK_RULES } from './cross-validate.js';
+import { planFolds, runFoldTasks, summarize, taskRules, type TaskRules } from './cross-validate.js';
 
 /** A trial's settings as the user named them (flag names in camelCase → parsed values). */
 export type TrialParams = Record<string, unknown>;
@@ -125,12 +125,12 @@ function independentPoints(space: SearchSpace, count: number, next: () => number
   return points;
 }
 
-function better(metric: string, a: unknown, b: unknown): boolean {
+function better(rules: TaskRules, metric: string, a: unknown, b: unknown): boolean {
   const x = typeof a === 'number' && !Number.isNaN(a) ? a : undefined;
   const y = typeof b === 'number' && !Number.isNaN(b) ? b : undefined;
   if (x === undefined) return false;
   if (y === undefined) return true;
-  return TASK_RULES.lowerIsBetter(metric) ? x < y : x > y;
+  return rules.lowerIsBetter(metric) ? x < y : x > y;
 }
 
 /** Cross-validates every trial on the same folds and picks the best by `metric`. */
@@ -146,9 +146,10 @@ export async function tune(table: Table, trials: readonly Trial[], options: Tune
     const { mean, std } = summarize(metrics.slice(i * k, (i + 1) * k) as FoldMetrics[]);
     return { params: trial.params, mean, std };
   });
+  const rules = taskRules(plan.train);
   let bestIndex = 0;
   results.forEach((r, i) => {
-    if (better(options.metric, r.mean[options.metric], results[bestIndex].mean[options.metric])) bestIndex = i;
+    if (better(rules, options.metric, r.mean[options.metric], results[bestIndex].mean[options.metric])) bestIndex = i;
   });
   return { trials: results, best: { params: results[bestIndex].params, mean: results[bestIndex].mean }, bestIndex };
 }
