@@ -164,3 +164,28 @@ describe('importance of a model file', () => {
     expect(fieldOf(() => importanceForTable(hr, table, { metric: 'f2' })).field).toBe('metric');
   });
 });
+
+describe('the terminal rendering', () => {
+  it('sorts inputs by |φ|, draws negative bars left of the axis and positive right, with base and prediction', async () => {
+    const { renderAttributions, renderCounterfactuals } = await import('../../src/explain/render-attributions.js');
+    const text = renderAttributions({
+      method: 'shapley', output: 'probability', base: 0.4, prediction: 0.65, exact: true, gap: 0, backgroundRows: 1,
+      values: [{ input: 'small', value: 0.05 }, { input: 'negative', value: -0.1 }, { input: 'large', value: 0.3 }],
+    });
+    const lines = text.trimEnd().split('\n');
+    expect(lines[0]).toContain('exact');
+    expect(lines[1]).toContain('base 0.4');
+    expect(lines[1]).toContain('prediction 0.65');
+    expect(lines.slice(2).map((l) => l.trim().split(/\s+/)[0])).toEqual(['large', 'negative', 'small']);
+    const axis = (l: string) => l.indexOf('│');
+    expect(new Set(lines.slice(2).map(axis)).size).toBe(1);
+    const [large, negative, small] = lines.slice(2);
+    expect(large.slice(axis(large) + 1)).toBe('█'.repeat(24));
+    expect(negative.slice(axis(negative) - 8, axis(negative))).toBe('█'.repeat(8));
+    expect(negative.slice(axis(negative) + 1)).toBe('');
+    expect(small.slice(axis(small) + 1)).toBe('█'.repeat(4));
+    const cf = renderCounterfactuals([{ changes: [{ input: 'years', from: 3, to: 5.5 }, { input: 'dept', from: 'HR', to: 'Tech' }], distance: 1.83, prediction: 0.52, label: 'promoted' }]);
+    expect(cf).toContain('years 3 → 5.5, dept HR → Tech');
+    expect(cf).toContain('distance 1.83');
+  });
+});
