@@ -1,6 +1,7 @@
 /** `chainrule report`: one self-contained HTML page with a model's card, metrics and plots on labelled data. */
 import type { Command } from 'commander';
-import { loadModel, writeFileAtomic } from '../../model/file.js';
+import { checkWritable, loadModel, writeFileAtomic } from '../../model/file.js';
+import { UsageError } from '../errors.js';
 import { buildReport } from '../../app/report.js';
 import { readForModel } from './predict.js';
 
@@ -21,6 +22,8 @@ export function registerReport(program: Command): void {
 The page is one file: styles inline, plots as inline SVG (Observable Plot), the numbers also in a
 JSON block (id "report-data"); opening it makes no network request.`)
     .action(async (flags: ReportFlags) => {
+      // Before the work: a report that cannot be written is the user's input, named as --out.
+      checkWritable(flags.out, '--out', (message) => new UsageError(message));
       const model = loadModel(flags.model);
       const table = await readForModel(model, flags.data, [model.target.name]);
       writeFileAtomic(flags.out, buildReport(model, table, flags.data));

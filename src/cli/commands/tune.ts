@@ -10,7 +10,7 @@ import {
   gridPoints, randomPoints, tune, TUNE_METRICS, type Dimension, type NumericRange, type Trial, type TrialParams, type TuneResult,
 } from '../../app/tune.js';
 import { trainModel } from '../../app/train-model.js';
-import { saveModel } from '../../model/file.js';
+import { checkWritable, saveModel } from '../../model/file.js';
 import { positiveInteger, printJson } from '../options.js';
 import { UsageError } from '../errors.js';
 import { addTrainFlags, foldTrainOptions, readFoldTable, trainOptionsForFolds, type FoldFlags } from '../train-flags.js';
@@ -169,6 +169,7 @@ The other train flags set what every trial shares. Every trial is cross-validate
 folds (dealt with --seed), so settings are compared on the same held-out rows; ties go to the
 earlier trial. Grid order: the first flag varies slowest.`)
     .action(async (flags: TuneFlags) => {
+      if (flags.out !== undefined) checkWritable(flags.out, '--out', (message) => new UsageError(message));
       const { space, parsers } = parseSpace(readGrid(flags.grid));
       if (space.length === 0) throw new UsageError('--grid: no flags given');
       const ranged = space.find(([, d]) => !Array.isArray(d));
