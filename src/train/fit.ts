@@ -71,7 +71,9 @@ export interface FitOptions {
   pool?: ThreadPool;
   /**
    * Learning-rate schedule (schedules.ts): before each epoch the optimizer's `config.lr` is set to
-   * that epoch's rate, from the rate it was built with. Plateau needs `validation`.
+   * that epoch's rate, from the rate it was built with. Plateau needs `validation`. A config is
+   * copied first (the caller's keeps its rate); an Optimizer instance is changed in place, and its
+   * rate when fit starts is taken as the base rate.
    */
   schedule?: ScheduleSpec;
 }
