@@ -29,7 +29,7 @@ export function renderImportance(doc: ImportanceDocument, file: string): string 
     `${file}: ${doc.rows} rows, ${doc.metric} ${doc.baseline.toFixed(6)}; drop when one input is shuffled (${doc.repeats} repeats, seed ${doc.seed}):`,
     ...sorted.map((i) => {
       const bar = '█'.repeat(Math.round((BAR * Math.max(0, i.mean)) / largest));
-      return `  ${i.input.padEnd(nameWidth)}  ${i.mean >= 0 ? ' ' : '-'}${Math.abs(i.mean).toFixed(4)} ± ${i.std.toFixed(4)}  ${bar}`;
+      return `  ${i.input.padEnd(nameWidth)}  ${i.mean >= 0 ? ' ' : '-'}${Math.abs(i.mean).toFixed(4)} ± ${i.std.toFixed(4)}  ${bar}`.trimEnd();
     }),
     `partial dependence and ICE of ${doc.partialDependence.length} numeric input(s): in --json`,
   ];
