@@ -15,13 +15,20 @@ export interface Column {
   readonly numbers?: Float64Array;
   /** The first present value that is not a finite number, with its data row (0-based). */
   readonly firstNonNumeric?: { row: number; value: string };
+  /**
+   * Present values that parse as finite numbers and that do not, counted whatever the column
+   * turns out to be: a column of numbers with one typo ("8O.5") is told apart from a
+   * categorical column by these (see `strayCells` in prepare.ts).
+   */
+  readonly numericCount?: number;
+  readonly nonNumericCount?: number;
   /** Distinct present values in order of first appearance: all of them when `codes` is kept, else the first LEVEL_CAP + 1. */
   readonly levels: readonly string[];
   /** The data row where each of `levels` first appears. */
   readonly levelRows: readonly number[];
   /** Per row: index into `levels`, −1 where missing; undefined when the column has too many levels to keep. */
   readonly codes?: Int32Array;
-  /** Count of missing values ("", NA, NaN, null, ?). */
+  /** Count of missing values (MISSING_TOKENS, plus the tokens the reader was given). */
   readonly missing: number;
   /** Data row of the first missing value, −1 when none. */
   readonly firstMissingRow: number;
@@ -45,22 +52,28 @@ export class ColumnBuilder {
   private missing = 0;
   private firstMissingRow = -1;
   private distinct = true;
+  private numericCount = 0;
+  private nonNumericCount = 0;
 
-  constructor(readonly name: string, private readonly keepLevels: boolean) {}
+  /** `missingTokens`: the values read as missing (default MISSING_TOKENS). */
+  constructor(readonly name: string, private readonly keepLevels: boolean, private readonly missingTokens: ReadonlySet<string> = MISSING_TOKENS) {}
 
   /** Adds row r's value, already trimmed (so the missing tokens are looked up as they are). */
   push(value: string, r: number): void {
-    if (MISSING_TOKENS.has(value)) {
+    if (this.missingTokens.has(value)) {
       this.missing++;
       if (this.firstMissingRow < 0) this.firstMissingRow = r;
       this.distinct = false;
       this.store(NaN, -1, r);
       return;
     }
-    let x = NaN;
-    if (this.numbers) {
-      x = Number(value);
-      if (!Number.isFinite(x)) {
+    // Parsed even after the numbers are dropped, to count; Number('') is 0, but '' is missing.
+    const x = Number(value);
+    if (Number.isFinite(x)) {
+      this.numericCount++;
+    } else {
+      this.nonNumericCount++;
+      if (this.numbers) {
         this.firstNonNumeric = { row: r, value };
         this.numbers = undefined;
       }
@@ -109,6 +122,8 @@ export class ColumnBuilder {
       name: this.name,
       numbers: this.numbers?.subarray(0, n),
       firstNonNumeric: this.firstNonNumeric,
+      numericCount: this.numericCount,
+      nonNumericCount: this.nonNumericCount,
       levels: this.codes ? this.levels : this.levels.slice(0, LEVEL_CAP + 1),
       levelRows: this.codes ? this.levelRows : this.levelRows.slice(0, LEVEL_CAP + 1),
       codes: this.codes?.subarray(0, n),

@@ -51,26 +51,48 @@ async function sniff(file: string): Promise<string> {
   }
 }
 
-/** Line breaks inside (quoted) fields: csv-parse reports the line a record ends on, we name the one it starts on. */
-function lineBreaksIn(record: readonly string[]): number {
-  let breaks = 0;
+/**
+ * Line breaks inside (quoted) fields, as csv-parse counts them: it reports the line a record ends
+ * on, we name the one it starts on. With every line ending accepted it counts each CR and each LF,
+ * so a CRLF inside a field counts twice though it is one line: `crlf` returns those, which shift
+ * the count of every later record.
+ */
+function lineBreaksIn(record: readonly string[]): { counted: number; crlf: number } {
+  let counted = 0;
+  let crlf = 0;
   for (const field of record) {
-    if (!field.includes('\n')) continue;
-    for (let i = 0; i < field.length; i++) if (field.charCodeAt(i) === 10) breaks++;
+    if (!field.includes('\n') && !field.includes('\r')) continue;
+    for (let i = 0; i < field.length; i++) {
+      const ch = field.charCodeAt(i);
+      if (ch === 10 || ch === 13) counted++;
+      if (ch === 13 && field.charCodeAt(i + 1) === 10) crlf++;
+    }
   }
-  return breaks;
+  return { counted, crlf };
 }
 
 /** Streams a CSV file into a Table. Every error is a DataError naming the file (and row, column where there is one). */
 export async function readTable(file: string, options: ReadOptions = {}): Promise<Table> {
   const headerLine = await sniff(file);
   let builder: TableBuilder | undefined;
+  /** CRLFs inside fields so far: each counted as two lines by the parser. */
+  let overcount = 0;
   // on_record hands each record to the builder inside the parser: no per-record objects are queued.
   const parser = parse({
     bom: true, delimiter: detectDelimiter(headerLine), skip_empty_lines: true, trim: true, relax_column_count: true,
+    // Every line ending, in any mix: csv-parse otherwise takes the first line's (CRLF) for the whole
+    // file, and a file edited on two systems then reads its LF lines as one long record.
+    record_delimiter: ['\r\n', '\n', '\r'],
     on_record: (record: string[], context: { lines: number }) => {
-      if (!builder) builder = new TableBuilder(file, record, options);
-      else builder.add(record, context.lines - lineBreaksIn(record));
+      if (!builder) {
+        builder = new TableBuilder(file, record, options);
+        overcount += lineBreaksIn(record).crlf;
+      }
+      else {
+        const breaks = lineBreaksIn(record);
+        builder.add(record, context.lines - breaks.counted - overcount);
+        overcount += breaks.crlf;
+      }
       return null;
     },
   });

@@ -41,6 +41,10 @@ export function targetValues(table: Table, name: string): readonly string[] {
 /** Finds the positive value of a binary target column; errors name the row of a third value. */
 export function inferTarget(table: Table, name: string, positive?: string): TargetSpec {
   const seen = targetValues(table, name);
+  // One rule whichever the value is (all 0 used to be refused and all 1 trained).
+  if (seen.length < 2) {
+    throw new DataError(`${table.file}: column ${name}: the target has one value only, ${JSON.stringify(seen[0] ?? '')}, on all ${table.n} rows; a classifier needs two classes`);
+  }
   if (positive !== undefined) {
     if (!seen.includes(positive)) throw new DataError(`${table.file}: column ${name}: positive value ${JSON.stringify(positive)} does not occur (values: ${seen.join(', ')})`);
     return { name, positive };
@@ -139,7 +143,34 @@ function notANumber(table: Table, column: Column): DataError {
 }
 
 function tooManyLevels(table: Table, column: Column, count?: number): DataError {
-  return new DataError(`${table.file}: column ${column.name}: a categorical column may have at most ${LEVEL_CAP} levels, this one has ${count ?? `more than ${LEVEL_CAP}`}; leave it out with --features (or declare it --numeric if it is a number)`);
+  // The row where the (LEVEL_CAP + 1)th distinct value first appears: where the column went over.
+  const at = column.levelRows[LEVEL_CAP];
+  const where = at === undefined ? '' : `row ${table.row(at)}, `;
+  const first = at === undefined ? '' : ` (the ${LEVEL_CAP + 1}st distinct value, ${JSON.stringify(column.levels[LEVEL_CAP])}, is here)`;
+  return new DataError(`${table.file}: ${where}column ${column.name}: a categorical column may have at most ${LEVEL_CAP} levels, this one has ${count ?? `more than ${LEVEL_CAP}`}${first}; leave it out with --features (or declare it --numeric if it is a number)`);
+}
+
+/** At most this share of a column's present values may fail to parse for it still to be a column of numbers with typos. */
+const STRAY_SHARE = 0.05;
+
+/**
+ * A column that is numbers but for a few cells (a typo such as "8O.5", a stray "unknown"):
+ * at most max(1, 5%) of its present values do not parse, and at least four times as many do.
+ * Read as categorical it would train silently on codes of numbers, so it is an error instead.
+ */
+export function strayCells(column: Column): number {
+  const bad = column.nonNumericCount ?? 0;
+  const good = column.numericCount ?? 0;
+  if (column.numbers || bad === 0) return 0;
+  return bad <= Math.max(1, STRAY_SHARE * (bad + good)) && good >= 4 * bad ? bad : 0;
+}
+
+function strayError(table: Table, column: Column, strays: number): DataError {
+  const bad = column.firstNonNumeric as { row: number; value: string };
+  const present = (column.numericCount ?? 0) + strays;
+  const more = strays > 1 ? ` (and ${strays - 1} more such value${strays > 2 ? 's' : ''})` : '';
+  return new DataError(`${table.file}: row ${table.row(bad.row)}, column ${column.name}: ${JSON.stringify(bad.value)} is not a number, while ${present - strays} of the column's ${present} values are${more}; `
+    + `fix it, read it as missing with --missing ${JSON.stringify(bad.value)}, or read the column as categorical with --categorical ${column.name}`);
 }
 
 function fitNumeric(table: Table, column: Column, fitRows: readonly number[] | undefined, options: InferOptions): ModelInput {
@@ -201,6 +232,8 @@ export function fitInputs(table: Table, options: InferOptions): ModelInput[] {
     const declaredNumeric = options.numeric?.includes(name) ?? false;
     const declaredCategorical = options.categorical?.includes(name) ?? false;
     if (declaredNumeric && !column.numbers) throw notANumber(table, column);
+    const strays = declaredCategorical ? 0 : strayCells(column);
+    if (strays > 0) throw strayError(table, column, strays);
     const numeric = declaredNumeric || (!declaredCategorical && column.numbers !== undefined);
     return numeric ? fitNumeric(table, column, options.fitRows, options) : fitCategorical(table, column, options.fitRows, options);
   });

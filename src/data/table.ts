@@ -5,6 +5,7 @@
  */
 import { ColumnBuilder, type Column } from './column.js';
 import { DataError } from '../errors.js';
+import { MISSING_TOKENS } from '../model/encoding.js';
 
 export type { Column } from './column.js';
 export { LEVEL_CAP } from './column.js';
@@ -30,6 +31,8 @@ export interface ReadOptions {
   only?: readonly string[] | ((header: readonly string[]) => readonly string[]);
   /** Keep every distinct value of these columns even past LEVEL_CAP (declared categorical). */
   keepLevels?: readonly string[];
+  /** More values to read as missing, besides MISSING_TOKENS (`--missing -,unknown`). */
+  missing?: readonly string[];
 }
 
 const DELIMITERS = [',', ';', '\t'] as const;
@@ -79,9 +82,10 @@ export class TableBuilder {
       seen.add(name);
     });
     const only = typeof options.only === 'function' ? options.only(header) : options.only;
+    const missing = options.missing?.length ? new Set([...MISSING_TOKENS, ...options.missing.map((t) => t.trim())]) : MISSING_TOKENS;
     this.builders = header.map((name) => (only && !only.includes(name)
       ? undefined
-      : new ColumnBuilder(name, options.keepLevels?.includes(name) ?? false)));
+      : new ColumnBuilder(name, options.keepLevels?.includes(name) ?? false, missing)));
   }
 
   add(record: readonly string[], line: number): void {

@@ -14,7 +14,7 @@ import { InputError } from '../errors.js';
 
 export { InputError };
 
-export const MISSING_TOKENS: ReadonlySet<string> = new Set(['', 'NA', 'NaN', 'nan', 'null', 'NULL', '?']);
+export const MISSING_TOKENS: ReadonlySet<string> = new Set(['', 'NA', 'N/A', 'n/a', 'NaN', 'nan', 'null', 'NULL', '?']);
 export const MISSING_LEVEL = '(missing)';
 
 export function isMissing(value: unknown): boolean {

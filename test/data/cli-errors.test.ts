@@ -27,7 +27,7 @@ describe('train refuses bad files with exit 2 and one line', () => {
     ['notarget.csv', 'x,z\n1,0\n2,1\n', ['--target', 'promoted'], 'notarget.csv: target column "promoted" not found (columns: x, z)'],
     ['three.csv', 'x,y\n1,0\n2,1\n3,2\n', [], 'three.csv: row 4, column y: target must have two values, found a third: "2" (after "0", "1")'],
     ['abc.csv', 'x,w,y\n1,5,0\n2,abc,1\n3,7,0\n', ['--numeric', 'w'], 'abc.csv: row 3, column w: expected a number, got "abc"'],
-    ['many.csv', `c,y\n${Array.from({ length: 80 }, (_, i) => `v${i % 60},${i % 2}`).join('\n')}\n`, [], 'many.csv: column c: a categorical column may have at most 50 levels'],
+    ['many.csv', `c,y\n${Array.from({ length: 80 }, (_, i) => `v${i % 60},${i % 2}`).join('\n')}\n`, [], 'many.csv: row 52, column c: a categorical column may have at most 50 levels, this one has more than 50 (the 51st distinct value, "v50", is here)'],
   ])('%s', async (name, content, extra, message) => {
     const dir = tempDir();
     writeIn(dir, name, content);

@@ -64,7 +64,7 @@ describe('fitInputs', () => {
   it('more than 50 levels is refused with a hint at --features', () => {
     const many = table(['c', 'y'], Array.from({ length: 120 }, (_, i) => [`level${i % 60}`, String(i % 2)]));
     expect(() => fitInputs(many, { features: ['c'], standardize: true }))
-      .toThrow('t.csv: column c: a categorical column may have at most 50 levels, this one has more than 50; leave it out with --features');
+      .toThrow('t.csv: row 52, column c: a categorical column may have at most 50 levels, this one has more than 50 (the 51st distinct value, "level50", is here); leave it out with --features');
   });
 });
 

@@ -111,3 +111,10 @@ describe('item 14: an early-stopped run says so in text mode', () => {
     expect(r.stdout).toContain(`stopped early at epoch ${history.length}; best epoch ${best} (no better validation loss for 5 epochs), its weights kept\n`);
   }, 60_000);
 });
+
+describe('lossWarning margin', () => {
+  test('a short run that ends a little above the constant loss (0.75 vs ln 2) is not warned about; 1.5 × is', () => {
+    expect(lossWarning([{ loss: 0.8 }, { loss: 0.75 }], 0.5, Math.LN2)).toBeUndefined();
+    expect(lossWarning([{ loss: 1.2 }, { loss: 1.05 }], 0.5, Math.LN2)).toMatch(/is above 0\.693147, the loss of always predicting the base rate/);
+  });
+});
