@@ -172,6 +172,12 @@ describe('the playground as a teacher', () => {
     const checked = compare(cards, doc);
     expect(cards.find((s) => s.kind === 'product' && s.param === 'b3')!.verdicts).toEqual(['slips']);
     expect(cards.find((s) => s.kind === 'product' && s.param === 'w21')!.verdicts).toContain('slips');
+    // A slip as the page shows it: the product step of the hidden weight w21.
+    await page.keyboard.press('Home');
+    const slip = cards.findIndex((s) => s.kind === 'product' && s.param === 'w21');
+    for (let k = 0; k < slip; k++) await page.keyboard.press('ArrowRight');
+    await page.waitForFunction((n) => document.querySelector('[data-testid=notes-counter]')?.textContent?.startsWith(`step ${n} `), slip + 1);
+    await page.locator('[data-view=notes]').screenshot({ path: join(RESULTS, 'playground-notes-net2-slip.png') });
     // The input step shows the raw value and the standardised one: "x1 = (6 − 10.04) / 5.77".
     await page.keyboard.press('Home');
     expect(await page.textContent('[data-testid=notes-step]')).toMatch(/x1 = \(\d+(\.\d+)? − \d+(\.\d+)?\) \/ \d+(\.\d+)?/);

@@ -84,7 +84,7 @@ export class Controller {
       new FactorsView(slot('factors'), { onPoint: (i) => this.choosePoint(i) }),
       new NotesView(slot('notes'), {
         onNet: (net) => this.setNotes({ net, step: 0 }),
-        onStep: (step) => this.setNotes({ step }),
+        onMove: (move) => this.moveNotes(move),
         onClose: () => this.openNotes(false),
         onUseNet2: () => this.useNet2(),
       }),
@@ -166,6 +166,16 @@ export class Controller {
   private setNotes(change: Partial<PlaygroundState['notes']>): void {
     this.state = { ...this.state, notes: { ...this.state.notes, ...change } };
     this.teach();
+    this.render();
+  }
+
+  private moveNotes(move: number | 'first' | 'last'): void {
+    const n = this.state.lesson?.steps.length ?? 0;
+    if (n === 0) return;
+    const at = this.state.notes.step;
+    const step = move === 'first' ? 0 : move === 'last' ? n - 1 : Math.min(n - 1, Math.max(0, at + move));
+    // Only the index changes: the lesson is rebuilt when the weights or the sample change, not per step.
+    this.state = { ...this.state, notes: { ...this.state.notes, step } };
     this.render();
   }
 

@@ -12,24 +12,32 @@ const SVG = 'http://www.w3.org/2000/svg';
 
 export interface NotesHandlers {
   onNet(net: NotesNet): void;
-  onStep(index: number): void;
+  /** Move through the lesson; the controller applies it to the current step, so fast key presses are never lost. */
+  onMove(move: number | 'first' | 'last'): void;
   onClose(): void;
   onUseNet2(): void;
 }
 
 interface Place { x: number; y: number }
-interface Drawing { width: number; height: number; inputs: Record<string, Place>; units: Record<string, Place>; loss: Place; edges: [string, string, string][] }
+/** An edge: weight name, from, to, where along it its label sits (0–1) and how far above (−) or below (+). */
+type Edge = [string, string, string, number, number];
+interface Drawing { width: number; height: number; inputs: Record<string, Place>; units: Record<string, Place>; loss: Place; edges: Edge[]; below: Record<string, number> }
 
-/** Where each part of the two notes' networks is drawn (edges: weight name, from, to). */
+/** Where each part of the two notes' networks is drawn; labels placed so that none overlaps another. */
 const DRAWINGS: Record<NotesNet, Drawing> = {
   net1: {
-    width: 420, height: 150, inputs: { x: { x: 36, y: 70 } }, units: { z: { x: 160, y: 70 }, 'ŷ': { x: 280, y: 70 } }, loss: { x: 384, y: 70 },
-    edges: [['w1', 'x', 'z'], ['w2', 'z', 'ŷ']],
+    width: 440, height: 130, inputs: { x: { x: 36, y: 56 } }, units: { z: { x: 170, y: 56 }, 'ŷ': { x: 300, y: 56 } }, loss: { x: 404, y: 56 },
+    edges: [['w1', 'x', 'z', 0.5, -8], ['w2', 'z', 'ŷ', 0.5, -8]], below: {},
   },
   net2: {
-    width: 420, height: 220, inputs: { x1: { x: 36, y: 50 }, x2: { x: 36, y: 170 } }, units: { a1: { x: 170, y: 50 }, a2: { x: 170, y: 170 }, 'ŷ': { x: 290, y: 110 } },
-    loss: { x: 384, y: 110 },
-    edges: [['w11', 'x1', 'a1'], ['w21', 'x2', 'a1'], ['w12', 'x1', 'a2'], ['w22', 'x2', 'a2'], ['w1', 'a1', 'ŷ'], ['w2', 'a2', 'ŷ']],
+    width: 440, height: 250, inputs: { x1: { x: 36, y: 60 }, x2: { x: 36, y: 190 } }, units: { a1: { x: 200, y: 60 }, a2: { x: 200, y: 190 }, 'ŷ': { x: 320, y: 125 } },
+    loss: { x: 404, y: 125 },
+    edges: [
+      ['w11', 'x1', 'a1', 0.5, -8], ['w22', 'x2', 'a2', 0.5, 16], ['w21', 'x2', 'a1', 0.3, 16], ['w12', 'x1', 'a2', 0.3, -6],
+      ['w1', 'a1', 'ŷ', 0.5, -10], ['w2', 'a2', 'ŷ', 0.5, 20],
+    ],
+    // x1's and a1's values go above them, clear of the edges that leave them downwards.
+    below: { a1: -30, x1: -30 },
   },
 };
 
@@ -75,7 +83,7 @@ export class NotesView {
       <p class="hint notes-hint" data-testid="notes-hint" hidden></p>
       <div class="notes-body">
         <div class="notes-diagram"></div>
-        <p class="legend notes-legend"><span class="nowrap"><span class="swatch hl-swatch"></span> this step's part of the network</span> <span class="nowrap">under each node: its values for this sample</span></p>
+        <p class="legend notes-legend"><span class="nowrap"><span class="swatch hl-swatch"></span> this step's part of the network</span> <span class="nowrap">beside each node: its values for this sample</span></p>
         <div class="notes-nav">
           <button type="button" data-testid="notes-first">first</button>
           <button type="button" data-testid="notes-prev">◀ back</button>
@@ -117,13 +125,8 @@ export class NotesView {
 
   private state: PlaygroundState | null = null;
 
-  private go(delta: number | 'first' | 'last'): void {
-    const lesson = this.state?.lesson;
-    if (!lesson || !this.state) return;
-    const n = lesson.steps.length;
-    const at = this.state.notes.step;
-    const next = delta === 'first' ? 0 : delta === 'last' ? n - 1 : Math.min(n - 1, Math.max(0, at + delta));
-    this.handlers.onStep(next);
+  private go(move: number | 'first' | 'last'): void {
+    if (this.state?.lesson) this.handlers.onMove(move);
   }
 
   update(state: PlaygroundState): void {
@@ -181,14 +184,16 @@ export class NotesView {
     this.svg.setAttribute('viewBox', `0 0 ${d.width} ${d.height}`);
     const at = (name: string): Place => d.inputs[name] ?? d.units[name];
     const parts: SVGElement[] = [];
-    for (const [w, from, to] of d.edges) {
+    // Edge labels go on top of every edge and node, each on a white halo (style.css).
+    const edgeLabels: SVGElement[] = [];
+    for (const [w, from, to, t, dy] of d.edges) {
       const a = at(from);
       const b = at(to);
       parts.push(svgEl('line', { x1: a.x + 18, y1: a.y, x2: b.x - 18, y2: b.y, class: 'n-edge', 'data-hl': `edge:${w}` }));
-      const mx = a.x + (b.x - a.x) * (lesson.net === 'net2' && from.startsWith('x') ? 0.3 : 0.5);
-      const my = a.y + (b.y - a.y) * (lesson.net === 'net2' && from.startsWith('x') ? 0.3 : 0.5) - 6;
-      const label = svgEl('text', { x: mx, y: my, class: 'n-label', 'text-anchor': 'middle', 'data-hl-label': `edge:${w}` });
-      parts.push(label);
+      const mx = a.x + 18 + (b.x - a.x - 36) * t;
+      const my = a.y + (b.y - a.y) * t + dy;
+      const label = svgEl('text', { x: mx, y: my, class: 'n-label edge-label', 'text-anchor': 'middle', 'data-hl-label': `edge:${w}` });
+      edgeLabels.push(label);
       this.labels.set(`edge:${w}`, label);
     }
     const last = d.edges[d.edges.length - 1][2];
@@ -197,14 +202,14 @@ export class NotesView {
     for (const [name, p] of Object.entries(d.inputs)) {
       parts.push(svgEl('circle', { cx: p.x, cy: p.y, r: 18, class: 'n-node input', 'data-hl': `input:${name}` }));
       parts.push(svgEl('text', { x: p.x, y: p.y + 4, class: 'n-name', 'text-anchor': 'middle' }, name));
-      const label = svgEl('text', { x: p.x, y: p.y + 32, class: 'n-label', 'text-anchor': 'middle' });
+      const label = svgEl('text', { x: p.x, y: p.y + (d.below[name] ?? 32), class: 'n-label', 'text-anchor': 'middle' });
       parts.push(label);
       this.labels.set(`input:${name}`, label);
     }
     for (const [name, p] of Object.entries(d.units)) {
       parts.push(svgEl('circle', { cx: p.x, cy: p.y, r: 18, class: 'n-node unit', 'data-hl': `node:${name}` }));
       parts.push(svgEl('text', { x: p.x, y: p.y + 4, class: 'n-name', 'text-anchor': 'middle' }, name));
-      const label = svgEl('text', { x: p.x, y: p.y + 32, class: 'n-label', 'text-anchor': 'middle' });
+      const label = svgEl('text', { x: p.x, y: p.y + (d.below[name] ?? 32), class: 'n-label', 'text-anchor': 'middle' });
       parts.push(label);
       this.labels.set(`node:${name}`, label);
     }
@@ -213,7 +218,7 @@ export class NotesView {
     const lossLabel = svgEl('text', { x: d.loss.x, y: d.loss.y + 32, class: 'n-label', 'text-anchor': 'middle' });
     parts.push(lossLabel);
     this.labels.set('loss:L', lossLabel);
-    this.svg.replaceChildren(...parts);
+    this.svg.replaceChildren(...parts, ...edgeLabels);
   }
 
   /** Values on the drawing: each weight on its edge, z and a (or z', ŷ) under each unit, x under each input. */
