@@ -21,6 +21,8 @@ import {
 } from '../explain/attributions/index.js';
 import { createNaming } from '../explain/naming.js';
 import { InputError } from '../errors.js';
+import type { ExplainDocument, ExplainModelOptions } from './explain-model.js';
+import { explainModel } from './explain-model.js';
 import { checkColumns } from './predict.js';
 
 export const ATTRIBUTION_METHODS = ['shapley', 'integrated-gradients'] as const;
@@ -274,4 +276,31 @@ export function explainCounterfactuals(model: ModelFile, input: Record<string, u
     const p = outputAt(net, head, encodeOne(model, changed, 'input'));
     return (p > model.threshold) !== positiveNow ? [{ ...cf, prediction: p, label: label(p) }] : [];
   });
+}
+
+export interface ExplainWithAttributionsOptions extends ExplainModelOptions {
+  /** Adds `attributions` to the document. */
+  readonly attributions?: AttributionRequest;
+  /** Adds `counterfactuals` (constrained, nearest first) to the document. */
+  readonly counterfactuals?: CounterfactualRequest;
+}
+
+export interface ExplainWithAttributionsDocument extends ExplainDocument {
+  readonly attributions?: AttributionsDocument;
+  readonly counterfactuals?: readonly CounterfactualDocument[];
+}
+
+/**
+ * The explain document with what was asked for added: what `chainrule explain` and `/explain`
+ * both call, so the CLI and HTTP give the same document for the same request.
+ */
+export function explainWithAttributions(
+  model: ModelFile, input: Record<string, unknown>, target: number, options: ExplainWithAttributionsOptions = {},
+): ExplainWithAttributionsDocument {
+  const doc = explainModel(model, input, target, { lr: options.lr, param: options.param });
+  return {
+    ...doc,
+    ...(options.attributions ? { attributions: explainAttributions(model, input, options.attributions) } : {}),
+    ...(options.counterfactuals ? { counterfactuals: explainCounterfactuals(model, input, options.counterfactuals) } : {}),
+  };
 }
