@@ -76,13 +76,15 @@ function plan(net: Network, capacity: number, control: number): Plan {
   const one = take(1), hyper = take(Object.keys(HYPER).length), X = take(capacity * net.layers[0].inputs);
   const params = take(count), grads = take(count), moments: [number, number] = [take(count), take(count)];
   let offset = 0;
-  const layers = net.layers.map(({ inputs, units, activation }) => {
+  const layers = net.layers.map(({ inputs, units, activation }, l) => {
     const W = 8 * offset, b = W + 8 * units * inputs;
     offset += units * (inputs + 1);
     const Z = take(capacity * units);
+    const plan = wasmEpilogueOf(activation);
+    const alias = plan?.aIsZ || (l < net.layers.length - 1 && plan?.hiddenForward !== undefined);
     return {
       inputs, units, activation, W: params + W, WT: take(units * inputs), b: params + b, gW: grads + W, gb: grads + b,
-      Z, A: wasmEpilogueOf(activation)?.aIsZ ? Z : take(capacity * units), dZ: take(capacity * units),
+      Z, A: alias ? Z : take(capacity * units), dZ: take(capacity * units),
     };
   });
   return { layers, one, hyper, X, params, grads, moments, count, bytes: top };
@@ -93,9 +95,17 @@ function plan(net: Network, capacity: number, control: number): Plan {
  * the forward store's mode, whether JavaScript then computes A from Z (the reference's own loop),
  * whether A is Z itself, the backward store's mode and whether its derivative reads Z or A.
  */
-interface EpiloguePlan { forward: number; jsForward: boolean; aIsZ: boolean; backward: number; readsZ: boolean }
+interface EpiloguePlan {
+  forward: number; jsForward: boolean; aIsZ: boolean; backward: number; readsZ: boolean;
+  /**
+   * For a hidden layer, a forward store that writes A alone into Z's buffer (nothing but the
+   * backward store reads a hidden layer's Z, and relu(z) > 0 exactly when z > 0, NaN included):
+   * one output array per product instead of two, and less memory for the caches to hold.
+   */
+  hiddenForward?: number;
+}
 const EPILOGUES: Record<WasmEpilogue, EpiloguePlan> = {
-  relu: { forward: Epilogue.biasRelu, jsForward: false, aIsZ: false, backward: Epilogue.reluGrad, readsZ: true },
+  relu: { forward: Epilogue.biasRelu, jsForward: false, aIsZ: false, backward: Epilogue.reluGrad, readsZ: true, hiddenForward: Epilogue.biasReluOnly },
   sigmoid: { forward: Epilogue.bias, jsForward: true, aIsZ: false, backward: Epilogue.sigmoidGrad, readsZ: false },
   tanh: { forward: Epilogue.bias, jsForward: true, aIsZ: false, backward: Epilogue.tanhGrad, readsZ: false },
   linear: { forward: Epilogue.bias, jsForward: false, aIsZ: true, backward: Epilogue.plain, readsZ: false },
@@ -163,7 +173,7 @@ export function wasmDenseEpoch(
   // The calls of each phase, built once; only their row counts change (the last batch).
   const forward: Call[][] = layers.map((p, l) => [makeCall([
     p.Z, 8 * p.units, l === 0 ? layout.X : layers[l - 1].A, 8 * p.inputs, 8, p.WT, 8 * p.units, 0, 0, 0, p.units,
-    epilogue(p.activation).forward, p.b, p.A])]);
+    l < last && p.A === p.Z ? epilogue(p.activation).hiddenForward ?? epilogue(p.activation).forward : epilogue(p.activation).forward, p.b, p.A])]);
   const backward: Call[][] = layers.map((p, l) => [
     makeCall([p.gW, 8 * p.inputs, p.dZ, 8, 8 * p.units, l === 0 ? layout.X : layers[l - 1].A, 8 * p.inputs, 0, 0, 0, p.inputs, Epilogue.plain, 0, 0]),
     makeCall([p.gb, 0, layout.one, 0, 0, p.dZ, 8 * p.units, 0, 0, 0, p.units, Epilogue.plain, 0, 0]),

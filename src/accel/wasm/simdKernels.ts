@@ -38,6 +38,8 @@ export const Epilogue = {
   sigmoidGrad: 4,
   /** out = s·(1 − a·a), a = x1[i,j] (tanh's backward) */
   tanhGrad: 5,
+  /** out = z > 0 ? z : 0, z = s + bias[j] (x1 = bias): a hidden ReLU layer's A alone, its Z never stored */
+  biasReluOnly: 6,
 } as const;
 
 /**
@@ -85,6 +87,7 @@ function gemmFunction(): FunctionBuilder {
           if (mode === Epilogue.biasRelu) {
             b.emit(set(TS, f64.add(s, f64.load(get(PBIAS)))), f64.store(at(OUT), get(TS)), f64.store(at(X2), fselectPositive(get(TS), get(TS))));
           }
+          if (mode === Epilogue.biasReluOnly) b.emit(set(TS, f64.add(s, f64.load(get(PBIAS)))), f64.store(at(OUT), fselectPositive(get(TS), get(TS))));
           if (mode === Epilogue.reluGrad) b.emit(f64.store(at(OUT), fselectPositive(s, f64.load(at(X1)))));
           if (mode === Epilogue.sigmoidGrad) b.emit(set(TS, f64.load(at(X1))), f64.store(at(OUT), f64.mul(f64.mul(s, get(TS)), f64.sub(f64.const(1), get(TS)))));
           if (mode === Epilogue.tanhGrad) b.emit(set(TS, f64.load(at(X1))), f64.store(at(OUT), f64.mul(s, f64.sub(f64.const(1), f64.mul(get(TS), get(TS))))));
@@ -96,6 +99,7 @@ function gemmFunction(): FunctionBuilder {
         if (mode === Epilogue.biasRelu) {
           b.emit(set(TV, f64x2.add(acc, vload(get(PBIAS), o))), vstore(at(OUT), get(TV), o), vstore(at(X2), v128.and(get(TV), vpositive(get(TV))), o));
         }
+        if (mode === Epilogue.biasReluOnly) b.emit(set(TV, f64x2.add(acc, vload(get(PBIAS), o))), vstore(at(OUT), v128.and(get(TV), vpositive(get(TV))), o));
         if (mode === Epilogue.reluGrad) b.emit(vstore(at(OUT), v128.and(acc, vpositive(vload(at(X1), o))), o));
         if (mode === Epilogue.sigmoidGrad) b.emit(set(TV, vload(at(X1), o)), vstore(at(OUT), f64x2.mul(f64x2.mul(acc, get(TV)), f64x2.sub(get(ONE), get(TV))), o));
         if (mode === Epilogue.tanhGrad) b.emit(set(TV, vload(at(X1), o)), vstore(at(OUT), f64x2.mul(acc, f64x2.sub(get(ONE), f64x2.mul(get(TV), get(TV)))), o));
