@@ -1,8 +1,10 @@
-/** `chainrule gen-data`: synthetic promotion data with a documented ground truth. */
+/** `chainrule gen-data`: synthetic data sets with a documented ground truth and ceiling. */
 import type { Command } from 'commander';
 import { createRng } from '../../math/rng.js';
 import { generateSimple } from '../../data/generate.js';
 import { generateHr, hrCsv } from '../../data/generate-hr.js';
+import { generateLevel, LEVELS, levelCsv } from '../../data/generate-level.js';
+import { generateSalary, salaryCsv } from '../../data/generate-salary.js';
 import { writeFileAtomic } from '../../model/file.js';
 import { UsageError } from '../errors.js';
 import { integer, positiveInteger } from '../options.js';
@@ -35,15 +37,30 @@ export const generators: Record<string, SchemaGenerator> = {
       summary: `${rows} rows, ${data.positives} promoted (${((100 * data.positives) / Math.max(rows, 1)).toFixed(1)}%), ROC AUC of the true score on this sample ${data.truthAuc.toFixed(4)}`,
     };
   },
+  level(rows, seed) {
+    const data = generateLevel(rows, createRng(seed));
+    const shares = LEVELS.map((level, k) => `${data.counts[k]} ${level}`).join(', ');
+    return {
+      csv: levelCsv(data),
+      summary: `${rows} rows (${shares}), Bayes rate on this sample ${(100 * data.bayesAccuracy).toFixed(2)}%`,
+    };
+  },
+  salary(rows, seed) {
+    const data = generateSalary(rows, createRng(seed));
+    return {
+      csv: salaryCsv(data),
+      summary: `${rows} rows, noise σ on this sample ${data.noiseStd.toFixed(0)}, noise ceiling R² on this sample ${data.ceilingR2.toFixed(4)}`,
+    };
+  },
 };
 
 export function registerGenData(program: Command): void {
   program
     .command('gen-data')
-    .description('write synthetic promotion data (see data/README.md for the generating rule)')
+    .description('write synthetic data (see data/README.md for each generating rule and its ceiling)')
     .option('--rows <n>', 'number of rows', positiveInteger('--rows'), 1000)
     .option('--seed <n>', 'random seed', integer('--seed'), 1)
-    .option('--schema <name>', 'simple (2 features) or hr (HR-style columns)', 'simple')
+    .option('--schema <name>', 'simple (2 features, binary), hr (HR-style columns, binary), level (3 classes) or salary (regression)', 'simple')
     .requiredOption('--out <file>', 'CSV file to write')
     .action((flags: GenFlags) => {
       const gen = generators[flags.schema];
