@@ -153,8 +153,21 @@ describe('the playground as a teacher', () => {
     // The ← key goes back one step.
     await page.keyboard.press('End');
     await page.keyboard.press('ArrowLeft');
-    expect(await page.textContent('[data-testid=notes-counter]')).toBe(`step ${cards.length - 1} of ${cards.length}`);
-    console.log(`notes Net 1: ${cards.length} steps, ${checked} values equal to the CLI's`);
+    await page.waitForFunction((n) => document.querySelector('[data-testid=notes-counter]')?.textContent === `step ${n - 1} of ${n}`, cards.length);
+    // Another sample and other weights, typed in: the lesson follows, still equal to the CLI's numbers.
+    await page.fill('[data-testid=net1-x]', '-1.7');
+    await page.dispatchEvent('[data-testid=net1-x]', 'change');
+    await page.selectOption('[data-testid=net1-y]', '1');
+    await page.fill('[data-testid=net1-w2]', '-2.25');
+    await page.dispatchEvent('[data-testid=net1-w2]', 'change');
+    await page.waitForFunction(() => document.querySelector('[data-testid=notes-model]')?.textContent?.includes('-2.25'));
+    await page.click('[data-testid=notes-next]');
+    const again = await walk(page);
+    const edited = await notesCase(page);
+    expect(edited.record).toEqual({ x: -1.7 });
+    expect(edited.target).toBe(1);
+    compare(again, cliExplain(edited, 'net1-edited'));
+    console.log(`notes Net 1: ${cards.length} steps, ${checked} values equal to the CLI's (and again for an edited sample)`);
     await page.close();
   });
 
@@ -368,7 +381,7 @@ describe('the playground as a teacher', () => {
       // Every input label lies inside the network drawing (the issue's "ears_experience").
       const clipped = await page.$$eval('[data-testid=network] text.label', (els) => els.filter((e) => {
         const box = (e as SVGTextElement).getBBox();
-        const view = (e.ownerSVGElement as SVGSVGElement).viewBox.baseVal;
+        const view = ((e as SVGTextElement).ownerSVGElement as SVGSVGElement).viewBox.baseVal;
         return box.x < 0 || box.x + box.width > view.width;
       }).map((e) => e.textContent));
       expect(clipped).toEqual([]);

@@ -13,7 +13,7 @@ import { createNaming, explainNetwork } from '../../src/explain/index.js';
 import { backpropGradients } from '../../src/explain/check.js';
 import { modelToNetwork } from '../../src/model/convert.js';
 import type { ModelFile, ModelInput, ModelLayer } from '../../src/model/schema.js';
-import { buildLesson, net1Case, type NotesCase, type NotesNet } from './notes.js';
+import { buildLesson, net1Case, NET1_DEFAULT, type NotesCase, type NotesNet } from './notes.js';
 import { plainFeatures } from './features.js';
 import { MAX_UPLOAD_BYTES, type UploadSpec } from './upload.js';
 import { ControlsView } from './views/controls.js';
@@ -65,7 +65,7 @@ export class Controller {
     this.state = {
       config, data: makeData(config), runId: 0, running: false, loading: true, epoch: 0, layers: null, history: [],
       grid: null, gridSize: 0, unitGrids: null, selection, explanation: null, error: null,
-      notes: { open: false, net: 'net1', step: 0 }, lesson: null, notesCase: null, upload: null, dataMessage: null, sharedModel: false,
+      notes: { open: false, net: 'net1', step: 0, net1: { ...NET1_DEFAULT } }, lesson: null, notesCase: null, upload: null, dataMessage: null, sharedModel: false,
     };
     const slot = (name: string) => root.querySelector<HTMLElement>(`[data-view=${name}]`)!;
     this.views = [
@@ -87,6 +87,7 @@ export class Controller {
         onMove: (move) => this.moveNotes(move),
         onClose: () => this.openNotes(false),
         onUseNet2: () => this.useNet2(),
+        onNet1: (sample) => this.setNotes({ net1: sample }),
       }),
     ];
     worker.onmessage = (event: MessageEvent<FromWorker>) => this.receive(event.data);
@@ -269,7 +270,7 @@ export class Controller {
 
   /** The notes mode's case: Net 1 at the notes' example point; Net 2 is the live run when it is the 2-2-1 sigmoid network. */
   private notesCase(net: NotesNet): NotesCase | null {
-    if (net === 'net1') return net1Case();
+    if (net === 'net1') return net1Case(this.state.notes.net1, this.state.notes.net1.lr);
     const { layers, data, config, selection } = this.state;
     const p = data.train[selection.point];
     const net2 = layers && data.axes && plainFeatures(config.features) && layers.length === 2 && layers[0].weights.length === 2

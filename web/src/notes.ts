@@ -84,7 +84,12 @@ export interface Lesson {
   encoded: number[];
 }
 
-/** Net 1 with the notes README's example point (x = 0.9, y = 0, w1 = 0.8, b1 = −0.3, w2 = 1.3, b2 = 0.4). */
+/** Net 1's sample, weights and learning rate, as the page lets the user edit them. */
+export type Net1Sample = Net1Point & { lr: number };
+/** The notes README's example point (x = 0.9, y = 0, w1 = 0.8, b1 = −0.3, w2 = 1.3, b2 = 0.4), η = 0.5. */
+export const NET1_DEFAULT: Net1Sample = { ...README_POINT, lr: 0.5 };
+
+/** Net 1 as a hand-written model file (raw input x, linear hidden unit), with its sample. */
 export function net1Case(p: Net1Point = README_POINT, lr = 0.5): NotesCase {
   return {
     net: 'net1',

@@ -4,7 +4,7 @@ import type { NetworkExplanation } from '../../src/explain/index.js';
 import type { RunConfig } from './config.js';
 import type { PlaygroundData } from './datasets.js';
 import type { EpochLoss } from './session.js';
-import type { Lesson, NotesCase, NotesNet } from './notes.js';
+import type { Lesson, Net1Sample, NotesCase, NotesNet } from './notes.js';
 import type { UploadSpec } from './upload.js';
 
 /** A parameter of the network: weights[unit][input] of a layer, or bias[unit] when input is undefined. */
@@ -33,7 +33,7 @@ export interface PlaygroundState {
   explanation: NetworkExplanation | null;
   error: string | null;
   /** The notes mode: open or not, which network, which step of its lesson. */
-  notes: { open: boolean; net: NotesNet; step: number };
+  notes: { open: boolean; net: NotesNet; step: number; net1: Net1Sample };
   /** The lesson of the open notes mode (null when closed, or Net 2 without a 2-2-1 run). */
   lesson: Lesson | null;
   notesCase: NotesCase | null;

@@ -4,7 +4,7 @@
  * card shows its formula, the formula with the numbers plugged in and the value, and where the note
  * slips, the note's formula as written beside the correct one. This view only formats the lesson.
  */
-import type { Highlight, Lesson, NotesNet, NotesStep } from '../notes.js';
+import type { Highlight, Lesson, Net1Sample, NotesNet, NotesStep } from '../notes.js';
 import { num } from '../../../src/explain/format.js';
 import type { PlaygroundState } from '../state.js';
 
@@ -16,7 +16,11 @@ export interface NotesHandlers {
   onMove(move: number | 'first' | 'last'): void;
   onClose(): void;
   onUseNet2(): void;
+  /** Net 1's sample, weights or η edited. */
+  onNet1(sample: Net1Sample): void;
 }
+
+const NET1_FIELDS: [keyof Net1Sample, string][] = [['x', 'x'], ['y', 'y'], ['w1', 'w1'], ['b1', 'b1'], ['w2', 'w2'], ['b2', 'b2'], ['lr', 'η']];
 
 interface Place { x: number; y: number }
 /** An edge: weight name, from, to, where along it its label sits (0–1) and how far above (−) or below (+). */
@@ -81,6 +85,11 @@ export class NotesView {
         <button type="button" class="notes-close" data-testid="notes-close" >✕ close</button>
       </div>
       <p class="hint notes-hint" data-testid="notes-hint" hidden></p>
+      <fieldset class="net1-sample" data-testid="net1-sample"><legend>Net 1's sample and weights</legend>
+        ${NET1_FIELDS.map(([k, label]) => k === 'y'
+          ? `<label>y <select name="${k}" data-testid="net1-${k}"><option value="0">0</option><option value="1">1</option></select></label>`
+          : `<label>${label} <input type="number" step="0.1" name="${k}" data-testid="net1-${k}" ${k === 'lr' ? 'min="0.001"' : ''}></label>`).join('')}
+      </fieldset>
       <div class="notes-body">
         <div class="notes-diagram"></div>
         <p class="legend notes-legend"><span class="nowrap"><span class="swatch hl-swatch"></span> this step's part of the network</span> <span class="nowrap">beside each node: its values for this sample</span></p>
@@ -108,6 +117,13 @@ export class NotesView {
     container.querySelector('[data-testid=notes-prev]')!.addEventListener('click', go(-1));
     container.querySelector('[data-testid=notes-next]')!.addEventListener('click', go(1));
     container.querySelector('[data-testid=notes-last]')!.addEventListener('click', go('last'));
+    const sample = container.querySelector<HTMLFieldSetElement>('.net1-sample')!;
+    sample.addEventListener('change', () => {
+      const read = (k: string) => Number(sample.querySelector<HTMLInputElement>(`[name=${k}]`)!.value);
+      const next = Object.fromEntries(NET1_FIELDS.map(([k]) => [k, read(k)])) as unknown as Net1Sample;
+      // A blank or non-finite field keeps its value; η must stay positive.
+      if (NET1_FIELDS.every(([k]) => Number.isFinite(next[k])) && next.lr > 0) handlers.onNet1(next);
+    });
     this.hint.addEventListener('click', (event) => {
       if ((event.target as Element).closest('[data-testid=notes-use-net2]')) handlers.onUseNet2();
     });
@@ -135,6 +151,12 @@ export class NotesView {
     this.root.hidden = !notes.open;
     if (!notes.open) return;
     this.root.querySelectorAll<HTMLButtonElement>('[data-net]').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.net === notes.net)));
+    const sample = this.root.querySelector<HTMLFieldSetElement>('.net1-sample')!;
+    sample.hidden = notes.net !== 'net1';
+    for (const [k] of NET1_FIELDS) {
+      const field = sample.querySelector<HTMLInputElement | HTMLSelectElement>(`[name=${k}]`)!;
+      if (field !== document.activeElement) field.value = String(notes.net1[k]);
+    }
     const unavailable = notes.net === 'net2' && !lesson;
     this.hint.hidden = !unavailable;
     (this.root.querySelector('.notes-body') as HTMLElement).hidden = unavailable;
