@@ -102,7 +102,7 @@ describe('the report page', () => {
     expect(data.evaluation.rocAuc).toBeCloseTo(mannWhitney(p, y), 12);
     expect(data.rocCurveArea).toBeCloseTo(mannWhitney(p, y), 12);
     expect(data.brier).toBeCloseTo(p.reduce((s, pi, i) => s + (pi - y[i]) ** 2, 0) / 120, 12);
-    expect(data.data).toEqual({ file: 'd.csv', rows: 120, positives: y.reduce((a, b) => a + b, 0) });
+    expect(data.data).toEqual({ file: 'd.csv', rows: 120, positives: y.reduce<number>((a, b) => a + b, 0) });
     expect([...html.matchAll(/<figure class="plot" data-plot="(\w+)"/g)].map((m) => m[1])).toEqual(['roc', 'pr', 'calibration', 'confusion', 'threshold']);
     expect(html).toContain('no training history');
     expect(html).toContain('&lt;y&amp;&gt;');

@@ -56,7 +56,7 @@ describe('data sets', () => {
 
   it('promotion at zero noise follows the generator rule, in raw units', () => {
     const d = makeData({ dataset: 'promotion', noise: 0, trainRatio: 50, seed: 1 });
-    expect(d.axes.map((a) => a.name)).toEqual(['years_experience', 'performance_score']);
+    expect((d.axes ?? []).map((a) => a.name)).toEqual(['years_experience', 'performance_score']);
     for (const p of d.train) expect(p.y).toBe(promotionRule(p.x1, p.x2));
   });
 
@@ -120,7 +120,8 @@ describe('training session', () => {
     for (let e = 0; e < 3; e++) s.runEpoch();
     const size = 7;
     const grid = s.grid(size);
-    const [a1, a2] = s.data.axes;
+    expect(s.data.axes).not.toBeNull();
+    const [a1, a2] = s.data.axes as NonNullable<typeof s.data.axes>;
     for (const [gx, gy] of [[0, 0], [6, 0], [3, 3], [0, 6], [6, 6]]) {
       const x1 = a1.min + ((gx + 0.5) / size) * (a1.max - a1.min);
       const x2 = a2.max - ((gy + 0.5) / size) * (a2.max - a2.min);
@@ -135,7 +136,8 @@ describe('training session', () => {
     const grids = s.unitGrids(size);
     expect(grids.length).toBe((3 + 2) * size * size);
     const layers = s.layers();
-    const [a1, a2] = s.data.axes;
+    expect(s.data.axes).not.toBeNull();
+    const [a1, a2] = s.data.axes as NonNullable<typeof s.data.axes>;
     const [gx, gy] = [1, 3];
     const x = encodePoint(s.data, a1.min + ((gx + 0.5) / size) * (a1.max - a1.min), a2.max - ((gy + 0.5) / size) * (a2.max - a2.min));
     const h1 = layers[0].weights.map((row, j) => Math.tanh(row[0] * x[0] + row[1] * x[1] + layers[0].bias[j]));
