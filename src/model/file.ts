@@ -1,6 +1,7 @@
 /** Reading and writing model files. Writes are atomic: temp file, fsync, rename. */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { constants as fsConstants, type Stats } from 'node:fs';
+import {
+  closeSync, constants as fsConstants, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, type Stats,
+} from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ModelFile } from './schema.js';
