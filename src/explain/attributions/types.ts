@@ -1,10 +1,12 @@
 /**
  * What every attribution method shares: the DESIGN.md "Attributions" document, the model inputs
  * as groups of encoded columns (a categorical input's one-hot columns are one input), and the one
- * explained output. Pure data and arithmetic: no files, no encoders, no faces.
+ * explained output. Pure data and arithmetic: no files, no faces; the encoder's scaling rule is
+ * read from model/encoding.ts (pure) so there is one definition of it.
  */
 import type { Network } from '../../math/network.js';
 import type { ModelInput } from '../../model/schema.js';
+import { numericScaling } from '../../model/encoding.js';
 
 /** The DESIGN.md attributions document (extra keys are allowed and documented where they are set). */
 export interface Attributions {
@@ -59,12 +61,13 @@ export function assertShapes(net: Network, groups: readonly InputGroup[], x: Flo
 }
 
 /**
- * How a numeric input's raw value maps to its encoded column: encoded = (raw − shift) / scale,
- * exactly as the model's encoder does (a std of 0 divides by 1; no mean/std means raw).
+ * How a numeric input's raw value maps to its encoded column, encoded = (raw − shift) / scale: the
+ * model encoder's own rule (a std of 0 divides by 1; no mean/std means raw). Identity otherwise.
  */
 export function numericScale(input: ModelInput): { shift: number; scale: number } {
-  if (input.kind !== 'numeric' || input.mean === undefined || input.std === undefined) return { shift: 0, scale: 1 };
-  return { shift: input.mean, scale: input.std > 0 ? input.std : 1 };
+  if (input.kind !== 'numeric') return { shift: 0, scale: 1 };
+  const { shift, scale } = numericScaling(input);
+  return { shift, scale };
 }
 
 /**
