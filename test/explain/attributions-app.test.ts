@@ -189,3 +189,17 @@ describe('the terminal rendering', () => {
     expect(cf).toContain('distance 1.83');
   });
 });
+
+describe('the attributions math stays pure', () => {
+  it('src/explain/attributions imports only src/math, src/model (schema types, the encoder\'s scaling) and explain\'s own modules', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const dir = new URL('../../src/explain/attributions/', import.meta.url);
+    const allowed = /^(\.\.\/\.\.\/math\/|\.\.\/\.\.\/model\/(schema|encoding)\.js$|\.\.\/(prediction|naming|format)\.js$|\.\/)/;
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      const source = readFileSync(new URL(file, dir), 'utf8');
+      for (const [, from] of source.matchAll(/^(?:import|export)[^'"]*from '([^']+)'/gm)) {
+        expect(`${file}: ${from}`).toMatch(new RegExp(`: ${allowed.source.slice(1)}`));
+      }
+    }
+  });
+});
