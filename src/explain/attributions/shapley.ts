@@ -83,9 +83,10 @@ function blockMean(net: Network, head: OutputHead, out: Float64Array, row: numbe
  * The first layer is linear in the inputs, so its pre-activation for coalition S and background
  * row b is z(S, b) = z(∅, b) + Σ_{g ∈ S} Δ_g(b), with Δ_g(b) = W_g·(x_g − b_g) over group g's
  * columns. Within a chunk (coalitions sharing their high bits) z(S) is built from z(S minus its
- * lowest bit) by one addition of H numbers instead of a product over every column; each z is at
- * most M additions from a direct product, so it agrees with the plain forward pass to a few ulps.
- * The rest of the network is the batched forward pass of src/math/network.ts.
+ * lowest bit) by one addition of H numbers instead of a product over every column. Each z is at
+ * most M additions from a direct product, so it agrees with the plain forward pass to a few ulps
+ * of the largest term W_g·x_g or W_g·b_g (the tests hold it to 1e-12 against a scalar loop). The
+ * rest of the network is the batched forward pass of src/math/network.ts.
  */
 function firstLayerTerms(net: Network, groups: readonly InputGroup[], x: Float64Array, background: Float64Array, nb: number) {
   const layer = net.layers[0];
