@@ -193,6 +193,7 @@ describe('the playground as a teacher', () => {
     await page.locator('[data-view=notes]').screenshot({ path: join(RESULTS, 'playground-notes-net2-slip.png') });
     // The input step shows the raw value and the standardised one: "x1 = (6 − 10.04) / 5.77".
     await page.keyboard.press('Home');
+    await page.waitForFunction(() => document.querySelector('[data-testid=notes-counter]')?.textContent?.startsWith('step 1 '));
     expect(await page.textContent('[data-testid=notes-step]')).toMatch(/x1 = \(\d+(\.\d+)? − \d+(\.\d+)?\) \/ \d+(\.\d+)?/);
     console.log(`notes Net 2: ${cards.length} steps, ${checked} values equal to the CLI's`);
     await page.close();
