@@ -203,6 +203,8 @@ export class ControlsView {
       b.checked = c.features.includes(b.value as FeatureName);
       b.disabled = !state.data.axes;
     });
+    // Noise belongs to the generated sets; an uploaded file is what it is.
+    this.field<HTMLInputElement>('noise').closest('label')!.hidden = c.dataset === 'upload';
     this.field<HTMLInputElement>('showTest').checked = c.showTest;
     this.field<HTMLInputElement>('discretize').checked = c.discretize;
     (this.root.querySelector('[name=noise-out]') as HTMLOutputElement).value = String(c.noise);
