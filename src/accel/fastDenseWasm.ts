@@ -13,7 +13,8 @@
  * optimizer from its config, with the moments resident and handed back through get/setState
  * after each epoch; an optimizer object the caller made steps itself. The element-wise rest
  * (sigmoid/tanh forward, the loss and its gradient, L2) runs in JavaScript on views of the same
- * memory, through the reference's own functions.
+ * memory, through the reference's own functions. Over 300 lines: the memory plan, the calls built
+ * from it and the epoch loop that runs them are one layout, clearer read together.
  */
 import type { WasmMemory, WasmModule } from './wasm/simdKernels.js';
 import { createMemory, Epilogue, gemmModule, HYPER, instantiateKernels, simdEnabled, UpdateRule } from './wasm/simdKernels.js';

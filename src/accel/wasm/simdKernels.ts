@@ -14,9 +14,11 @@
  * which tile computes an element never changes its value, so callers may split the columns (or
  * rows) of one product among threads and still get the same bytes.
  *
- * The module is assembled here from its bytes (no toolchain, nothing downloaded) and imports its
- * memory, so operands can live in that memory across calls (`fastDenseWasm.ts`) and several
- * threads can share it. `simdMatmul` is the copying form for operands in ordinary arrays.
+ * The module is assembled with asm.ts on its first use (not at import) and imports its memory, so
+ * operands can live in that memory across calls (`fastDenseWasm.ts`) and several threads can
+ * share it. `simdMatmul` is the copying form for operands in ordinary arrays. Its text is in
+ * kernels.listing.txt. Just over 300 lines: the two kernels share the module, its memory helpers
+ * and the switch that turns SIMD off for tests.
  */
 import type { Code, WasmMemory, WasmModule } from './asm.js';
 import { compile, createMemory, f64, f64x2, FunctionBuilder, get, I32, F64, i32, i32c, instantiateOn, moduleBytes, set, tee, V128, v128 } from './asm.js';
