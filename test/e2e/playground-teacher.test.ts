@@ -260,7 +260,11 @@ describe('the playground as a teacher', () => {
     await page.waitForSelector('[data-testid=play][data-running=false]');
     const epochs = Number(await page.textContent('[data-testid=epoch]'));
     const end = (await card(page)).value;
-    console.log(`2-2-1 promotion with notes mode (Net 2) open: ${epochs} epochs in ${seconds.toFixed(1)} s; page frames/s: ${(frames / seconds).toFixed(1)}`);
+    const cost = await page.evaluate(() => ['chainrule:receive', 'chainrule:render'].map((name) => {
+      const d = performance.getEntriesByName(name, 'measure').map((e) => e.duration).sort((a, b) => a - b);
+      return `${name.slice(10)} mean ${(d.reduce((s, x) => s + x, 0) / Math.max(1, d.length)).toFixed(2)} ms p95 ${(d[Math.floor(d.length * 0.95)] ?? 0).toFixed(2)} ms (n=${d.length})`;
+    }).join(', '));
+    console.log(`2-2-1 promotion with notes mode (Net 2) open: ${epochs} epochs in ${seconds.toFixed(1)} s; page frames/s: ${(frames / seconds).toFixed(1)}; ${cost}`);
     expect(epochs).toBeGreaterThan(0);
     expect(end).not.toBe(start);
     await page.close();
@@ -299,6 +303,14 @@ describe('the playground as a teacher', () => {
     await page.click('[data-testid=step]');
     await page.waitForFunction(() => document.querySelector('[data-testid=epoch]')?.textContent === '1');
 
+    // Dropped on the page, a file loads the same way as chosen.
+    await page.evaluate((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'dropped.csv', { type: 'text/csv' }));
+      document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, rows.join('\n'));
+    await page.waitForFunction(() => document.querySelector('[data-testid=dataset] option[value=upload]')?.textContent === 'uploaded: dropped.csv');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=weight]').length === 6);
     // A ragged row: the message names the file, the row and the missing column; the run stays.
     await page.setInputFiles('[data-testid=csv-file]', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b,y\n1,2,0\n3,1\n') });
     await page.waitForSelector('[data-testid=data-message]:not([hidden])');
@@ -307,7 +319,7 @@ describe('the playground as a teacher', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=data-message]')?.textContent?.includes('three.csv'));
     expect(await page.textContent('[data-testid=data-message]')).toBe('no column is a binary target (two values such as 0/1, yes/no): three.csv: row 4, column y: target must have two values, found a third: "2" (after "0", "1")');
     // The last good run is still there.
-    expect(await page.$$('[data-testid=weight]')).toHaveLength(5 * 2 + 2);
+    expect(await page.$$('[data-testid=weight]')).toHaveLength(6);
     await page.close();
   });
 
@@ -349,6 +361,14 @@ describe('the playground as a teacher', () => {
 
   it('feature crosses, +/− units, L2 and the view toggles change the run as TensorFlow Playground\'s do', async () => {
     const page = await open('#dataset=xor&hidden=2&activation=tanh&epoch=0');
+    // Notes mode's Net 2 needs the 2-2-1 sigmoid network: the page offers to switch to it.
+    await page.click('[data-testid=notes]');
+    await page.click('[data-testid=notes-net2]');
+    await page.click('[data-testid=notes-use-net2]');
+    await page.waitForFunction(() => location.hash.includes('hidden=2&activation=sigmoid') && Boolean(document.querySelector('[data-testid=notes-step][data-kind=forward]')));
+    expect(await page.inputValue('[data-testid=dataset]')).toBe('xor');
+    await page.click('[data-testid=notes-close]');
+    await page.selectOption('[data-testid=activation]', 'tanh');
     await page.check('[data-testid=feature-x1x2]');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=weight]').length === 3 * 2 + 2);
     expect(page.url()).toContain('features=x1,x2,x1x2');
@@ -399,6 +419,8 @@ describe('the playground as a teacher', () => {
       // Close-ups, for looking at the narrow layout at its real size.
       if (width === 420) {
         await page.locator('[data-view=notes]').screenshot({ path: join(RESULTS, 'playground-420-notes.png') });
+        await page.locator('header').screenshot({ path: join(RESULTS, 'playground-420-controls.png') });
+        await page.locator('.columns > section').nth(1).screenshot({ path: join(RESULTS, 'playground-420-map.png') });
         await page.locator('.columns > section').first().screenshot({ path: join(RESULTS, 'playground-420-network.png') });
       }
       await page.close();
