@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildLesson, net1Case, plugIn, type NotesCase } from '../../web/src/notes.js';
+import { checkNotes } from '../../src/explain/notes/check.js';
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 const bce = (p: number, y: number) => -(y * Math.log(p) + (1 - y) * Math.log(1 - p));
@@ -120,6 +121,13 @@ describe('notes mode, Net 2 (2-2-1) with standardised inputs', () => {
       expect(line.verdict, param).toBe('slips');
       expect(line.valueAsWritten, param).toBeCloseTo(-step.value!, 12);
     }
+  });
+});
+
+describe('the notes check', () => {
+  it('names every formula once across both notes (the lesson finds verdicts by name)', () => {
+    const names = checkNotes().formulas.map((f) => f.name);
+    expect(new Set(names).size).toBe(names.length);
   });
 });
 

@@ -7,6 +7,7 @@
  * same code path `chainrule explain --json` runs, so the page and the CLI agree to the last bit.
  * Where a note slips, the step carries the note's formula as written, evaluated at the same point
  * by the notes check's own specs, beside the correct one. Pure: no DOM, testable in Node.
+ * Over 300 lines because a step's values, its highlight and the note's lines are built together.
  */
 import { explainNetwork, type NetworkExplanation } from '../../src/explain/explain.js';
 import { createNaming, type Naming } from '../../src/explain/naming.js';
@@ -146,11 +147,11 @@ function factorHighlight(f: ParamFactors, k: number, naming: Naming, values: Rec
   return { kind: 'node', id: top };
 }
 
-/** The notes-check verdicts (seeded, the same as `chainrule notes`), computed once. */
+/** The notes-check verdicts by formula name (seeded, the same as `chainrule notes`), computed once. */
 let verdicts: Map<string, NoteFormula> | undefined;
 function verdictOf(name: string): NoteFormula | undefined {
-  verdicts ??= new Map(checkNotes().formulas.map((f) => [`${f.note}|${f.name}`, f]));
-  return [...verdicts.values()].find((f) => f.name === name);
+  verdicts ??= new Map(checkNotes().formulas.map((f) => [f.name, f]));
+  return verdicts.get(name);
 }
 
 function noteLine<P>(spec: FormulaSpec<P>, point: P): NoteLine {
