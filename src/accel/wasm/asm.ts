@@ -227,7 +227,7 @@ export interface Label {
  * Locals are declared in the order they were taken (runs of one type share a declaration).
  */
 export class FunctionBuilder {
-  readonly code: Code[] = [];
+  private readonly code: Code[] = [];
   private readonly types: ValType[] = [];
   private readonly names: string[] = [];
   private readonly taken = new Map<string, number>();
