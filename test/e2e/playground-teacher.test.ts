@@ -295,6 +295,11 @@ describe('the playground as a teacher', () => {
     expect(await page.textContent('[data-testid=heatmap-legend]')).toContain('passed = 1');
     await page.screenshot({ path: join(RESULTS, 'playground-upload.png'), fullPage: true });
 
+    // Another data set and back: the uploaded file is still there.
+    await page.selectOption('[data-testid=dataset]', 'circle');
+    await page.waitForFunction(() => document.querySelector('[data-testid=network] text.label')?.firstChild?.textContent === 'x1');
+    await page.selectOption('[data-testid=dataset]', 'upload');
+    await page.waitForFunction(() => document.querySelector('[data-testid=network] text.label')?.firstChild?.textContent === 'hours');
     // Three inputs, one categorical: trains without a map.
     const wide = ['age,dept,hours,left', ...Array.from({ length: 60 }, (_, i) => `${20 + (i % 30)},${['HR', 'Sales', 'IT'][i % 3]},${30 + (i % 17)},${i % 3 === 0 ? 1 : 0}`)];
     await page.setInputFiles('[data-testid=csv-file]', { name: 'staff.csv', mimeType: 'text/csv', buffer: Buffer.from(wide.join('\n')) });

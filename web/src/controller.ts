@@ -105,11 +105,15 @@ export class Controller {
   /** Starts a run; the worker replays config.epoch epochs first. A table the encoders refuse keeps the current run. */
   private load(config: RunConfig, options: LoadOptions = {}): void {
     const s = this.state;
-    const upload = config.dataset === 'upload' ? (options.upload ?? s.upload) : null;
+    // The last file read is kept while another data set is shown, so choosing it again needs no new upload.
+    const kept = options.upload ?? s.upload;
+    const upload = config.dataset === 'upload' ? kept : null;
+    if (config.dataset === 'upload' && !upload) config = { ...config, dataset: DEFAULT_CONFIG.dataset };
     let data: PlaygroundData;
     try {
       data = makeData(config, upload ?? undefined, options.init?.inputs);
     } catch (err) {
+      // A file the encoders refuse is not kept: the data set menu goes on offering the last good one.
       this.state = { ...s, dataMessage: (err as Error).message };
       this.render();
       return;
@@ -119,7 +123,7 @@ export class Controller {
     const sameShape = config.hidden.join(',') === s.config.hidden.join(',') && config.features.join(',') === s.config.features.join(',') && data.width === s.data.width;
     this.pointAuto = options.selection ? this.pointAuto : true;
     this.state = {
-      ...s, config, data, upload, dataMessage: null, runId: s.runId + 1, running: false, loading: true, epoch: 0, layers: null,
+      ...s, config, data, upload: kept, dataMessage: null, runId: s.runId + 1, running: false, loading: true, epoch: 0, layers: null,
       history: [], grid: null, unitGrids: null, explanation: null, error: null, lesson: null,
       selection: options.selection ?? { param: sameShape ? s.selection.param : null, point: 0 },
     };
