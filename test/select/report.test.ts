@@ -98,7 +98,7 @@ describe('the report page', () => {
     expect(island).not.toBeNull();
     const data = JSON.parse((island as RegExpExecArray)[1]);
     const p = rows.map((r) => 1 / (1 + Math.exp(-(1.5 * Number(r[0]) - 0.2))));
-    const y = rows.map((r) => (r[1] === 'yes' ? 1 : 0));
+    const y: number[] = rows.map((r) => (r[1] === 'yes' ? 1 : 0));
     expect(data.evaluation.rocAuc).toBeCloseTo(mannWhitney(p, y), 12);
     expect(data.rocCurveArea).toBeCloseTo(mannWhitney(p, y), 12);
     expect(data.brier).toBeCloseTo(p.reduce((s, pi, i) => s + (pi - y[i]) ** 2, 0) / 120, 12);
