@@ -84,6 +84,7 @@ function trainRules(): Rules<TrainOptions> {
     threshold: rule(finite().refine((x) => x > 0 && x < 1), 'a number in (0, 1)'),
     init: object('a model file (loadModel)'),
     schedule: schedule(),
+    monotone: rule(z.record(z.string(), z.enum(['increasing', 'decreasing'])), 'an object such as { performance_score: "increasing" } (directions increasing or decreasing)'),
     onEpoch: callback(), notify: callback(), onCheckpoint: callback(), shouldStop: callback(),
     resume: object('a checkpoint\'s loop state'),
     checkpointEvery: positiveInteger(),
@@ -108,6 +109,7 @@ function fitRules(): Rules<FitOptions> {
     kernels: oneOf(['fast', 'reference']),
     pool: object('a thread pool (createThreadPool)'),
     schedule: schedule(),
+    constraints: object('weight sign constraints (monotoneSigns)'),
   };
 }
 

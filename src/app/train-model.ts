@@ -25,6 +25,11 @@ import type { Dataset, EpochRecord, FitResult, FitState } from '../train/fit.js'
 import { fit } from '../train/fit.js';
 import type { ThreadPool } from '../accel/threadPool.js';
 import type { ScheduleSpec } from '../train/schedules.js';
+import type { Direction, WeightSigns } from '../train/constraints.js';
+import { monotoneSigns } from '../train/constraints.js';
+import type { ModelInput } from '../model/schema.js';
+import { inputSpan } from '../model/encoding.js';
+import { OptionsError } from '../errors.js';
 import type { TrainConfig } from './options.js';
 import { parseTrainOptions, TRAIN_DEFAULTS } from './options.js';
 
@@ -56,6 +61,12 @@ export interface TrainOptions {
   init?: ModelFile;
   /** Learning-rate schedule from `lr` (recorded as training.schedule); plateau needs `val` > 0. */
   schedule?: ScheduleSpec;
+  /**
+   * Numeric inputs along which ŷ must never decrease ('increasing') or never increase
+   * ('decreasing'), kept by sign constraints on the weights (train/constraints.ts; recorded as
+   * training.monotone). Such a run takes the reference loop.
+   */
+  monotone?: Record<string, Direction>;
   onEpoch?: (record: EpochRecord) => void | 'stop';
   /** Notices (id-like columns left out) and warnings (constant columns). */
   notify?: Notify;
@@ -117,6 +128,8 @@ export function trainModel(table: Table, config: TrainConfig): TrainOutcome {
     ? modelToNetwork(options.init)
     : createNetwork({ inputs: width, hidden: options.hidden, activation: options.activation, loss: options.loss }, createRng(options.seed ^ STREAM.init));
 
+  const constraints = monotoneConstraints(net, inputs, options.monotone);
+
   const trainY = trainRows ? encodeTarget(table, target, trainRows) : allLabels;
   const train: Dataset = { X: encodeTable(table, inputs, trainRows), Y: trainY, n: trainY.length };
   const counts = countClasses(train.Y);
@@ -149,6 +162,7 @@ export function trainModel(table: Table, config: TrainConfig): TrainOutcome {
       ...(options.patience !== undefined ? { patience: options.patience, bestEpoch } : {}),
       l2: options.l2,
       ...(options.schedule ? { schedule: options.schedule } : {}),
+      ...(constraints ? { monotone: options.monotone } : {}),
       ...(options.classWeight ? { classWeight: options.classWeight } : {}),
       rows: train.n,
       history,
@@ -158,7 +172,7 @@ export function trainModel(table: Table, config: TrainConfig): TrainOutcome {
   const result = fit(net, train, {
     epochs: options.epochs, batchSize: options.batchSize, optimizer, shuffle: options.shuffle,
     rng: createRng((options.seed ^ STREAM.shuffle) | 0), l2: options.l2, validation: val,
-    patience: options.patience, onEpoch: options.onEpoch, schedule: options.schedule,
+    patience: options.patience, onEpoch: options.onEpoch, schedule: options.schedule, constraints,
     resume: options.resume, checkpointEvery: options.checkpointEvery, shouldStop: options.shouldStop, pool: options.pool,
     onCheckpoint: onCheckpoint && ((state) => onCheckpoint(state, modelAt(state.history, state.bestEpoch))),
   });
@@ -176,4 +190,22 @@ export function trainModel(table: Table, config: TrainConfig): TrainOutcome {
 
   const model = modelAt(result.history, result.bestEpoch);
   return { model, net, result, rows: { train: train.n, val: val?.n ?? 0 }, metrics };
+}
+
+/** The sign constraints for `monotone` (input name → direction), each name checked against the model's inputs. */
+function monotoneConstraints(
+  net: Network, inputs: readonly ModelInput[], monotone: Record<string, Direction> | undefined,
+): WeightSigns | undefined {
+  if (!monotone || Object.keys(monotone).length === 0) return undefined;
+  const directions: (Direction | undefined)[] = [];
+  for (const input of inputs) {
+    const span = inputSpan(input);
+    for (let c = 0; c < span; c++) directions.push(input.kind === 'numeric' ? monotone[input.name] : undefined);
+  }
+  for (const name of Object.keys(monotone)) {
+    const input = inputs.find((i) => i.name === name);
+    if (!input) throw new OptionsError('monotone', `monotone: ${name} is not an input of the model (inputs: ${inputs.map((i) => i.name).join(', ')})`);
+    if (input.kind !== 'numeric') throw new OptionsError('monotone', `monotone: ${name} is categorical; only a numeric input can be monotone`);
+  }
+  return monotoneSigns(net, directions);
 }

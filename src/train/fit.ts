@@ -17,6 +17,8 @@ import { createEpochRunner } from '../accel/fastEpoch.js';
 import type { ThreadPool } from '../accel/threadPool.js';
 import type { ScheduleSpec, ScheduleState } from './schedules.js';
 import { afterEpoch, needsValidation, scheduledLr, startSchedule } from './schedules.js';
+import type { WeightSigns } from './constraints.js';
+import { project } from './constraints.js';
 import { DivergenceError } from '../errors.js';
 
 /** Rows of encoded features X [n × inputs] and targets Y [n × outputs]. */
@@ -76,6 +78,12 @@ export interface FitOptions {
    * rate when fit starts is taken as the base rate.
    */
   schedule?: ScheduleSpec;
+  /**
+   * Sign constraints on the weights (constraints.ts, e.g. monotone inputs), kept by projecting
+   * the weights after initialisation and after every step: projected gradient descent. Such a
+   * run always takes the reference loop, since the fast paths step without projecting.
+   */
+  constraints?: WeightSigns;
 }
 
 /**
@@ -154,6 +162,9 @@ export function fit(net: Network, data: Dataset, options: FitOptions): FitResult
   const grads = gradientBuffers(ws.grads);
   const l2 = options.l2 ?? 0;
   const weights = net.layers.map((layer) => layer.weights);
+  const constraints = options.constraints;
+  // A resumed run's weights were projected when they were saved.
+  if (constraints && !options.resume) project(weights, constraints);
 
   // Batch gathering buffers (only needed when rows are visited in shuffled order).
   const order = Uint32Array.from({ length: n }, (_, i) => i);
@@ -197,7 +208,7 @@ export function fit(net: Network, data: Dataset, options: FitOptions): FitResult
   });
 
   let lastEpoch = firstEpoch - 1;
-  const fastEpoch = options.kernels === 'reference' ? undefined : createEpochRunner(net, data, optimizer, params, ws, batch, l2, {
+  const fastEpoch = options.kernels === 'reference' || constraints ? undefined : createEpochRunner(net, data, optimizer, params, ws, batch, l2, {
     pool: options.pool, builtinOptimizer: !('step' in options.optimizer),
   });
   for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
@@ -244,6 +255,7 @@ export function fit(net: Network, data: Dataset, options: FitOptions): FitResult
       backward(net, X, Y, rows, ws, W);
       if (l2 > 0) addWeightDecay(weights, ws.grads.weights, l2);
       optimizer.step(params, grads);
+      if (constraints) project(weights, constraints);
       if (options.shouldStop?.()) {
         stoppedByCallback = true;
         break;

@@ -21,6 +21,7 @@ import {
 } from '../options.js';
 import { bundledData } from '../paths.js';
 import { SCHEDULE_HELP, scheduleFlag, scheduleSpec } from '../schedule-flag.js';
+import { BUNDLED_EPOCHS, BUNDLED_MONOTONE, MONOTONE_HELP, monotoneFlag, monotoneSpec } from '../monotone-flag.js';
 
 export interface TrainFlags {
   data?: string;
@@ -57,13 +58,15 @@ export interface TrainFlags {
   threads: number | 'auto';
   /** Canonical schedule text (schedule-flag.ts), e.g. "step:every=50,gamma=0.5". */
   schedule?: string;
+  /** Canonical monotone text (monotone-flag.ts), e.g. "performance_score:+", or "none". */
+  monotone?: string;
 }
 
 /** The flags recorded in a checkpoint: a resume takes those not given, and refuses conflicting ones but CHANGEABLE. */
 const SHAPING = [
   'data', 'target', 'positive', 'features', 'categorical', 'numeric', 'layers', 'activation', 'loss', 'optimizer',
   'lr', 'epochs', 'batchSize', 'val', 'patience', 'l2', 'classWeight', 'threshold', 'seed', 'init', 'standardize', 'shuffle',
-  'checkpointEvery', 'checkpoint', 'schedule', 'missing',
+  'checkpointEvery', 'checkpoint', 'schedule', 'missing', 'monotone',
 ] as const satisfies readonly (keyof TrainFlags)[];
 /** --epochs may grow to train on; checkpoint cadence and place do not change the run. */
 const CHANGEABLE: ReadonlySet<string> = new Set(['epochs', 'checkpointEvery', 'checkpoint']);
@@ -128,6 +131,7 @@ export function registerTrain(program: Command): void {
     .option('--val <fraction>', 'stratified validation fraction', fraction, TRAIN_DEFAULTS.val)
     .option('--patience <n>', 'early stopping: epochs without a better validation loss', positiveInteger('--patience'))
     .option('--schedule <spec>', SCHEDULE_HELP, scheduleFlag)
+    .option('--monotone <col:+|col:-,…>', MONOTONE_HELP, monotoneFlag)
     .option('--l2 <lambda>', 'L2 weight decay λ (adds λ·w to each weight gradient)', nonNegativeNumber('--l2'), TRAIN_DEFAULTS.l2)
     .option('--class-weight <balanced|none>', 'balanced: weigh each row by n/(2·n_c) of its class, so both classes count equally (default none)', classWeight)
     .option('--threshold <p>', 'decision threshold stored in the model', threshold, TRAIN_DEFAULTS.threshold)
@@ -152,6 +156,14 @@ export function registerTrain(program: Command): void {
  */
 async function trainCommand(flags: TrainFlags, cmd: Command): Promise<void> {
   let run = flags;
+  // The flagship run: the bundled data's rule is monotone in both inputs (see monotone-flag.ts).
+  if (flags.data === undefined && flags.init === undefined && flags.resume === undefined) {
+    run = {
+      ...flags,
+      monotone: flags.monotone ?? BUNDLED_MONOTONE,
+      epochs: cmd.getOptionValueSource('epochs') === 'default' ? BUNDLED_EPOCHS : flags.epochs,
+    };
+  }
   if (flags.resume !== undefined) {
     const ckpt = loadCheckpoint(flags.resume);
     const explicit = new Set<string>(SHAPING.filter((key) => cmd.getOptionValueSource(key) === 'cli'));
@@ -311,6 +323,7 @@ async function train(
       hidden: flags.layers, activation: flags.activation, loss: flags.loss, optimizer: flags.optimizer,
       lr: flags.lr, epochs: flags.epochs, batchSize: flags.batchSize, val: flags.val, patience: flags.patience,
       seed: flags.seed, standardize: flags.standardize, shuffle: flags.shuffle, l2: flags.l2, schedule,
+      monotone: monotoneSpec(flags.monotone),
       classWeight: flags.classWeight === 'balanced' ? 'balanced' : undefined,
       threshold: flags.threshold, init,
       onEpoch: sendEpoch,
