@@ -159,6 +159,30 @@ describe(`HTTP body fuzz (${runs(400)} runs each, fixed seed)`, () => {
     }, 60_000);
   }
 
+  test(`random nesting (depth 1–100,000, arrays and objects mixed, any field, any endpoint; ${runs(60)} runs): never a 500`, async () => {
+    const shape = fc.record({
+      depth: fc.oneof(fc.integer({ min: 1, max: 100 }), fc.integer({ min: 1, max: 100_000 })),
+      kinds: fc.array(fc.constantFrom('[', '{"a":', '{"years_experience":'), { minLength: 1, maxLength: 3 }),
+      leaf: fc.constantFrom('1', '"x"', 'null', '[]', '{}'),
+      where: fc.constantFrom('rows', 'row', 'input', 'target', 'lr', 'param', 'body'),
+      endpoint: fc.constantFrom(...ENDPOINTS),
+    });
+    await fc.assert(fc.asyncProperty(shape, async ({ depth, kinds, leaf, where, endpoint }) => {
+      let open = '';
+      let close = '';
+      for (let i = 0; i < depth; i++) {
+        const k = kinds[i % kinds.length];
+        open += k;
+        close = (k === '[' ? ']' : '}') + close;
+      }
+      const value = `${open}${leaf}${close}`;
+      const payload = where === 'body' ? value : `{"${where}":${value}${where === 'input' ? ',"target":1' : ''}}`;
+      const res = await app.inject({ ...endpoint, payload, headers: { 'content-type': 'application/json', ...endpoint.headers } });
+      expect(res.statusCode, `${endpoint.url} ${where} depth ${depth}`).not.toBe(500);
+      if (res.statusCode !== 200) expect(typeof res.json().error).toBe('string');
+    }), params(60));
+  }, timeout(60, 200));
+
   test('the 400 for a deep value quotes its first levels only', async () => {
     const res = await app.inject({ method: 'POST', url: '/predict', payload: `{"rows":${nested(100_000, 'array')}}`, headers: { 'content-type': 'application/json' } });
     expect(res.statusCode).toBe(400);
