@@ -9,6 +9,7 @@
  *     to keep resident): `fastForward`/`fastBackward` on register-blocked kernels, with batches
  *     gathered by plain copies and the table's activations applied by the reference's loops.
  */
+import { activations } from '../math/activations.js';
 import type { Network, Workspace } from '../math/network.js';
 import { gradientBuffers, loss } from '../math/network.js';
 import type { Optimizer } from '../math/optimizers.js';
@@ -29,8 +30,9 @@ const wasmDensePath: FastPath = {
 
 const jsDensePath: FastPath = {
   name: 'dense (JS, register-blocked)',
-  // Every activation of the table: fastForward/fastBackward apply the reference's own activation loops.
-  supports: () => true,
+  // Every element-wise activation of the table: fastForward/fastBackward apply the reference's own
+  // activation loops, which a row-wise one (softmax) cannot run without the layer's units.
+  supports: ({ net }) => net.layers.every((layer) => activations[layer.activation].scope === 'element'),
   create: ({ net, data, optimizer, batch, l2 }, { params, grads, ws }) => denseEpoch(net, data, optimizer, params, ws, grads, batch, l2),
 };
 

@@ -40,7 +40,8 @@ function activationFactor(net: Network, trace: Trace, naming: Naming, l: number,
   const z = naming.z(l, j);
   const symbol = `∂${a}/∂${z}`;
   const spec = activations[layer.activation];
-  if (!spec.factor) return [];
+  // A softmax output has no per-unit slope: its chain starts at the fused ∂L/∂zₖ = ŷₖ − yₖ.
+  if (spec.scope === 'row' || !spec.factor) return [];
   if (layer.activation === 'sigmoid' && l === last) {
     // σ'(z) = σ(z)·σ(−z): at the output both are kept at full precision (see Trace.oneMinusYhat).
     return [{

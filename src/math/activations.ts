@@ -5,8 +5,19 @@
  * epilogue that computes it, if any. Every path reads this table (network, init, explain, ONNX,
  * schema, CLI, playground, the fast paths' `supports`); adding an activation is one record here,
  * one case in each of the two loops below (the compiler names them) and its test rows.
+ *
+ * Most activations are element-wise (`scope: 'element'`: a = f(z) unit by unit, with f and f'
+ * in the record). Softmax is row-wise (`scope: 'row'`): each unit's output depends on the whole
+ * row of the layer's pre-activations, aₖ = e^{zₖ} / Σₘ e^{zₘ}, so it has no per-element f or f'
+ * and its record carries neither; the loops take the layer's `units` to know where a row ends.
+ * It is only an output activation, fused with cross-entropy (network.ts validates the pairing),
+ * so its backward is the loss's fused ŷ − y.
  */
-export type ActivationName = 'sigmoid' | 'tanh' | 'relu' | 'linear' | 'leaky_relu' | 'softplus';
+/** The element-wise activations: what a hidden layer may use. */
+export type ElementActivationName = 'sigmoid' | 'tanh' | 'relu' | 'linear' | 'leaky_relu' | 'softplus';
+/** The row-wise activations: output heads only. */
+export type RowActivationName = 'softmax';
+export type ActivationName = ElementActivationName | RowActivationName;
 
 /** Xavier/Glorot uniform (limit √(6/(in+out))) or He normal (std √(2/in)); see init.ts. */
 export type Initializer = 'xavier' | 'he';
@@ -22,12 +33,8 @@ export type WasmEpilogue = 'sigmoid' | 'tanh' | 'relu' | 'linear';
 /** The slope of leaky_relu below zero (PyTorch's default negative_slope, ONNX LeakyRelu alpha). */
 export const LEAKY_SLOPE = 0.01;
 
-export interface Activation {
+interface ActivationBase {
   readonly name: ActivationName;
-  /** a = f(z) */
-  f(z: number): number;
-  /** da/dz, given both z and a = f(z). */
-  df(z: number, a: number): number;
   /** The derivative as a formula in the generic symbols a and z, e.g. 'a(1 − a)'. */
   readonly dfFormula: string;
   /**
@@ -44,6 +51,26 @@ export interface Activation {
   /** The accelerated epilogue that computes this activation exactly, if any. */
   readonly accel?: { readonly wasm: WasmEpilogue };
 }
+
+/** a = f(z) unit by unit. */
+export interface ElementActivation extends ActivationBase {
+  readonly name: ElementActivationName;
+  readonly scope: 'element';
+  /** a = f(z) */
+  f(z: number): number;
+  /** da/dz, given both z and a = f(z). */
+  df(z: number, a: number): number;
+}
+
+/** A row of units mapped together; no per-element derivative (its backward is fused with its loss). */
+export interface RowActivation extends ActivationBase {
+  readonly name: RowActivationName;
+  readonly scope: 'row';
+  /** The loss it must be paired with (the fused backward lives there). */
+  readonly fusedLoss: 'cross_entropy';
+}
+
+export type Activation = ElementActivation | RowActivation;
 
 /**
  * σ(z) = 1/(1+e^{−z}), evaluated so that e^{…} never overflows: for z < 0 use e^{z}/(1+e^{z}).
@@ -68,11 +95,37 @@ export function softplus(z: number): number {
   return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
 }
 
-function record(spec: Omit<Activation, 'dfFormula'>): Activation {
-  return { ...spec, dfFormula: spec.factor ? spec.factor.formula('a', 'z') : '1' };
+/**
+ * One row of softmax: A[o+k] = e^{Z[o+k] − m} / Σₘ e^{Z[o+m] − m} with m the row's maximum, so no
+ * e^{…} overflows (|z| = 1000 gives 1 and 0, never NaN) and the row sums to 1 up to rounding.
+ * A may alias Z.
+ */
+export function softmaxRow(Z: Float64Array, A: Float64Array, offset: number, units: number): void {
+  let max = -Infinity;
+  for (let k = 0; k < units; k++) if (Z[offset + k] > max) max = Z[offset + k];
+  let sum = 0;
+  for (let k = 0; k < units; k++) {
+    const e = Math.exp(Z[offset + k] - max);
+    A[offset + k] = e;
+    sum += e;
+  }
+  for (let k = 0; k < units; k++) A[offset + k] /= sum;
 }
 
-export const activations: { readonly [K in ActivationName]: Activation } = {
+/** logsumexp of one row, max + log Σ e^{z − max}: finite for every finite row. */
+export function logSumExpRow(Z: Float64Array, offset: number, units: number): number {
+  let max = -Infinity;
+  for (let k = 0; k < units; k++) if (Z[offset + k] > max) max = Z[offset + k];
+  let sum = 0;
+  for (let k = 0; k < units; k++) sum += Math.exp(Z[offset + k] - max);
+  return max + Math.log(sum);
+}
+
+function record(spec: Omit<ElementActivation, 'dfFormula' | 'scope'>): ElementActivation {
+  return { ...spec, scope: 'element', dfFormula: spec.factor ? spec.factor.formula('a', 'z') : '1' };
+}
+
+export const activations: { readonly [K in ActivationName]: K extends RowActivationName ? RowActivation : ElementActivation } = {
   sigmoid: record({
     name: 'sigmoid', f: sigmoid, df: (_z, a) => a * (1 - a),
     factor: { formula: (a) => `${a}(1 − ${a})`, meaning: (z) => `slope of the sigmoid at ${z}` },
@@ -106,20 +159,39 @@ export const activations: { readonly [K in ActivationName]: Activation } = {
     factor: { formula: (_a, z) => `σ(${z})`, meaning: (z) => `slope of softplus at ${z}, = σ(${z})` },
     onnx: { op: 'Softplus' }, init: 'he',
   }),
+  // Row-wise: ∂aₖ/∂zₘ = aₖ(δₖₘ − aₘ) is a Jacobian, never needed alone because cross-entropy's
+  // fused ∂L/∂zₖ = ŷₖ − yₖ replaces it. ONNX Softmax's default axis (−1) is the units axis.
+  softmax: {
+    name: 'softmax', scope: 'row', fusedLoss: 'cross_entropy', dfFormula: 'aₖ(δₖₘ − aₘ)',
+    onnx: { op: 'Softmax' }, init: 'xavier',
+  },
 };
 
-/** Every activation name, in the table's order (the schema's enum, the CLI's choices, the menus). */
-export const ACTIVATIONS = Object.keys(activations) as readonly ActivationName[];
+/** Every activation name a layer may carry, in the table's order (the model schema's enum). */
+export const LAYER_ACTIVATIONS = Object.keys(activations) as readonly ActivationName[];
+
+/**
+ * The element-wise activations, in the table's order: what a hidden layer may use (the CLI's
+ * `--activation` choices, the menus).
+ */
+export const ACTIVATIONS = LAYER_ACTIVATIONS.filter(
+  (name): name is ElementActivationName => activations[name].scope === 'element',
+);
 
 export function isActivationName(name: string): name is ActivationName {
   return Object.prototype.hasOwnProperty.call(activations, name);
 }
 
+export function isElementActivationName(name: string): name is ElementActivationName {
+  return isActivationName(name) && activations[name].scope === 'element';
+}
+
 /**
  * A[i] = f(Z[i]) for i < len. One loop per activation (a call through the table per element
- * would cost the hot loop a function call); each loop applies that record's own f.
+ * would cost the hot loop a function call); each loop applies that record's own f. A row-wise
+ * activation needs `units` (the row length; len is rows × units) and refuses to guess it.
  */
-export function activate(name: ActivationName, Z: Float64Array, A: Float64Array, len: number): void {
+export function activate(name: ActivationName, Z: Float64Array, A: Float64Array, len: number, units?: number): void {
   switch (name) {
     case 'sigmoid':
       for (let i = 0; i < len; i++) A[i] = sigmoid(Z[i]);
@@ -139,6 +211,11 @@ export function activate(name: ActivationName, Z: Float64Array, A: Float64Array,
     case 'softplus':
       for (let i = 0; i < len; i++) A[i] = softplus(Z[i]);
       return;
+    case 'softmax': {
+      if (units === undefined) throw new RangeError('softmax is row-wise: activate needs the layer\'s units');
+      for (let o = 0; o < len; o += units) softmaxRow(Z, A, o, units);
+      return;
+    }
     default: {
       const unknown: never = name;
       throw new RangeError(`unknown activation "${String(unknown)}"`);
@@ -172,6 +249,9 @@ export function activationBackward(
     case 'softplus':
       for (let i = 0; i < len; i++) dZ[i] = dA[i] * sigmoid(Z[i]);
       return;
+    case 'softmax':
+      // validateNetwork only lets softmax be an output fused with cross-entropy, whose ∂L/∂z the loss writes.
+      throw new RangeError('softmax has no separate backward: it is fused with cross_entropy (dL/dz = ŷ − y)');
     default: {
       const unknown: never = name;
       throw new RangeError(`unknown activation "${String(unknown)}"`);

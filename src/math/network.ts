@@ -4,11 +4,11 @@
  *
  * Forward and backward run over a batch of n rows in a Workspace that the caller owns and reuses:
  *   forward   Z = X·Wᵀ + b,  A = act(Z)
- *   backward  dZ = dA ⊙ act'(Z)   (fused ŷ − y for sigmoid + BCE)
+ *   backward  dZ = dA ⊙ act'(Z)   (fused ŷ − y for sigmoid + BCE and softmax + cross-entropy)
  *             dW = dZᵀ·X,  db = Σ_rows dZ,  dX = dZ·W   (the 1/n of the mean is already in dZ)
  */
 import type { ActivationName } from './activations.js';
-import { activate, activationBackward } from './activations.js';
+import { activate, activationBackward, activations } from './activations.js';
 import type { LossName } from './losses.js';
 import { lossGradient, losses, lossValue } from './losses.js';
 import { addBiasRows, matmul, matmulTransA, matmulTransB, sumRows } from './kernels.js';
@@ -72,6 +72,13 @@ export function validateNetwork(net: Network): void {
   if (fusedWith !== undefined && out.activation !== fusedWith) {
     throw new RangeError(`loss "${net.loss}" needs a ${fusedWith} output layer, got "${out.activation}"`);
   }
+  // A row-wise activation has no per-element derivative: only the last layer, under its fused loss.
+  net.layers.forEach((layer, l) => {
+    const spec = activations[layer.activation];
+    if (spec.scope !== 'row') return;
+    if (l !== net.layers.length - 1) throw new RangeError(`layers[${l}]: "${layer.activation}" is only an output activation`);
+    if (net.loss !== spec.fusedLoss) throw new RangeError(`a ${layer.activation} output needs loss "${spec.fusedLoss}", got "${net.loss}"`);
+  });
 }
 
 export function createWorkspace(net: Network, capacity: number): Workspace {
@@ -102,7 +109,7 @@ export function forward(net: Network, X: Float64Array, n: number, ws: Workspace)
     const Z = ws.Z[l];
     matmulTransB(Z, input, layer.weights, n, layer.inputs, layer.units);
     addBiasRows(Z, layer.bias, n, layer.units);
-    activate(layer.activation, Z, ws.A[l], n * layer.units);
+    activate(layer.activation, Z, ws.A[l], n * layer.units, layer.units);
     input = ws.A[l];
   }
   return input;
