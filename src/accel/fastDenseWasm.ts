@@ -13,14 +13,16 @@
  * optimizer from its config, with the moments resident and handed back through get/setState
  * after each epoch; an optimizer object the caller made steps itself. The element-wise rest
  * (sigmoid/tanh forward, the loss and its gradient, L2) runs in JavaScript on views of the same
- * memory, through the reference's own functions. Over 300 lines: the memory plan, the calls built
- * from it and the epoch loop that runs them are one layout, clearer read together.
+ * memory, through the reference's own functions, and so does a row-wise output head (softmax:
+ * the kernel stores Z = X·Wᵀ + b, the reference's row loop makes A, and cross-entropy's fused
+ * ŷ − y is dZ, so the head needs no backward epilogue). Over 300 lines: the memory plan, the
+ * calls built from it and the epoch loop that runs them are one layout, clearer read together.
  */
 import type { WasmMemory, WasmModule } from './wasm/simdKernels.js';
 import { createMemory, Epilogue, gemmModule, HYPER, instantiateKernels, simdEnabled, UpdateRule } from './wasm/simdKernels.js';
 import { activate, activationBackward, activations } from '../math/activations.js';
 import type { ActivationName, WasmEpilogue } from '../math/activations.js';
-import { lossGradient, lossValue } from '../math/losses.js';
+import { lossGradient, losses, lossValue } from '../math/losses.js';
 import type { Network } from '../math/network.js';
 import type { Optimizer } from '../math/optimizers.js';
 import { addWeightDecay, optimizers } from '../math/optimizers.js';
@@ -112,11 +114,33 @@ const EPILOGUES: Record<WasmEpilogue, EpiloguePlan> = {
   linear: { forward: Epilogue.bias, jsForward: false, aIsZ: true, backward: Epilogue.plain, readsZ: false },
 };
 
-/** This kernel's plan for an activation, or undefined when its record names no epilogue (fastEpoch then picks another path). */
+/**
+ * A row-wise output head (activations.ts `scope: 'row'`, softmax) under the loss fused with it:
+ * the store adds the bias, JavaScript applies the reference's row loop (activate with the layer's
+ * units), and the fused loss gradient writes dZ itself, so no backward mode is ever asked of it
+ * (a layer's backward store is only used for the layer below the one it feeds).
+ */
+const ROW_HEAD: EpiloguePlan = { forward: Epilogue.bias, jsForward: true, aIsZ: false, backward: -1, readsZ: false };
+
+/**
+ * This kernel's plan for an activation, or undefined when it has none (fastEpoch then picks
+ * another path): an element-wise activation's epilogue as its record names it, and for a
+ * row-wise one the head above, which validateNetwork admits only as the output layer under the
+ * loss fused with it (wasmDenseEpoch checks that again before it builds).
+ */
 export function wasmEpilogueOf(activation: ActivationName): EpiloguePlan | undefined {
-  const name = activations[activation].accel?.wasm;
+  const spec = activations[activation];
+  if (spec.scope === 'row') return ROW_HEAD;
+  const name = spec.accel?.wasm;
   return name === undefined ? undefined : EPILOGUES[name];
 }
+
+/** A row-wise head is the output layer and its backward is the network's fused loss (else this kernel declines the run). */
+function rowHeadsFused(net: Network): boolean {
+  const last = net.layers.length - 1;
+  return net.layers.every(({ activation }, l) => activations[activation].scope !== 'row' || (l === last && losses[net.loss].fusedWith === activation));
+}
+
 const epilogue = (activation: ActivationName): EpiloguePlan => {
   const plan = wasmEpilogueOf(activation);
   if (!plan) throw new RangeError(`the WebAssembly dense kernel has no epilogue for activation "${activation}"`);
@@ -132,7 +156,7 @@ export function wasmDenseEpoch(
   net: Network, data: EpochData, optimizer: Optimizer, batch: number, l2: number,
   { pool, builtinOptimizer: own = false }: RunnerOptions = {},
 ): EpochRunner | undefined {
-  if (!simdEnabled()) return undefined;
+  if (!simdEnabled() || !rowHeadsFused(net)) return undefined;
   const forwardWork = net.layers.map((p) => p.inputs * p.units);
   const backwardWork = net.layers.map((p, l) => p.units * p.inputs * (l > 0 ? 2 : 1) + p.units);
   const count = net.layers.reduce((sum, layer) => sum + layer.units * (layer.inputs + 1), 0);
@@ -149,6 +173,7 @@ export function wasmDenseEpoch(
 
   const view = (at: number, doubles: number) => new Float64Array(memory.buffer, at, doubles);
   const { layers } = layout;
+  const epilogues = net.layers.map((layer) => epilogue(layer.activation));
   const last = layers.length - 1;
   const k = layers[0].inputs;
   const m = layers[last].units;
@@ -174,12 +199,12 @@ export function wasmDenseEpoch(
   // The calls of each phase, built once; only their row counts change (the last batch).
   const forward: Call[][] = layers.map((p, l) => [makeCall([
     p.Z, 8 * p.units, l === 0 ? layout.X : layers[l - 1].A, 8 * p.inputs, 8, p.WT, 8 * p.units, 0, 0, 0, p.units,
-    l < last && p.A === p.Z ? epilogue(p.activation).hiddenForward ?? epilogue(p.activation).forward : epilogue(p.activation).forward, p.b, p.A])]);
+    l < last && p.A === p.Z ? epilogues[l].hiddenForward ?? epilogues[l].forward : epilogues[l].forward, p.b, p.A])]);
   const backward: Call[][] = layers.map((p, l) => [
     makeCall([p.gW, 8 * p.inputs, p.dZ, 8, 8 * p.units, l === 0 ? layout.X : layers[l - 1].A, 8 * p.inputs, 0, 0, 0, p.inputs, Epilogue.plain, 0, 0]),
     makeCall([p.gb, 0, layout.one, 0, 0, p.dZ, 8 * p.units, 0, 0, 0, p.units, Epilogue.plain, 0, 0]),
     ...(l > 0 ? [makeCall([layers[l - 1].dZ, 8 * p.inputs, p.dZ, 8 * p.units, 8, p.W, 8 * p.inputs, 0, 0, 0, p.inputs,
-      epilogue(layers[l - 1].activation).backward, epilogue(layers[l - 1].activation).readsZ ? layers[l - 1].Z : layers[l - 1].A, 0])] : []),
+      epilogues[l - 1].backward, epilogues[l - 1].readsZ ? layers[l - 1].Z : layers[l - 1].A, 0])] : []),
   ]);
   let shapedRows = 0;
   const shape = (rows: number) => {
@@ -213,13 +238,13 @@ export function wasmDenseEpoch(
     if (rows !== shapedRows) shape(rows);
     for (let l = 0; l <= last; l++) {
       dispatcher.run(forward[l], rows * forwardWork[l] >= minParallelWork);
-      const act = layers[l].activation;
-      if (epilogue(act).jsForward) activate(act, Z[l], A[l], rows * layers[l].units);
+      // The layer's units tell a row-wise head where each row ends; element-wise loops ignore them.
+      if (epilogues[l].jsForward) activate(layers[l].activation, Z[l], A[l], rows * layers[l].units, layers[l].units);
     }
     const len = rows * m;
     const batchLoss = lossValue(net.loss, Z[last], A[last], Y, len, m, sw);
     if (!Number.isFinite(batchLoss)) return batchLoss;
-    // dZ of the output layer: fused ŷ − y for sigmoid + BCE, else dA through the activation's derivative.
+    // dZ of the output layer: fused ŷ − y for sigmoid + BCE and softmax + cross-entropy, else dA through the activation's derivative.
     if (!lossGradient(net.loss, Z[last], A[last], Y, dZ[last], len, m, sw)) {
       activationBackward(layers[last].activation, dZ[last], Z[last], A[last], dZ[last], len);
     }
