@@ -13,7 +13,8 @@ import { encodeTable, fitInputs, inferTarget, selectFeatures } from '../../src/d
 import { prepareUpload, readTableText } from '../../web/src/upload.js';
 import { makeData, networkInputs } from '../../web/src/datasets.js';
 import { createSession } from '../../web/src/session.js';
-import { DEFAULT_CONFIG } from '../../web/src/config.js';
+import { DEFAULT_CONFIG, HIDDEN_ACTIVATIONS } from '../../web/src/config.js';
+import { ACTIVATIONS } from '../../src/math/activations.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chainrule-upload-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -103,5 +104,18 @@ describe('feature crosses and L2', () => {
       return s.net.layers.reduce((sum, layer) => sum + layer.weights.reduce((a, w) => a + w * w, 0), 0);
     };
     expect(run(0.1)).toBeLessThan(run(0));
+  });
+});
+
+describe('the activation menu', () => {
+  it('lists the library table\'s hidden activations, and each one trains in the playground', () => {
+    expect(HIDDEN_ACTIVATIONS).toEqual(ACTIVATIONS);
+    for (const activation of HIDDEN_ACTIVATIONS) {
+      const s = createSession({ ...DEFAULT_CONFIG, dataset: 'circle', hidden: [3], activation });
+      const first = s.history[0].train;
+      for (let k = 0; k < 5; k++) s.runEpoch();
+      expect(Number.isFinite(s.history[5].train), activation).toBe(true);
+      expect(s.history[5].train, activation).not.toBe(first);
+    }
   });
 });
