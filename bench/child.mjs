@@ -3,8 +3,8 @@
  * belong to this run alone) and prints one JSON line:
  *   { system, workload, samples, seconds, samplesPerSec, finalLoss, peakRssMiB }
  * Usage: node bench/child.mjs <system> <workload> <data dir> <epochs>
- * finalLoss is the mean BCE of the trained model's probabilities on the training rows, computed
- * here the same way for every system.
+ * finalLoss is the mean BCE (a multi-class workload: the mean cross-entropy −log p_y) of the
+ * trained model's probabilities on the training rows, computed here the same way for every system.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,12 +51,21 @@ function meanBce(p, y) {
   return s / y.length;
 }
 
+/** −mean log p[row, y] over the rows, p being [rows × classes] row-major. */
+function meanCrossEntropy(p, y, classes) {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s -= Math.log(Math.max(p[i * classes + y[i]], 1e-12));
+  return s / y.length;
+}
+
 const trainer = await (await loadTrainer())(workload, data, workload.layers, epochs);
 const t0 = process.hrtime.bigint();
 await trainer.train();
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 const samples = epochs * data.n;
-const finalLoss = meanBce(trainer.probabilities(), data.Y);
+const finalLoss = workload.classes === undefined
+  ? meanBce(trainer.probabilities(), data.Y)
+  : meanCrossEntropy(trainer.probabilities(), data.Y, workload.classes);
 process.stdout.write(`${JSON.stringify({
   system, workload: workloadName, samples, seconds, samplesPerSec: samples / seconds, finalLoss,
   peakRssMiB: process.resourceUsage().maxRSS / 1024,

@@ -1,4 +1,4 @@
-/** The bench's table and its goal ratios (issue 8), computed from one run's medians. */
+/** The bench's table and its goal ratios (issues 8 and 13), computed from one run's medians. */
 
 /** [workload, peer, minimum ratio chainrule/peer, label, chainrule's system when not the default] */
 const GOALS = [
@@ -12,6 +12,9 @@ const GOALS = [
   ['B', 'tfjs-wasm', 3, 'B ≥ 3× tfjs-wasm'],
   ['B', 'pytorch', 1, 'B ≥ 1.0× PyTorch (stretch)'],
   ['B', 'pytorch', 1, 'B ≥ 1.0× PyTorch (stretch), chainrule with 2 threads', 'chainrule (2 threads)'],
+  // Issue 13: the softmax head on the accelerated dense path.
+  ['D', 'pytorch', 1, 'D ≥ 1.0× PyTorch (1 thread)'],
+  ['D', 'tfjs-wasm', 5, 'D ≥ 5× tfjs-wasm'],
 ];
 
 const rate = (doc, workload, system) =>

@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --json] [-- --quick] [-- --rounds N] [-- --only A,C] [-- --no-write]`
  *
- * Trains workloads A, B and C (bench/workloads.mjs) with chainrule (also with 2 worker threads),
+ * Trains workloads A, B, C and D (bench/workloads.mjs) with chainrule (also with 2 worker threads),
  * the hand-written yardstick loops, TensorFlow.js (cpu and wasm backends), brain.js, and — when Debian's python3-torch /
  * python3-sklearn are installed — PyTorch and scikit-learn, all on the same seeded data. Every
  * (system, workload) runs in its own process, in rounds whose system order rotates (interleaved),
@@ -28,7 +28,7 @@ const value = (name, fallback) => {
 const json = flag('--json');
 const quick = flag('--quick');
 const rounds = Number(value('--rounds', quick ? '1' : '3'));
-const only = value('--only', 'A,B,C').split(',').map((s) => s.trim().toUpperCase());
+const only = value('--only', Object.keys(WORKLOADS).join(',')).split(',').map((s) => s.trim().toUpperCase());
 const log = (line) => process.stderr.write(`${line}\n`);
 
 /** The peers live in bench/node_modules, installed from bench's own lockfile on first use. */
@@ -81,11 +81,24 @@ const median = (xs) => {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 };
 
+/**
+ * Whether a system can train a workload as specified: the written-out loop is the 2-2-1 network
+ * alone, and brain.js has no softmax output (one activation for every layer, squared error).
+ */
+function canRun(system, workload) {
+  if (system === 'hand loop (written out)') return workload.features === 2 && workload.hidden.join() === '2';
+  if (system === 'brain.js') return workload.classes === undefined;
+  return true;
+}
+
 function main() {
   const peers = ensurePeers();
   const systems = ['chainrule', 'chainrule (2 threads)', 'chainrule (reference loop)', 'hand loop', 'hand loop (written out)'];
   const notes = ['chainrule (2 threads): worker threads split the products of dense layers, so they apply to B; A and C run the 2-2-1 path single-threaded (the same code as chainrule)'];
-  if (peers) systems.push('tfjs-cpu', 'tfjs-wasm', 'brain.js');
+  if (peers) {
+    systems.push('tfjs-cpu', 'tfjs-wasm', 'brain.js');
+    if (only.includes('D')) notes.push('brain.js skips D: it has no softmax output (one activation for every layer, squared error)');
+  }
   else notes.push('JS peers not installed: `npm ci --prefix bench` failed');
   if (hasPython('torch')) systems.push('pytorch');
   else notes.push('PyTorch skipped: `/usr/bin/python3 -c "import torch"` failed (apt-get install python3-torch)');
@@ -99,7 +112,7 @@ function main() {
     for (let round = 0; round < rounds; round++) {
       for (const name of only) {
         const workload = WORKLOADS[name];
-        const forWorkload = systems.filter((s) => !(s === 'hand loop (written out)' && name === 'B'));
+        const forWorkload = systems.filter((s) => canRun(s, workload));
         // Rotate the order each round so that no system always runs first (or last) on a busy machine.
         const order = forWorkload.map((_, i) => forWorkload[(i + round) % forWorkload.length]);
         for (const system of order) {
@@ -132,7 +145,7 @@ function main() {
     const doc = { machine: machine(), rounds, quick, workloads, goals: evaluateGoals(workloads), notes };
     if (json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     else process.stdout.write(`${renderTable(doc)}\n${renderGoals(doc)}\n`);
-    if (!quick && !flag('--no-write') && only.length === 3) writeResults(doc);
+    if (!quick && !flag('--no-write') && only.length === Object.keys(WORKLOADS).length) writeResults(doc);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -2,7 +2,8 @@
  * The yardstick: training loops written by hand, with no library. `generic` is what one writes
  * for any layer sizes (arrays per layer, one row at a time, gradients accumulated over the batch);
  * `writtenOut` is the 2-2-1 network in scalars, the fastest plain JavaScript one would write for
- * the notes' network. Both compute the mean BCE of every epoch, as a training loop reports it.
+ * the notes' network. Both compute the mean BCE of every epoch, as a training loop reports it;
+ * `generic` on a multi-class workload has a softmax output and computes the mean cross-entropy.
  */
 const sigmoid = (z) => 1 / (1 + Math.exp(-z));
 
@@ -17,6 +18,7 @@ export function generic(workload, data, layers, epochs) {
   }));
   const last = L.length - 1;
   const { X, Y, n, features } = data;
+  const classes = workload.classes;
   const batch = workload.batch === 'full' ? n : workload.batch;
   const order = Uint32Array.from({ length: n }, (_, i) => i);
   let seed = 12345;
@@ -30,9 +32,17 @@ export function generic(workload, data, layers, epochs) {
       for (let j = 0; j < units; j++) {
         let z = b[j];
         for (let i = 0; i < inputs; i++) z += W[j * inputs + i] * input[i];
-        a[j] = l === last || !L[l].relu ? sigmoid(z) : z > 0 ? z : 0;
+        a[j] = l === last ? (classes === undefined ? sigmoid(z) : z) : !L[l].relu ? sigmoid(z) : z > 0 ? z : 0;
       }
       input = a;
+    }
+    if (classes !== undefined) {
+      // Softmax over the output logits, shifted by their maximum so that exp never overflows.
+      const a = L[last].a;
+      let max = -Infinity, sum = 0;
+      for (let j = 0; j < classes; j++) max = Math.max(max, a[j]);
+      for (let j = 0; j < classes; j++) sum += (a[j] = Math.exp(a[j] - max));
+      for (let j = 0; j < classes; j++) a[j] /= sum;
     }
     return L[last].a[0];
   }
@@ -59,7 +69,7 @@ export function generic(workload, data, layers, epochs) {
   return {
     train() {
       for (let epoch = 0; epoch < epochs; epoch++) {
-        if (workload.name === 'B') {
+        if (workload.shuffle) {
           for (let i = n - 1; i > 0; i--) {
             seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
             const j = seed % (i + 1);
@@ -73,8 +83,14 @@ export function generic(workload, data, layers, epochs) {
             const row = order[start + r];
             const yhat = forwardRow(row);
             const y = Y[row];
-            epochLoss += -(y * Math.log(yhat) + (1 - y) * Math.log(1 - yhat));
-            L[last].d[0] = yhat - y;
+            if (classes === undefined) {
+              epochLoss += -(y * Math.log(yhat) + (1 - y) * Math.log(1 - yhat));
+              L[last].d[0] = yhat - y;
+            } else {
+              const { a, d } = L[last];
+              epochLoss -= Math.log(a[y]);
+              for (let j = 0; j < classes; j++) d[j] = a[j] - (j === y ? 1 : 0);
+            }
             for (let l = last; l >= 0; l--) {
               const { W, gW, gb, d, inputs, units } = L[l];
               const input = l === 0 ? X.subarray(row * features, row * features + features) : L[l - 1].a;
@@ -99,8 +115,12 @@ export function generic(workload, data, layers, epochs) {
       }
     },
     probabilities() {
-      const p = new Float64Array(n);
-      for (let i = 0; i < n; i++) p[i] = forwardRow(i);
+      const m = classes ?? 1;
+      const p = new Float64Array(n * m);
+      for (let i = 0; i < n; i++) {
+        forwardRow(i);
+        p.set(L[last].a.subarray(0, m), i * m);
+      }
       return p;
     },
   };

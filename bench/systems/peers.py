@@ -3,6 +3,8 @@
 Usage: python3 bench/systems/peers.py <pytorch|scikit-learn> <workload> <data dir> <epochs>
 Prints one JSON line like bench/child.mjs. PyTorch trains in float32 (its default) from the same
 initial weights as chainrule; scikit-learn's MLPClassifier uses its own seeded initialisation.
+A multi-class workload (`classes` in its meta) trains a softmax output on the class indices:
+PyTorch's CrossEntropyLoss on the logits, scikit-learn's multi-class MLPClassifier.
 """
 import json
 import os
@@ -27,7 +29,8 @@ if requested < 1:
     X, Y = X[:n], Y[:n]
 epochs = max(1, int(round(requested)))
 batch = n if w["batch"] == "full" else int(w["batch"])
-shuffle = workload_name == "B"
+shuffle = bool(w.get("shuffle", False))
+classes = w.get("classes")
 
 
 def train_torch():
@@ -45,13 +48,13 @@ def train_torch():
         if i < len(w["layers"]) - 1:
             mods.append(torch.nn.ReLU() if layer["activation"] == "relu" else torch.nn.Sigmoid())
     model = torch.nn.Sequential(*mods)
-    lossf = torch.nn.BCEWithLogitsLoss()
+    lossf = torch.nn.BCEWithLogitsLoss() if classes is None else torch.nn.CrossEntropyLoss()
     if w["optimizer"] == "adam":
         opt = torch.optim.Adam(model.parameters(), lr=w["lr"], betas=(0.9, 0.999), eps=1e-8)
     else:
         opt = torch.optim.SGD(model.parameters(), lr=w["lr"])
     xt = torch.tensor(X, dtype=torch.float32)
-    yt = torch.tensor(Y, dtype=torch.float32).reshape(n, 1)
+    yt = torch.tensor(Y, dtype=torch.float32).reshape(n, 1) if classes is None else torch.tensor(Y, dtype=torch.int64)
     gen = torch.Generator().manual_seed(5)
 
     def train():
@@ -70,6 +73,8 @@ def train_torch():
 
     def probabilities():
         with torch.no_grad():
+            if classes is not None:
+                return torch.softmax(model(xt), dim=1).double().numpy()
             return torch.sigmoid(model(xt)).double().numpy().reshape(-1)
 
     return train, probabilities
@@ -94,7 +99,8 @@ def train_sklearn():
         clf.fit(X, labels)
 
     def probabilities():
-        return clf.predict_proba(X)[:, 1]
+        p = clf.predict_proba(X)
+        return p if classes is not None else p[:, 1]
 
     return train, probabilities
 
@@ -104,7 +110,10 @@ t0 = time.perf_counter()
 train()
 seconds = time.perf_counter() - t0
 p = np.clip(probabilities(), 1e-12, 1 - 1e-12)
-final_loss = float(-np.mean(Y * np.log(p) + (1 - Y) * np.log(1 - p)))
+if classes is None:
+    final_loss = float(-np.mean(Y * np.log(p) + (1 - Y) * np.log(1 - p)))
+else:
+    final_loss = float(-np.mean(np.log(p[np.arange(n), Y.astype(np.int64)])))
 samples = epochs * n
 print(json.dumps({
     "system": system, "workload": workload_name, "samples": samples, "seconds": seconds,

@@ -1,7 +1,8 @@
 /**
  * TensorFlow.js (tfjs-core) with its plain-JavaScript 'cpu' or its 'wasm' backend, used the normal
  * way: variables, `optimizer.minimize` of `tf.losses.sigmoidCrossEntropy` on the logits (float32,
- * the only dtype it trains in).
+ * the only dtype it trains in); a multi-class workload minimises `tf.losses.softmaxCrossEntropy`
+ * of one-hot rows.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -18,7 +19,10 @@ export function makeTrainer(backend) {
     await tf.ready();
     const { n, features } = data;
     const X = tf.tensor2d(Float32Array.from(data.X), [n, features]);
-    const Y = tf.tensor2d(Float32Array.from(data.Y), [n, 1]);
+    const { classes } = workload;
+    const Y = classes === undefined
+      ? tf.tensor2d(Float32Array.from(data.Y), [n, 1])
+      : tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from(data.Y), 'int32'), classes), 'float32');
     const params = layers.map((l) => ({
       W: tf.variable(tf.tensor2d(Float32Array.from(l.weights), [l.units, l.inputs])),
       b: tf.variable(tf.tensor1d(Float32Array.from(l.bias))),
@@ -34,7 +38,7 @@ export function makeTrainer(backend) {
     };
     const optimizer = workload.optimizer === 'adam' ? tf.train.adam(workload.lr, 0.9, 0.999, 1e-8) : tf.train.sgd(workload.lr);
     const minimize = (x, y) => tf.tidy(() => {
-      optimizer.minimize(() => tf.losses.sigmoidCrossEntropy(y, logits(x)));
+      optimizer.minimize(() => (classes === undefined ? tf.losses.sigmoidCrossEntropy(y, logits(x)) : tf.losses.softmaxCrossEntropy(y, logits(x))));
     });
     let seed = 777;
     return {
@@ -65,7 +69,7 @@ export function makeTrainer(backend) {
         // Make sure queued work has finished before the clock stops.
         await params[0].W.data();
       },
-      probabilities: () => Float64Array.from(tf.tidy(() => tf.sigmoid(logits(X))).dataSync()),
+      probabilities: () => Float64Array.from(tf.tidy(() => (classes === undefined ? tf.sigmoid(logits(X)) : tf.softmax(logits(X)))).dataSync()),
     };
   };
 }
