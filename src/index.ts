@@ -32,7 +32,7 @@ import { fit as fitLoop } from './train/fit.js';
 import type { ReadOptions, Table } from './data/csv.js';
 import { readTable } from './data/csv.js';
 import type { Evaluation } from './data/metrics.js';
-import { evaluateModel as evaluateTable } from './app/evaluate.js';
+import { evaluateModel as evaluateTable, type TaskEvaluation } from './app/evaluate.js';
 import type { TrainOptions, TrainOutcome } from './app/train-model.js';
 import { trainModel } from './app/train-model.js';
 import type { FitConfig, TrainConfig } from './app/options.js';
@@ -149,7 +149,7 @@ export async function readCsv(path: string, options?: ReadOptions): Promise<Tabl
  *
  * @throws DataError naming the file, row and column of a value the model cannot encode.
  */
-export function evaluateModel(model: ModelFile, table: Table, threshold?: number): Evaluation {
+export function evaluateModel(model: ModelFile, table: Table, threshold?: number): TaskEvaluation {
   return evaluateTable(model, table, threshold);
 }
 

@@ -12,9 +12,10 @@ import { encodeTable } from '../data/prepare.js';
 import type { Network } from '../math/network.js';
 import { createRng } from '../math/rng.js';
 import { modelToNetwork } from '../model/convert.js';
+import { predict } from '../math/network.js';
 import { encodeRecord, encodeRecords } from '../model/encoding.js';
 import type { ModelFile } from '../model/schema.js';
-import { encodedWidth } from '../model/schema.js';
+import { encodedWidth, requireBinary } from '../model/schema.js';
 import type { Attributions, ConstrainedCounterfactual, InputGroup, OutputHead } from '../explain/attributions/index.js';
 import {
   binaryHead, constrainedCounterfactuals, inputGroups, integratedGradients, outputAt, shapleyValues,
@@ -45,6 +46,8 @@ export interface AttributionRequest {
   readonly baseline?: Record<string, unknown>;
   /** Seeds the background sample and the permutation estimate (default 0). */
   readonly seed?: number;
+  /** Multiclass: the class whose probability is explained (default: the predicted class). */
+  readonly class?: string;
 }
 
 export interface ConductanceEntry {
@@ -65,8 +68,30 @@ export interface AttributionsDocument extends Attributions {
   readonly conductance?: readonly ConductanceEntry[];
 }
 
-/** The explained output of a model file. Only the binary task exists: P(positive). */
-export function outputHead(_model: ModelFile): OutputHead {
+/**
+ * The explained output of a model file: binary P(positive); multiclass P(class) of `className`,
+ * else of the class predicted for `x`; regression the value in raw units.
+ */
+export function outputHead(model: ModelFile, x?: Float64Array, className?: string): OutputHead {
+  if (model.task === 'multiclass') {
+    const { classes } = model.target;
+    if (className !== undefined) {
+      const unit = classes.indexOf(className);
+      if (unit < 0) throw new InputError('class', `class must be one of ${classes.join(', ')}, got ${JSON.stringify(className)}`);
+      return { output: 'probability', class: className, unit };
+    }
+    let unit = 0;
+    if (x) {
+      const p = predict(modelToNetwork(model), x, 1);
+      for (let c = 1; c < classes.length; c++) if (p[c] > p[unit]) unit = c;
+    }
+    return { output: 'probability', class: classes[unit], unit };
+  }
+  if (className !== undefined) throw new InputError('class', `class is only for a multiclass model; this model's task is ${model.task ?? 'binary'}`);
+  if (model.task === 'regression') {
+    const { mean, std } = model.target;
+    return mean !== undefined && std !== undefined ? { output: 'value', unit: 0, scale: std, shift: mean } : { output: 'value', unit: 0 };
+  }
   return binaryHead();
 }
 
@@ -211,7 +236,7 @@ export function explainAttributions(model: ModelFile, input: Record<string, unkn
   const { method, size, seed } = checkRequest(request);
   const x = encodeOne(model, input, 'input');
   const net = modelToNetwork(model);
-  const head = outputHead(model);
+  const head = outputHead(model, x, request.class);
   const groups = inputGroups(model.inputs);
   const baseline = request.baseline !== undefined ? encodeOne(model, request.baseline, 'baseline') : undefined;
   if (!Number.isFinite(outputAt(net, head, x))) throw new InputError('input', 'input: the model\'s output is not a number for this input (an input far outside the training range overflows inside the network)');
@@ -263,18 +288,19 @@ function checkCounterfactualRequest(model: ModelFile, request: CounterfactualReq
  */
 export function explainCounterfactuals(model: ModelFile, input: Record<string, unknown>, request: CounterfactualRequest): CounterfactualDocument[] {
   checkCounterfactualRequest(model, request);
-  const x = encodeOne(model, input, 'input');
+  const binary = requireBinary(model, 'constrained counterfactuals');
+  const x = encodeOne(binary, input, 'input');
   const net = modelToNetwork(model);
   const head = outputHead(model);
   const found = constrainedCounterfactuals(net, head, inputGroups(model.inputs), x, {
-    threshold: model.threshold, immutable: request.immutable, ranges: request.ranges, maxChanges: request.maxChanges, limit: request.limit,
+    threshold: binary.threshold, immutable: request.immutable, ranges: request.ranges, maxChanges: request.maxChanges, limit: request.limit,
   });
-  const positiveNow = outputAt(net, head, x) > model.threshold;
-  const label = (p: number) => (p > model.threshold ? model.target.name : `not ${model.target.name}`);
+  const positiveNow = outputAt(net, head, x) > binary.threshold;
+  const label = (p: number) => (p > binary.threshold ? model.target.name : `not ${model.target.name}`);
   return found.flatMap((cf) => {
     const changed = { ...input, ...Object.fromEntries(cf.changes.map((c) => [c.input, c.to])) };
     const p = outputAt(net, head, encodeOne(model, changed, 'input'));
-    return (p > model.threshold) !== positiveNow ? [{ ...cf, prediction: p, label: label(p) }] : [];
+    return (p > binary.threshold) !== positiveNow ? [{ ...cf, prediction: p, label: label(p) }] : [];
   });
 }
 

@@ -11,9 +11,11 @@ import { DataError } from '../data/csv.js';
 import type { Notify } from '../data/prepare.js';
 import { encodeTarget, fitInputs, inferTarget, selectFeatures } from '../data/prepare.js';
 import { complement, stratifiedFolds, subsetTable } from '../data/folds.js';
-import type { Evaluation } from '../data/metrics.js';
 import type { ModelFile } from '../model/schema.js';
+import type { TaskEvaluation } from './evaluate.js';
 import { evaluateModel } from './evaluate.js';
+import type { TaskName } from '../math/heads.js';
+import { chooseTask, classIndex, fitTarget } from '../data/target.js';
 import type { TrainOptions } from './train-model.js';
 import { trainModel } from './train-model.js';
 
@@ -23,14 +25,14 @@ export type FoldTrainOptions = Omit<
 >;
 
 /** Metrics of one fold: what `evaluate --json` prints for the task. */
-export type FoldMetrics = Evaluation;
+export type FoldMetrics = TaskEvaluation;
 
 /**
  * What differs between tasks, in one place: how rows are labelled for stratification and how a
- * held-out part is scored. Only binary classification exists today; multi-class (stratified too)
- * and regression (plain K-fold: `stratify: false`) add their entries here.
+ * held-out part is scored. Binary and multiclass are stratified by class; regression is plain
+ * K-fold (no strata).
  */
-type Task = 'binary';
+type Task = TaskName;
 export interface TaskRules {
   /** One label per row to stratify on, or undefined for plain K-fold. */
   strata(table: Table, train: FoldTrainOptions): Float64Array | undefined;
@@ -44,10 +46,21 @@ const TASKS: Record<Task, TaskRules> = {
     score: (model, heldOut) => evaluateModel(model, heldOut),
     lowerIsBetter: (metric) => metric === 'logLoss',
   },
+  multiclass: {
+    strata: (table, train) => Float64Array.from(classIndex(table, fitTarget(table, train.target, 'multiclass')) as Int32Array),
+    score: (model, heldOut) => evaluateModel(model, heldOut),
+    lowerIsBetter: (metric) => metric === 'logLoss',
+  },
+  regression: {
+    strata: () => undefined,
+    score: (model, heldOut) => evaluateModel(model, heldOut),
+    lowerIsBetter: (metric) => metric === 'mse' || metric === 'rmse' || metric === 'mae',
+  },
 };
-/** The task a run trains for: the one place that will read `--task` (or an --init model's) once tasks exist. */
-export function taskRules(_train: FoldTrainOptions): TaskRules {
-  return TASKS.binary;
+/** The rules of the task a run trains for: `task` settled by planFolds (auto resolved once, on the whole table). */
+export function taskRules(train: FoldTrainOptions): TaskRules {
+  const task = train.task ?? 'auto';
+  return TASKS[task === 'auto' ? 'binary' : task];
 }
 
 /** Thrown for a fold count the data cannot support; exit code 2 (the user's input). */
@@ -93,13 +106,15 @@ const FOLD_STREAM = 0x27d4eb2f;
  */
 export function planFolds(table: Table, train: FoldTrainOptions, k: number, notify?: Notify): { train: FoldTrainOptions; folds: number[][] } {
   if (!Number.isSafeInteger(k) || k < 2) throw new FoldError(`--folds must be an integer of at least 2, got ${k}`);
-  const target = inferTarget(table, train.target, train.positive);
+  const task = chooseTask(table, train.target, train.task ?? 'auto').task;
+  if ((train.task ?? 'auto') === 'auto') notify?.(`task: ${task}`);
+  const target = task === 'binary' ? inferTarget(table, train.target, train.positive) : undefined;
   const features = selectFeatures(table, {
     target: train.target, features: train.features, categorical: train.categorical, numeric: train.numeric, notify,
   });
   if (features.includes(train.target)) throw new DataError(`${table.file}: the target ${train.target} cannot also be a feature`);
   fitInputs(table, { features, standardize: train.standardize, categorical: train.categorical, numeric: train.numeric, notify });
-  const settled: FoldTrainOptions = { ...train, features, positive: target.positive };
+  const settled: FoldTrainOptions = { ...train, task, features, ...(target ? { positive: target.positive } : {}) };
   const strata = taskRules(settled).strata(table, settled);
   if (k > table.n) throw new FoldError(`--folds ${k} is more than the ${table.n} rows of ${table.file}`);
   if (strata) {
@@ -107,7 +122,7 @@ export function planFolds(table: Table, train: FoldTrainOptions, k: number, noti
     for (const s of strata) counts.set(s, (counts.get(s) ?? 0) + 1);
     for (const [label, count] of counts) {
       if (count < k) {
-        const value = label === 1 ? target.positive : `not ${target.positive}`;
+        const value = target ? (label === 1 ? target.positive : `not ${target.positive}`) : String(label);
         throw new FoldError(`--folds ${k} is more than the ${count} rows of class ${JSON.stringify(value)} in ${train.target} (${table.file}): each fold needs a row of every class`);
       }
     }

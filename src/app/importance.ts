@@ -12,6 +12,7 @@ import { accuracy, logLoss, rocAuc } from '../data/metrics.js';
 import type { EncodeStats } from '../model/encoding.js';
 import { modelToNetwork } from '../model/convert.js';
 import type { ModelFile } from '../model/schema.js';
+import { requireBinary } from '../model/schema.js';
 import type { PartialDependence } from '../explain/attributions/index.js';
 import { inputGroups, partialDependence, permutationImportance } from '../explain/attributions/index.js';
 import { InputError } from '../errors.js';
@@ -68,12 +69,13 @@ function checkOptions(options: ImportanceOptions): { repeats: number; seed: numb
 export function importanceForTable(model: ModelFile, table: Table, options: ImportanceOptions = {}, stats?: EncodeStats): ImportanceDocument {
   const { repeats, seed, metric } = checkOptions(options);
   if (table.n < 2) throw new InputError('data', `${table.file}: permutation importance needs at least 2 rows, got ${table.n}`);
-  const y = targetLabels(model, table);
+  const binary = requireBinary(model, 'permutation importance');
+  const y = targetLabels(binary, table);
   const X = encodeTable(table, model.inputs, undefined, stats);
   const net = modelToNetwork(model);
   const head = outputHead(model);
   const groups = inputGroups(model.inputs);
-  const score = scorer(metric, y, model.threshold);
+  const score = scorer(metric, y, binary.threshold);
   const r = permutationImportance(net, head, groups, X, table.n, score, { repeats, seed });
   if (Number.isNaN(r.baseline)) throw new InputError('metric', `${table.file}: ${metric} is undefined when ${model.target.name} has only one class; use --metric accuracy`);
   return {

@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { ACTIVATIONS } from '../math/activations.js';
 import { LOSSES } from '../math/losses.js';
+import { TASKS } from '../math/heads.js';
 import type { Optimizer, OptimizerConfig, OptimizerDefaults, OptimizerName } from '../math/optimizers.js';
 import { isOptimizerName, OPTIMIZERS, optimizerConfig } from '../math/optimizers.js';
 import type { FitOptions } from '../train/fit.js';
@@ -20,18 +21,19 @@ import type { TrainOptions } from './train-model.js';
 
 /** Options of `train`: the target column, and any of TRAIN_DEFAULTS to override. */
 export type TrainConfig = Partial<Omit<TrainOptions, 'target'>> & {
-  /** The 0/1 target column of the table. */
+  /** The target column of the table (binary, multiclass or numeric: see `task`). */
   target: string;
 };
 
 /**
  * What `train` and `chainrule train` use for every option not given, written once: the notes'
- * 2-2-1 shape (one hidden layer of 2 sigmoid units), BCE, plain gradient descent with η = 0.5,
- * 300 epochs of mini-batches of 32 shuffled with seed 42, standardised numeric inputs, no
- * validation split, no weight decay, threshold 0.5.
+ * 2-2-1 shape (one hidden layer of 2 sigmoid units), the task chosen from the target (auto) with
+ * its head's loss (bce, cross_entropy, mse), plain gradient descent with η = 0.5, 300 epochs of
+ * mini-batches of 32 shuffled with seed 42, standardised numeric inputs (and regression target),
+ * no validation split, no weight decay, threshold 0.5.
  */
 export const TRAIN_DEFAULTS: Readonly<Omit<TrainOptions, 'target'>> = Object.freeze({
-  hidden: [2], activation: 'sigmoid', loss: 'bce', optimizer: 'sgd', lr: 0.5, epochs: 300, batchSize: 32,
+  task: 'auto', hidden: [2], activation: 'sigmoid', optimizer: 'sgd', lr: 0.5, epochs: 300, batchSize: 32,
   val: 0, seed: 42, standardize: true, shuffle: true, l2: 0, threshold: 0.5,
 });
 
@@ -66,6 +68,7 @@ type Rules<T> = { readonly [K in keyof Required<T>]: Rule };
 function trainRules(): Rules<TrainOptions> {
   return {
     target: rule(z.string().min(1), 'a column name'),
+    task: oneOf(['auto', ...TASKS]),
     positive: rule(z.string(), 'a target value'),
     features: names(), categorical: names(), numeric: names(),
     hidden: rule(z.array(z.number().int().min(1).refine(Number.isSafeInteger)), 'a list of positive integers (hidden-layer widths)'),

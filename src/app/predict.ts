@@ -1,7 +1,9 @@
 /**
  * Scoring with a model file: raw records (a JSON body, `--input`, the library's `predict`) or a
  * column table (a CSV file) are encoded with the model's own encoders, run forward, guarded
- * against non-finite outputs and compared with the model's threshold. The CLI, the HTTP service
+ * against non-finite outputs and turned into the task's prediction: binary, the probability and
+ * the decision at the model's threshold; multiclass, every class's probability and the most
+ * probable class; regression, the value mapped back to raw units. The CLI, the HTTP service
  * and the library call these; they only parse their input and format the result. Errors are
  * InputError (records: `field` names the column, `row` the 0-based row of several) or DataError
  * (tables: the message names file, row and column).
@@ -15,14 +17,28 @@ import type { EncodeStats } from '../model/encoding.js';
 import { encodeRecords } from '../model/encoding.js';
 import { assertFinitePredictions } from '../model/guard.js';
 import type { ModelFile } from '../model/schema.js';
+import { regressionValue } from '../model/schema.js';
 import { InputError } from '../errors.js';
 
-/** One scored record: the probability of the positive class and the decision `probability > threshold`. */
-export interface Prediction {
+/** One scored record of a binary model: the probability of the positive class and the decision `probability > threshold`. */
+export interface BinaryPrediction {
   probability: number;
   /** 1 when probability > the model's threshold, else 0. */
   label: 0 | 1;
 }
+
+/** One scored record of a multiclass model: P(class) for every class, and the most probable class. */
+export interface MulticlassPrediction {
+  probabilities: Record<string, number>;
+  label: string;
+}
+
+/** One scored record of a regression model, in the target's raw units. */
+export interface RegressionPrediction {
+  value: number;
+}
+
+export type Prediction = BinaryPrediction | MulticlassPrediction | RegressionPrediction;
 
 export interface PredictOptions {
   /** The model's network when the caller keeps one (a server converts once per model, not per request). */
@@ -48,8 +64,25 @@ export function checkColumns(model: ModelFile, records: readonly Record<string, 
   });
 }
 
-function decisions(probabilities: Float64Array, threshold: number): Prediction[] {
-  return Array.from(probabilities, (probability): Prediction => ({ probability, label: probability > threshold ? 1 : 0 }));
+/** The network's outputs [n × units] as the task's predictions. */
+export function decisions(model: ModelFile, outputs: Float64Array): Prediction[] {
+  if (model.task === 'multiclass') {
+    const { classes } = model.target;
+    const k = classes.length;
+    const n = outputs.length / k;
+    return Array.from({ length: n }, (_, r): MulticlassPrediction => {
+      const probabilities: Record<string, number> = {};
+      let best = 0;
+      for (let c = 0; c < k; c++) {
+        probabilities[classes[c]] = outputs[r * k + c];
+        if (outputs[r * k + c] > outputs[r * k + best]) best = c;
+      }
+      return { probabilities, label: classes[best] };
+    });
+  }
+  if (model.task === 'regression') return Array.from(outputs, (v): RegressionPrediction => ({ value: regressionValue(model, v) }));
+  const { threshold } = model;
+  return Array.from(outputs, (probability): BinaryPrediction => ({ probability, label: probability > threshold ? 1 : 0 }));
 }
 
 /** Scores raw records (input name → value); throws InputError naming the column (and row, of several) of a bad one. */
@@ -59,7 +92,7 @@ export function predictRecords(model: ModelFile, records: readonly Record<string
   const p = predict(options.net ?? modelToNetwork(model), X, n);
   // An input that overflows inside the network (∞ − ∞ → NaN) gets a clear error, not a NaN probability.
   assertFinitePredictions(p, model.inputs, X);
-  return decisions(p, model.threshold);
+  return decisions(model, p);
 }
 
 /** Scores every row of a table (CSV file); a model input absent from the table is named. */
@@ -67,5 +100,5 @@ export function predictTable(model: ModelFile, table: Table, options: PredictOpt
   const X = encodeTable(table, model.inputs, undefined, options.stats);
   const p = predict(options.net ?? modelToNetwork(model), X, table.n);
   assertFinitePredictions(p, model.inputs, X);
-  return decisions(p, model.threshold);
+  return decisions(model, p);
 }

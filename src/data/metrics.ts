@@ -127,3 +127,120 @@ export function evaluate(probability: Float64Array, y: Float64Array, threshold: 
     confusion: c,
   };
 }
+
+/** R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)², ȳ the mean of these rows (NaN when y is constant or there are none). */
+export function r2Score(prediction: ArrayLike<number>, y: ArrayLike<number>): number {
+  const n = y.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += y[i];
+  mean /= n;
+  let residual = 0;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    residual += (y[i] - prediction[i]) ** 2;
+    total += (y[i] - mean) ** 2;
+  }
+  return total > 0 ? 1 - residual / total : NaN;
+}
+
+/** `evaluate --json` for a regression model, in the target's raw units. */
+export interface RegressionEvaluation {
+  rows: number;
+  mse: number;
+  rmse: number;
+  mae: number;
+  r2: number;
+}
+
+export function evaluateRegression(prediction: ArrayLike<number>, y: ArrayLike<number>): RegressionEvaluation {
+  const n = y.length;
+  let squares = 0;
+  let absolute = 0;
+  for (let i = 0; i < n; i++) {
+    const d = prediction[i] - y[i];
+    squares += d * d;
+    absolute += Math.abs(d);
+  }
+  const mse = n ? squares / n : NaN;
+  return { rows: n, mse, rmse: Math.sqrt(mse), mae: n ? absolute / n : NaN, r2: r2Score(prediction, y) };
+}
+
+export interface ClassReport {
+  class: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+/** `evaluate --json` for a multiclass model (scikit-learn's classification_report and confusion_matrix). */
+export interface MulticlassEvaluation {
+  rows: number;
+  accuracy: number;
+  macroF1: number;
+  weightedF1: number;
+  logLoss: number;
+  classes: string[];
+  perClass: ClassReport[];
+  /** confusion[i][j]: rows of true class i predicted as class j. */
+  confusion: number[][];
+}
+
+/** The index of each row's largest probability (the first on a tie) of [n × k] outputs. */
+export function argmaxRows(probability: ArrayLike<number>, k: number): Int32Array {
+  const n = probability.length / k;
+  const out = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (probability[r * k + c] > probability[r * k + best]) best = c;
+    out[r] = best;
+  }
+  return out;
+}
+
+/**
+ * Every multiclass metric from probabilities [n × k] and true class indices. With the logits the
+ * log loss is exact (logsumexp(z) − z_y, as training computes it); from probabilities it clips
+ * p_y at LOG_LOSS_EPS. Precision of a class never predicted is 0 (scikit-learn's zero_division).
+ */
+export function evaluateMulticlass(
+  probability: ArrayLike<number>, truth: Int32Array, classes: readonly string[], logit?: ArrayLike<number>,
+): MulticlassEvaluation {
+  const k = classes.length;
+  const n = truth.length;
+  const predicted = argmaxRows(probability, k);
+  const matrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  let loss = 0;
+  for (let r = 0; r < n; r++) {
+    matrix[truth[r]][predicted[r]]++;
+    if (logit) {
+      let max = -Infinity;
+      for (let c = 0; c < k; c++) max = Math.max(max, logit[r * k + c]);
+      let sum = 0;
+      for (let c = 0; c < k; c++) sum += Math.exp(logit[r * k + c] - max);
+      loss += max + Math.log(sum) - logit[r * k + truth[r]];
+    } else {
+      loss += -Math.log(Math.max(probability[r * k + truth[r]], LOG_LOSS_EPS));
+    }
+  }
+  const perClass = classes.map((name, c): ClassReport => {
+    const tp = matrix[c][c];
+    const support = matrix[c].reduce((a, b) => a + b, 0);
+    const predictedAs = matrix.reduce((a, row) => a + row[c], 0);
+    const p = predictedAs ? tp / predictedAs : 0;
+    const rc = support ? tp / support : 0;
+    return { class: name, precision: p, recall: rc, f1: p + rc > 0 ? (2 * p * rc) / (p + rc) : 0, support };
+  });
+  let right = 0;
+  for (let c = 0; c < k; c++) right += matrix[c][c];
+  return {
+    rows: n,
+    accuracy: n ? right / n : NaN,
+    macroF1: perClass.reduce((a, r) => a + r.f1, 0) / k,
+    weightedF1: n ? perClass.reduce((a, r) => a + r.f1 * r.support, 0) / n : NaN,
+    logLoss: n ? loss / n : NaN,
+    classes: [...classes],
+    perClass,
+    confusion: matrix,
+  };
+}

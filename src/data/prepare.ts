@@ -291,11 +291,16 @@ export function encodeTable(table: Table, inputs: readonly ModelInput[], rows?: 
   return X;
 }
 
-/** Seeded stratified split: `fraction` of each class goes to validation. */
-export function stratifiedSplit(labels: Float64Array, fraction: number, next: () => number): { train: number[]; val: number[] } {
+/**
+ * Seeded stratified split: `fraction` of each class goes to validation. `labels` are class
+ * indices 0 … classes − 1 (binary: 0/1); the classes are visited in that order.
+ */
+export function stratifiedSplit(
+  labels: Float64Array | Int32Array, fraction: number, next: () => number, classes = 2,
+): { train: number[]; val: number[] } {
   const train: number[] = [];
   const val: number[] = [];
-  for (const cls of [0, 1]) {
+  for (let cls = 0; cls < classes; cls++) {
     const idx: number[] = [];
     for (let i = 0; i < labels.length; i++) if (labels[i] === cls) idx.push(i);
     for (let i = idx.length - 1; i > 0; i--) {
@@ -306,6 +311,17 @@ export function stratifiedSplit(labels: Float64Array, fraction: number, next: ()
     for (let i = 0; i < idx.length; i++) (i < nVal ? val : train).push(idx[i]);
   }
   return { train: train.sort((a, b) => a - b), val: val.sort((a, b) => a - b) };
+}
+
+/** Seeded plain split (regression: no classes to stratify by): `fraction` of the rows go to validation. */
+export function randomSplit(n: number, fraction: number, next: () => number): { train: number[]; val: number[] } {
+  const idx = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [idx[i], idx[j]] = [idx[j], idx[i]];
+  }
+  const nVal = Math.round(n * fraction);
+  return { train: idx.slice(nVal).sort((a, b) => a - b), val: idx.slice(0, nVal).sort((a, b) => a - b) };
 }
 
 /** Per-row weights n / (2·n_c) from the class counts of `y` (scikit-learn's class_weight="balanced"). */

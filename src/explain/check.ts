@@ -10,17 +10,24 @@ import { backward, cloneNetwork, createWorkspace, forward, loss } from '../math/
 export const FD_STEP = 1e-6;
 
 /** Loss of one encoded row under `net`. */
-export function lossAt(net: Network, x: readonly number[], y: number): number {
+/** One target per output unit (a softmax head's one-hot row), or the single output's target. */
+export type SampleTarget = number | readonly number[];
+
+export function targetRow(y: SampleTarget): Float64Array {
+  return typeof y === 'number' ? Float64Array.of(y) : Float64Array.from(y);
+}
+
+export function lossAt(net: Network, x: readonly number[], y: SampleTarget): number {
   const ws = createWorkspace(net, 1);
   forward(net, Float64Array.from(x), 1, ws);
-  return loss(net, Float64Array.of(y), 1, ws);
+  return loss(net, targetRow(y), 1, ws);
 }
 
 /** ∂L/∂θ for every parameter of one sample, from the library's backward pass (copied out). */
-export function backpropGradients(net: Network, x: readonly number[], y: number): Gradients {
+export function backpropGradients(net: Network, x: readonly number[], y: SampleTarget): Gradients {
   const ws = createWorkspace(net, 1);
   const X = Float64Array.from(x);
-  const Y = Float64Array.of(y);
+  const Y = targetRow(y);
   forward(net, X, 1, ws);
   const grads = backward(net, X, Y, 1, ws);
   return { weights: grads.weights.map((w) => Float64Array.from(w)), bias: grads.bias.map((b) => Float64Array.from(b)) };
@@ -30,7 +37,7 @@ export function backpropGradients(net: Network, x: readonly number[], y: number)
  * Central finite differences (L(θ+h) − L(θ−h))/2h for every parameter, in the layout of
  * Gradients. Works on one private copy of the network, restoring each parameter after use.
  */
-export function finiteDifferenceGradients(net: Network, x: readonly number[], y: number, step = FD_STEP): Gradients {
+export function finiteDifferenceGradients(net: Network, x: readonly number[], y: SampleTarget, step = FD_STEP): Gradients {
   const copy = cloneNetwork(net);
   const fd = (buffer: Float64Array, index: number): number => {
     const old = buffer[index];

@@ -10,7 +10,7 @@ import type { ParamFactors, StepReport } from './types.js';
 import { createNaming, forEachParameter } from './naming.js';
 import { traceSample } from './trace.js';
 import { parameterChain } from './factors.js';
-import { backpropGradients, finiteDifferenceGradients } from './check.js';
+import { backpropGradients, finiteDifferenceGradients, type SampleTarget } from './check.js';
 import { gradientStep } from './step.js';
 import type { DecisionLabels, InputExplanation } from './prediction.js';
 import { explainInputs } from './prediction.js';
@@ -27,8 +27,11 @@ export interface ExplainOptions {
 
 export interface NetworkExplanation {
   readonly loss: number;
+  /** The first output's activation (ŷ; a softmax head's first class: see `outputs`). */
   readonly prediction: number;
   readonly target: number;
+  /** Every output unit's activation, for a network with several (a softmax head's probabilities). */
+  readonly outputs?: number[];
   readonly gradients: { readonly layers: { weights: number[][]; bias: number[] }[] };
   readonly factors: ParamFactors[];
   readonly check: {
@@ -54,10 +57,15 @@ function nested(net: Network, grads: Gradients): { weights: number[][]; bias: nu
   }));
 }
 
-export function explainNetwork(net: Network, x: readonly number[], y: number, options: ExplainOptions = {}): NetworkExplanation {
+/**
+ * `y` is the target of a one-output network, or one target per output unit (a softmax head's
+ * one-hot row): the factors then start at each class's fused ∂L/∂zₖ = ŷₖ − yₖ, and a hidden
+ * unit's chain takes the δ-sum over the k output units.
+ */
+export function explainNetwork(net: Network, x: readonly number[], y: SampleTarget, options: ExplainOptions = {}): NetworkExplanation {
   const outputs = net.layers[net.layers.length - 1].units;
-  // The factors follow the one output ŷ; a model file always has exactly one (schema.ts).
-  if (outputs !== 1) throw new RangeError(`explain needs a network with one output unit, got ${outputs}`);
+  if (typeof y !== 'number' && y.length !== outputs) throw new RangeError(`explain needs ${outputs} targets (one per output unit), got ${y.length}`);
+  if (typeof y === 'number' && outputs !== 1) throw new RangeError(`explain needs ${outputs} targets (one per output unit) for this network, got one number`);
   if (x.length !== net.layers[0].inputs) throw new RangeError(`explain needs ${net.layers[0].inputs} encoded inputs, got ${x.length}`);
   const naming = createNaming(net);
   const trace = traceSample(net, x, y);
@@ -94,7 +102,8 @@ export function explainNetwork(net: Network, x: readonly number[], y: number, op
   return {
     loss: trace.loss,
     prediction: trace.yhat,
-    target: y,
+    target: typeof y === 'number' ? y : y[0],
+    ...(outputs > 1 ? { outputs: [...trace.a[net.layers.length - 1]] } : {}),
     gradients: { layers: nested(net, grads) },
     factors: shown,
     check: { maxAbsDiff, maxProductDiff },

@@ -64,6 +64,18 @@ function activationFactor(net: Network, trace: Trace, naming: Naming, l: number,
 /** Factors whose product is ∂L/∂a[l][j] (∂L/∂ŷ for the output). */
 function lossToActivation(net: Network, trace: Trace, naming: Naming, l: number, j: number): Factor[] {
   const last = net.layers.length - 1;
+  if (l === last && losses[net.loss].scope === 'row') {
+    // Softmax + cross-entropy: no separate ∂L/∂ŷ·∂ŷ/∂z, the fused error of class j is the factor.
+    const z = naming.z(l, j);
+    const p = trace.a[l][j];
+    const y = trace.targets[j];
+    return [{
+      symbol: `∂L/∂${z}`,
+      meaning: `the output error of class ${j + 1}: for softmax + cross-entropy, ∂L/∂zₖ = ŷₖ − yₖ`,
+      formula: `ŷ${j + 1} − y${j + 1} = ${factorNum(p)} − ${factorNum(y)}`,
+      value: trace.delta[l][j],
+    }];
+  }
   if (l === last) {
     const spec = losses[net.loss];
     // The notes' factor (1) is BCE's ∂L/∂ŷ.
@@ -120,13 +132,14 @@ export function parameterChain(net: Network, trace: Trace, naming: Naming, l: nu
   // with a δ sum, whose deltas are already the fused ŷ − y.
   const reachesOutput = net.layers.slice(l + 1).every((above) => above.units === 1);
   const lossSpec = losses[net.loss];
-  if (lossSpec.fusedFormula === undefined || !reachesOutput) return { terms, product, productForm: 'factored' };
+  // Only sigmoid + BCE has the two factors (1)·(2) to collapse; softmax's chain starts fused already.
+  if (lossSpec.fusedWith !== 'sigmoid' || !reachesOutput) return { terms, product, productForm: 'factored' };
   // Sigmoid + BCE: the first two factors are (1) ∂L/∂ŷ and (2) ∂ŷ/∂z; their product is ŷ − y.
   const zOut = naming.z(net.layers.length - 1, 0);
   const fused: Factor = {
     symbol: `∂L/∂${zOut}`,
     meaning: `the output error: for ${lossSpec.fusedWith} + ${net.loss.toUpperCase()}, ∂L/∂ŷ·∂ŷ/∂z cancel to ${lossSpec.fusedFormula}`,
-    formula: lossSpec.fusedFormula,
+    formula: lossSpec.fusedFormula ?? 'ŷ − y',
     value: trace.yhat - trace.y,
   };
   const simplifiedTerms = [fused, ...terms.slice(2)];

@@ -2,6 +2,9 @@
  * Explaining a prediction to the person it scores: how ŷ moves with each input in the input's own
  * raw units, and for each numeric input the smallest change of that input alone that moves ŷ
  * across the decision threshold (a counterfactual), searched within the input's observed range.
+ * For a multiclass or regression model (`DecisionLabels.head`) ŷ is the predicted class's
+ * probability or the value in raw units, and the counterfactual is where another class takes
+ * over ("classified as X at …") or where the value reaches the target ("reaches V at …").
  */
 import type { Network } from '../math/network.js';
 import { createWorkspace, forward } from '../math/network.js';
@@ -65,6 +68,19 @@ export interface DecisionLabels {
   /** How a positive / negative decision reads, e.g. "promoted" / "not promoted". */
   readonly positive: string;
   readonly negative: string;
+  /** A head other than one sigmoid: how to read a row of outputs (then `threshold` is 0 on `margin`). */
+  readonly head?: OutputReading;
+}
+
+export interface OutputReading {
+  /** ŷ as explained: P(the predicted class) or the value in raw units. */
+  value(out: Float64Array): number;
+  /** Positive while the current decision holds; the counterfactual is its zero crossing. */
+  margin(out: Float64Array): number;
+  /** The decision an output row stands for (the class, or which side of the target). */
+  decision(out: Float64Array): string;
+  /** How the decision reads just past a crossing, e.g. "classified as lead", "reaches 80000". */
+  crossing(out: Float64Array): string;
 }
 
 /** The range searched for a counterfactual: the observed min/max, else mean ± 4·std, else ±(|x|+1)·1e3; always containing x. */
@@ -83,15 +99,29 @@ export function searchRange(input: NumericInput, x: number): [number, number] {
   return [Math.min(lo, x), Math.max(hi, x)];
 }
 
-function makePredictor(net: Network, row: readonly number[]): (column: number, encoded: number) => number {
+function makePredictor(net: Network, row: readonly number[], read: (out: Float64Array) => number = (out) => out[0]): (column: number, encoded: number) => number {
   const ws = createWorkspace(net, 1);
   const X = Float64Array.from(row);
   return (column, encoded) => {
     const saved = X[column];
     X[column] = encoded;
-    const yhat = forward(net, X, 1, ws)[0];
+    const yhat = read(forward(net, X, 1, ws));
     X[column] = saved;
     return yhat;
+  };
+}
+
+/** The whole output row with one encoded column changed (a copy: the caller may keep it). */
+function makeOutputs(net: Network, row: readonly number[]): (column: number, encoded: number) => Float64Array {
+  const ws = createWorkspace(net, 1);
+  const X = Float64Array.from(row);
+  const units = net.layers[net.layers.length - 1].units;
+  return (column, encoded) => {
+    const saved = X[column];
+    X[column] = encoded;
+    const out = Float64Array.from(forward(net, X, 1, ws).subarray(0, units));
+    X[column] = saved;
+    return out;
   };
 }
 
@@ -127,6 +157,7 @@ function bisect(yhatAt: (x: number) => number, same: number, flipped: number, th
 
 export function counterfactual(
   input: NumericInput, x0: number, yhatAt: (x: number) => number, labels: DecisionLabels,
+  crossingAt?: (x: number) => { label: string; prediction: number },
 ): Counterfactual {
   const range = searchRange(input, x0);
   const candidates = [crossingToward(yhatAt, x0, range[0], labels.threshold), crossingToward(yhatAt, x0, range[1], labels.threshold)]
@@ -142,12 +173,13 @@ export function counterfactual(
   const value = candidates[0];
   const change = value - x0;
   const positiveNow = yhatAt(x0) > labels.threshold;
-  const label = positiveNow ? labels.negative : labels.positive;
+  const past = crossingAt?.(value);
+  const label = past?.label ?? (positiveNow ? labels.negative : labels.positive);
   return {
     found: true,
     value,
     change,
-    prediction: yhatAt(value),
+    prediction: past?.prediction ?? yhatAt(value),
     label,
     range,
     sentence: `${label} at ${input.name} = ${num(value, 4)} instead of ${num(x0, 4)} (${signed(change, 4)})`,
@@ -157,19 +189,25 @@ export function counterfactual(
 function explainNumeric(
   input: NumericInput, raw: unknown, column: number, gradient: readonly number[],
   predictAt: (column: number, encoded: number) => number, labels: DecisionLabels,
+  outputsAt?: (column: number, encoded: number) => Float64Array,
 ): NumericInputExplanation {
   // The encoder's own scaling (model/encoding.ts), so ∂ŷ/∂x in raw units undoes exactly what was applied.
   const { shift, scale, fill } = numericScaling(input);
   const x0 = parseNumeric(raw, input.name) ?? fill;
   const dyhatDx = gradient[column] / scale;
   const yhatAt = (x: number) => predictAt(column, (x - shift) / scale);
+  const head = labels.head;
+  const crossingAt = head && outputsAt ? (x: number) => {
+    const out = outputsAt(column, (x - shift) / scale);
+    return { label: head.crossing(out), prediction: head.value(out) };
+  } : undefined;
   return {
     name: input.name,
     kind: 'numeric',
     value: x0,
     dyhatDx,
     sentence: `ŷ changes by ${signed(dyhatDx, 3)} per unit of ${input.name} (at ${num(x0, 4)})`,
-    counterfactual: counterfactual(input, x0, yhatAt, labels),
+    counterfactual: counterfactual(input, x0, yhatAt, labels, crossingAt),
   };
 }
 
@@ -179,9 +217,16 @@ function explainCategorical(
   const value = isMissing(raw) ? '(missing)' : String(raw);
   const ws = createWorkspace(net, 1);
   const X = Float64Array.from(row);
+  const head = labels.head;
+  const now = head ? head.decision(forward(net, Float64Array.from(row), 1, ws)) : '';
   const alternatives = input.categories.filter((c) => c !== value).map((category) => {
     input.categories.forEach((c, k) => { X[column + k] = c === category ? 1 : 0; });
-    const prediction = forward(net, X, 1, ws)[0];
+    const out = forward(net, X, 1, ws);
+    if (head) {
+      const prediction = head.value(out);
+      return { category, prediction, change: prediction - yhat, crossesThreshold: head.decision(out) !== now };
+    }
+    const prediction = out[0];
     return { category, prediction, change: prediction - yhat, crossesThreshold: (prediction > labels.threshold) !== (yhat > labels.threshold) };
   });
   const parts = alternatives.map((alt) => `${alt.category}: ŷ = ${num(alt.prediction, 4)} (${signed(alt.change, 3)})${alt.crossesThreshold ? ' crosses the threshold' : ''}`);
@@ -198,16 +243,27 @@ function explainCategorical(
 export function explainInputs(
   net: Network, inputs: readonly ModelInput[], record: Record<string, unknown>, trace: Trace, labels: DecisionLabels,
 ): InputExplanation[] {
-  const gradient = predictionInputGradient(net, trace);
-  const predictAt = makePredictor(net, trace.x);
+  const head = labels.head;
+  const out = Float64Array.from(trace.a[trace.a.length - 1]);
+  // ∂ŷ/∂x of the explained output: the predicted class's probability, or the raw value.
+  const unit = head && out.length > 1 ? out.indexOf(head.value(out)) : 0;
+  let gradient = predictionInputGradient(net, trace, unit);
+  if (head && out.length === 1) {
+    // A regression head in raw units is affine in the output: value = out·s + m, so ∂value/∂x = s·∂out/∂x.
+    const s = head.value(Float64Array.of(1)) - head.value(Float64Array.of(0));
+    gradient = gradient.map((g) => g * s);
+  }
+  const predictAt = makePredictor(net, trace.x, head ? head.margin : undefined);
+  const outputsAt = head ? makeOutputs(net, trace.x) : undefined;
+  const yhat = head ? head.value(out) : trace.yhat;
   let column = 0;
   return inputs.map((input) => {
     const at = column;
     if (input.kind === 'numeric') {
       column += 1;
-      return explainNumeric(input, record[input.name], at, gradient, predictAt, labels);
+      return explainNumeric(input, record[input.name], at, gradient, predictAt, labels, outputsAt);
     }
     column += input.categories.length;
-    return explainCategorical(input, record[input.name], at, trace.x, net, trace.yhat, labels);
+    return explainCategorical(input, record[input.name], at, trace.x, net, yhat, labels);
   });
 }

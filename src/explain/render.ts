@@ -57,10 +57,18 @@ function renderParam(f: ParamFactors, widths: number[]): string[] {
   return lines;
 }
 
-export function renderExplanation(doc: NetworkExplanation & { threshold?: number; label?: string }): string {
+export function renderExplanation(
+  doc: Omit<NetworkExplanation, 'prediction' | 'target'> & {
+    prediction: number | Record<string, number>; target: number | string; threshold?: number; label?: string;
+  },
+): string {
   const lines: string[] = [];
-  const decision = doc.label !== undefined ? ` (${doc.label}, threshold ${num(doc.threshold ?? 0.5)})` : '';
-  lines.push(`prediction ŷ = ${num(doc.prediction)}${decision}    target y = ${num(doc.target)}    loss L = ${num(doc.loss)}`);
+  const decision = doc.label === undefined ? '' : doc.threshold !== undefined ? ` (${doc.label}, threshold ${num(doc.threshold)})` : ` (${doc.label})`;
+  const shown = typeof doc.prediction === 'number'
+    ? num(doc.prediction)
+    : Object.entries(doc.prediction).map(([c, p]) => `P(${c}) ${num(p)}`).join(', ');
+  const target = typeof doc.target === 'number' ? num(doc.target) : doc.target;
+  lines.push(`prediction ŷ = ${shown}${decision}    target y = ${target}    loss L = ${num(doc.loss)}`);
   lines.push('');
   lines.push('each gradient as its chain-rule factors (output side first, as the notes write them):');
   const widths = columnWidths(doc.factors.flatMap(factorRows));

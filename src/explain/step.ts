@@ -7,9 +7,9 @@ import { cloneNetwork } from '../math/network.js';
 import type { StepRecord, StepReport } from './types.js';
 import type { Naming } from './naming.js';
 import { forEachParameter } from './naming.js';
-import { lossAt } from './check.js';
+import { lossAt, type SampleTarget } from './check.js';
 
-export function gradientStep(net: Network, grads: Gradients, x: readonly number[], y: number, lr: number, naming: Naming): StepReport {
+export function gradientStep(net: Network, grads: Gradients, x: readonly number[], y: SampleTarget, lr: number, naming: Naming): StepReport {
   const next = cloneNetwork(net);
   const parameters: StepRecord[] = [];
   forEachParameter(net, (l, j, i) => {

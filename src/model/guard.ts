@@ -6,6 +6,7 @@
  */
 import { InputError, inputSpan } from './encoding.js';
 import type { ModelInput } from './schema.js';
+import { encodedWidth } from './schema.js';
 
 export interface BadPrediction {
   /** 0-based row index. */
@@ -19,9 +20,12 @@ export interface BadPrediction {
 export function findBadPrediction(
   probabilities: Float64Array, inputs: readonly ModelInput[], X: Float64Array,
 ): BadPrediction | undefined {
-  const row = probabilities.findIndex((p) => !Number.isFinite(p));
-  if (row < 0) return undefined;
-  const width = X.length / probabilities.length;
+  const at = probabilities.findIndex((p) => !Number.isFinite(p));
+  if (at < 0) return undefined;
+  // Outputs are [n × units] (a softmax head has one per class), X is [n × width].
+  const width = encodedWidth(inputs);
+  const units = probabilities.length / (X.length / width);
+  const row = Math.floor(at / units);
   let field = inputs[0].name;
   let largest = -1;
   let c = row * width;
@@ -46,5 +50,5 @@ export function assertFinitePredictions(probabilities: Float64Array, inputs: rea
   const bad = findBadPrediction(probabilities, inputs, X);
   if (!bad) return;
   const error = new InputError(bad.field, bad.message);
-  throw probabilities.length > 1 ? error.atRow(bad.row) : error;
+  throw X.length > encodedWidth(inputs) ? error.atRow(bad.row) : error;
 }

@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { activations } from '../math/activations.js';
 import { writeFileAtomic } from './file.js';
-import type { ModelFile, ModelInput, ModelLayer } from './schema.js';
+import type { BinaryModel, ModelFile, ModelInput, ModelLayer } from './schema.js';
 import { encodedWidth } from './schema.js';
 import { ONNX_ATTRIBUTE_INT, ONNX_FLOAT, onnxTypes } from './onnx-proto.js';
 import { OnnxExportError } from '../errors.js';
@@ -138,7 +138,7 @@ export function onnxMetadata(model: ModelFile): Record<string, string> {
     'chainrule.inputs': JSON.stringify(onnxColumns(model.inputs)),
     'chainrule.model_inputs': JSON.stringify(model.inputs),
     'chainrule.target': JSON.stringify(model.target),
-    'chainrule.threshold': String(model.threshold),
+    'chainrule.threshold': String((model as BinaryModel).threshold),
     'chainrule.loss': model.loss,
     'chainrule.encoding': 'features holds the raw values in chainrule.inputs column order: numeric columns unscaled '
       + '(the standardisation is folded into the first Gemm; feed fill when missing), categorical columns one-hot '
@@ -180,13 +180,13 @@ export function onnxModelObject(model: ModelFile): Record<string, unknown> {
     opset_import: [{ domain: '', version: ONNX_OPSET }],
     producer_name: 'chainrule',
     producer_version: producerVersion(),
-    doc_string: `chainrule model predicting ${model.target.name} = ${model.target.positive}`,
+    doc_string: `chainrule model predicting ${model.target.name} = ${(model as BinaryModel).target.positive}`,
     graph: {
       name: 'chainrule',
       node,
       initializer,
       input: [{ name: ONNX_INPUT_NAME, type: tensorType(k), doc_string: 'raw feature columns, see metadata chainrule.inputs' }],
-      output: [{ name: ONNX_OUTPUT_NAME, type: tensorType(outputs), doc_string: `P(${model.target.name} = ${model.target.positive})` }],
+      output: [{ name: ONNX_OUTPUT_NAME, type: tensorType(outputs), doc_string: `P(${model.target.name} = ${(model as BinaryModel).target.positive})` }],
     },
     metadata_props: Object.entries(onnxMetadata(model)).map(([key, value]) => ({ key, value })),
   };

@@ -1,15 +1,18 @@
 /**
- * The model file, format "chainrule/model" version 1 (DESIGN.md). Validated with zod on load; an
- * error names the offending field by its path, e.g. `layers[1].weights[0][2]`.
+ * The model file, format "chainrule/model" (DESIGN.md). Version 2 carries `task` (binary,
+ * multiclass, regression) and a target shaped for it; version-1 files load as binary. Validated
+ * with zod on load; an error names the offending field by its path, e.g. `layers[1].weights[0][2]`.
+ * Over 250 lines because the three tasks' shapes and their head checks belong together.
  */
 import { z } from 'zod';
-import { ACTIVATIONS, type ActivationName } from '../math/activations.js';
+import { isElementActivationName, LAYER_ACTIVATIONS, type ActivationName } from '../math/activations.js';
 import { losses, LOSSES, type LossName } from '../math/losses.js';
+import { heads, TASKS, type TaskName } from '../math/heads.js';
 import { checkSchedule, ScheduleError } from '../train/schedules.js';
 import { ModelFormatError } from '../errors.js';
 
 // The enums are the tables' names (activations.ts, losses.ts), so a new record is a valid model field at once.
-const activationEnum = z.enum(ACTIVATIONS as readonly ActivationName[] as [ActivationName, ...ActivationName[]]);
+const activationEnum = z.enum(LAYER_ACTIVATIONS as readonly ActivationName[] as [ActivationName, ...ActivationName[]]);
 const lossEnum = z.enum(LOSSES as readonly LossName[] as [LossName, ...LossName[]]);
 
 const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
@@ -59,6 +62,10 @@ function checkTrainingSchedule(training: Record<string, unknown>, ctx: z.Refinem
   }
 }
 
+const trainingSchema = z.record(z.string(), z.unknown()).superRefine(checkTrainingSchedule).optional();
+const thresholdSchema = finite.refine((t) => t > 0 && t < 1, { message: 'must be between 0 and 1' }).default(0.5);
+
+/** Version 1: always binary (no `task`). */
 export const modelSchema = z.object({
   format: z.literal('chainrule/model'),
   version: z.literal(1),
@@ -66,23 +73,113 @@ export const modelSchema = z.object({
   target: z.object({ name: z.string().min(1), positive: z.string() }),
   layers: z.array(layerSchema).min(1),
   loss: lossEnum.default('bce'),
-  threshold: finite.refine((t) => t > 0 && t < 1, { message: 'must be between 0 and 1' }).default(0.5),
-  training: z.record(z.string(), z.unknown()).superRefine(checkTrainingSchedule).optional(),
+  threshold: thresholdSchema,
+  training: trainingSchema,
 }).passthrough();
+
+const v2Base = {
+  format: z.literal('chainrule/model'),
+  version: z.literal(2),
+  inputs: z.array(inputSchema).min(1),
+  layers: z.array(layerSchema).min(1),
+  training: trainingSchema,
+};
+
+/** Version 2, one schema per task (parseModel dispatches on `task`, so errors name the right field). */
+const v2Schemas = {
+  binary: z.object({
+    ...v2Base,
+    task: z.literal('binary'),
+    target: z.object({ name: z.string().min(1), positive: z.string() }),
+    loss: lossEnum.default('bce'),
+    threshold: thresholdSchema,
+  }).passthrough(),
+  multiclass: z.object({
+    ...v2Base,
+    task: z.literal('multiclass'),
+    target: z.object({
+      name: z.string().min(1),
+      classes: z.array(z.string()).min(2, { message: 'a multiclass target needs at least 2 classes' })
+        .refine((c) => new Set(c).size === c.length, { message: 'classes must be distinct' }),
+    }),
+    loss: lossEnum.default('cross_entropy'),
+  }).passthrough(),
+  regression: z.object({
+    ...v2Base,
+    task: z.literal('regression'),
+    target: z.object({
+      name: z.string().min(1),
+      mean: finite.optional(),
+      std: finite.refine((v) => v > 0, { message: 'must be positive' }).optional(),
+    }).refine((v) => (v.mean === undefined) === (v.std === undefined), { message: 'mean and std go together' }),
+    loss: lossEnum.default('mse'),
+  }).passthrough(),
+} as const;
 
 export type NumericInput = z.infer<typeof numericInputSchema>;
 export type CategoricalInput = z.infer<typeof categoricalInputSchema>;
 export type ModelInput = z.infer<typeof inputSchema>;
 export type ModelLayer = { activation: ActivationName; weights: number[][]; bias: number[] };
-export interface ModelFile {
+
+interface ModelBase {
   format: 'chainrule/model';
-  version: 1;
+  /** 2 for files written since tasks exist; version-1 files are binary. */
+  version: 1 | 2;
   inputs: ModelInput[];
-  target: { name: string; positive: string };
   layers: ModelLayer[];
   loss: LossName;
-  threshold: number;
   training?: Record<string, unknown>;
+}
+
+/** One sigmoid output, P(target = positive). `task` is absent only in a version-1 model built in code. */
+export interface BinaryModel extends ModelBase {
+  task?: 'binary';
+  target: { name: string; positive: string };
+  threshold: number;
+}
+
+/** One softmax unit per class, in `classes` order. */
+export interface MulticlassModel extends ModelBase {
+  task: 'multiclass';
+  target: { name: string; classes: string[] };
+}
+
+/** One linear unit: (y − mean)/std when the target was standardised, else y raw. */
+export interface RegressionModel extends ModelBase {
+  task: 'regression';
+  target: { name: string; mean?: number; std?: number };
+}
+
+export type ModelFile = BinaryModel | MulticlassModel | RegressionModel;
+
+/** The model's task: a version-1 model (no `task`) is binary. */
+export function taskOf(model: ModelFile): TaskName {
+  return model.task ?? 'binary';
+}
+
+export function isBinary(model: ModelFile): model is BinaryModel {
+  return taskOf(model) === 'binary';
+}
+
+/**
+ * The model when binary, else an error saying `what` is binary-only: for the parts (the threshold,
+ * ROC curves, the report) that have no meaning for the other tasks yet.
+ */
+export function requireBinary(model: ModelFile, what: string): BinaryModel {
+  if (isBinary(model)) return model;
+  throw new ModelFormatError('task', `${what} works on binary models only; this model's task is "${taskOf(model)}"`);
+}
+
+/** The raw target value from the network's output for a regression model: out·std + mean, or out raw. */
+export function regressionValue(model: RegressionModel, output: number): number {
+  const { mean, std } = model.target;
+  return mean !== undefined && std !== undefined ? output * std + mean : output;
+}
+
+/** The network's target for a raw regression value: (y − mean)/std, or y raw. */
+export function regressionTarget(model: RegressionModel, y: number): number {
+  const { mean, std } = model.target;
+  return mean !== undefined && std !== undefined ? (y - mean) / std : y;
 }
 
 /** `layers[1].weights[0][2]` from a zod path. */
@@ -99,14 +196,9 @@ export function encodedWidth(inputs: readonly ModelInput[]): number {
 
 export { ModelFormatError };
 
-/** Validates a parsed JSON value as a model file, including the layer shapes. */
+/** Validates a parsed JSON value as a model file, including the layer shapes and the head its task needs. */
 export function parseModel(value: unknown): ModelFile {
-  const result = modelSchema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new ModelFormatError(formatPath(issue.path), issue.message);
-  }
-  const model = result.data as ModelFile;
+  const model = parseShape(value);
   let inputs = encodedWidth(model.inputs);
   model.layers.forEach((layer, l) => {
     const units = layer.weights.length;
@@ -120,13 +212,67 @@ export function parseModel(value: unknown): ModelFile {
     }
     inputs = units;
   });
-  const out = model.layers[model.layers.length - 1];
-  if (out.weights.length !== 1) {
-    throw new ModelFormatError(`layers[${model.layers.length - 1}].weights`, `the output layer must have 1 unit, got ${out.weights.length}`);
+  checkHead(model);
+  return model;
+}
+
+function issueError(error: z.ZodError): ModelFormatError {
+  const issue = error.issues[0];
+  return new ModelFormatError(formatPath(issue.path), issue.message);
+}
+
+/** Dispatches on `version`, then on `task`, so an error names the field of the right shape. */
+function parseShape(value: unknown): ModelFile {
+  const head = z.object({ format: z.literal('chainrule/model'), version: z.union([z.literal(1), z.literal(2)]) }).safeParse(value);
+  if (!head.success) {
+    if (head.error.issues[0].path[0] === 'version') {
+      const got = (value as { version?: unknown }).version;
+      throw new ModelFormatError('version', `must be 1 or 2, got ${JSON.stringify(got) ?? 'nothing'}`);
+    }
+    throw issueError(head.error);
+  }
+  if (head.data.version === 1) {
+    const result = modelSchema.safeParse(value);
+    if (!result.success) throw issueError(result.error);
+    return { ...result.data, task: 'binary' } as BinaryModel;
+  }
+  const task = (value as { task?: unknown }).task;
+  if (typeof task !== 'string' || !(TASKS as readonly string[]).includes(task)) {
+    throw new ModelFormatError('task', `must be one of ${TASKS.join(', ')}, got ${JSON.stringify(task) ?? 'nothing'}`);
+  }
+  const result = v2Schemas[task as TaskName].safeParse(value);
+  if (!result.success) throw issueError(result.error);
+  return result.data as ModelFile;
+}
+
+/** The output layer its task needs: the width, and an activation and loss that the task's head accepts. */
+function checkHead(model: ModelFile): void {
+  const last = model.layers.length - 1;
+  const out = model.layers[last];
+  const task = taskOf(model);
+  const head = heads[task];
+  const units = head.units(model.task === 'multiclass' ? model.target.classes.length : 1);
+  if (out.weights.length !== units) {
+    const why = task === 'multiclass' ? ' (one per class in target.classes)' : '';
+    throw new ModelFormatError(`layers[${last}].weights`, `the output layer must have ${units} unit${units === 1 ? '' : 's'}${why}, got ${out.weights.length}`);
+  }
+  if (!head.losses.includes(model.loss)) {
+    throw new ModelFormatError('loss', `a ${task} model's loss must be one of ${head.losses.join(', ')}, got "${model.loss}"`);
+  }
+  // Binary keeps version 1's freedom (any activation under mse); the other heads are fixed.
+  if (task !== 'binary' && out.activation !== head.outputActivation(model.loss)) {
+    throw new ModelFormatError(`layers[${last}].activation`, `a ${task} model's output must be "${head.outputActivation(model.loss)}", got "${out.activation}"`);
   }
   const fusedWith = losses[model.loss].fusedWith;
   if (fusedWith !== undefined && out.activation !== fusedWith) {
-    throw new ModelFormatError(`layers[${model.layers.length - 1}].activation`, `loss "${model.loss}" needs a ${fusedWith} output, got "${out.activation}"`);
+    throw new ModelFormatError(`layers[${last}].activation`, `loss "${model.loss}" needs a ${fusedWith} output, got "${out.activation}"`);
   }
-  return model;
+  model.layers.forEach((layer, l) => {
+    if (l < last && !isElementActivationName(layer.activation)) {
+      throw new ModelFormatError(`layers[${l}].activation`, `"${layer.activation}" is only an output activation`);
+    }
+    if (l === last && task === 'binary' && !isElementActivationName(layer.activation)) {
+      throw new ModelFormatError(`layers[${l}].activation`, `a binary model's output cannot be "${layer.activation}"`);
+    }
+  });
 }

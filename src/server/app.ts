@@ -62,7 +62,8 @@ function modelSummary(model: ModelFile, modelPath: string | undefined) {
     inputs: model.inputs,
     target: model.target,
     layers: model.layers.map((layer) => ({ units: layer.weights.length, inputs: layer.weights[0].length, activation: layer.activation })),
-    threshold: model.threshold,
+    ...(model.task === 'binary' || model.task === undefined ? { threshold: model.threshold } : {}),
+    task: model.task ?? 'binary',
     trainedAt: trainedAt(modelPath),
   };
 }

@@ -20,7 +20,8 @@ const predictSchema = z.object({ rows: z.array(recordSchema).min(1).max(MAX_ROWS
 
 const explainSchema = z.object({
   input: recordSchema,
-  target: z.number().min(0).max(1),
+  // Per the model's task (binary a number in [0, 1], multiclass a class name, regression a number): checked in explain.ts.
+  target: z.union([z.number(), z.string()]),
   lr: z.number().positive().optional(),
   param: z.string().min(1).optional(),
 });

@@ -18,16 +18,20 @@ export function foldCount(value: string): number {
   return k;
 }
 
-/** The metrics shown in the table, as evaluate names them. */
-const COLUMNS = ['accuracy', 'precision', 'recall', 'f1', 'rocAuc', 'logLoss'] as const;
+/** The metrics shown in the table, as evaluate names them, per task (the first fold's keys tell which). */
+const BINARY_COLUMNS = ['accuracy', 'precision', 'recall', 'f1', 'rocAuc', 'logLoss'] as const;
+const MULTICLASS_COLUMNS = ['accuracy', 'macroF1', 'weightedF1', 'logLoss'] as const;
+const REGRESSION_COLUMNS = ['mse', 'rmse', 'mae', 'r2'] as const;
 
 const cell = (x: unknown): string => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(4) : 'n/a').padStart(10);
 
 export function formatCv(summary: CvSummary, file: string): string {
+  const first = summary.folds[0] as unknown as Record<string, unknown>;
+  const COLUMNS: readonly string[] = 'r2' in first ? REGRESSION_COLUMNS : 'macroF1' in first ? MULTICLASS_COLUMNS : BINARY_COLUMNS;
   const lines = [`${file}: ${summary.folds.length}-fold cross-validation (${summary.folds.reduce((s, f) => s + f.rows, 0)} rows)`, ''];
   lines.push(`${'fold'.padEnd(6)}${'rows'.padStart(6)}${COLUMNS.map((c) => c.padStart(10)).join('')}`);
   summary.folds.forEach((f, i) => {
-    lines.push(`${String(i + 1).padEnd(6)}${String(f.rows).padStart(6)}${COLUMNS.map((c) => cell(f[c])).join('')}`);
+    lines.push(`${String(i + 1).padEnd(6)}${String(f.rows).padStart(6)}${COLUMNS.map((c) => cell((f as unknown as Record<string, unknown>)[c])).join('')}`);
   });
   lines.push(`${'mean'.padEnd(12)}${COLUMNS.map((c) => cell(summary.mean[c])).join('')}`);
   lines.push(`${'std'.padEnd(12)}${COLUMNS.map((c) => cell(summary.std[c])).join('')}`);

@@ -1,11 +1,13 @@
-/** `chainrule predict`: probability and decision for each row of a CSV file or a JSON input (scored by app/predict.ts). */
+/** `chainrule predict`: the prediction of the model's task for each row of a CSV file or a JSON input (scored by app/predict.ts). */
 import type { Command } from 'commander';
 import { readTable } from '../../data/csv.js';
 import type { Table } from '../../data/csv.js';
 import type { EncodeStats } from '../../model/encoding.js';
 import { loadModel } from '../../model/file.js';
 import type { ModelFile } from '../../model/schema.js';
-import { predictRecords, predictTable, type Prediction } from '../../app/predict.js';
+import {
+  predictRecords, predictTable, type BinaryPrediction, type MulticlassPrediction, type Prediction, type RegressionPrediction,
+} from '../../app/predict.js';
 import { InputError } from '../../errors.js';
 import { UsageError } from '../errors.js';
 import { printJson } from '../options.js';
@@ -51,7 +53,7 @@ function parseInput(text: string): Record<string, unknown>[] {
 export function registerPredict(program: Command): void {
   program
     .command('predict')
-    .description('probability and decision for each input row')
+    .description('for each input row: binary, the probability and decision; multiclass, each class\'s probability and the most probable class; regression, the value')
     .requiredOption('--model <file>', 'model file')
     .option('--data <file>', 'CSV file of rows to score')
     .option('--input <json>', 'one row as a JSON object (or an array of them)')
@@ -76,7 +78,26 @@ export function registerPredict(program: Command): void {
         printJson({ predictions });
         return;
       }
-      const lines = predictions.map((p, i) => `${String(i + 1).padStart(5)}  ${p.probability.toFixed(6)}  ${p.label === 1 ? model.target.positive : 'not ' + model.target.positive}`);
-      process.stdout.write(`  row  probability  decision (${model.target.name}, threshold ${model.threshold})\n${lines.join('\n')}\n`);
+      process.stdout.write(`${formatPredictions(model, predictions)}\n`);
     });
+}
+
+/** The terminal table: the target's values, not the JSON's 1/0 (DESIGN.md). */
+function formatPredictions(model: ModelFile, predictions: Prediction[]): string {
+  const row = (i: number): string => String(i + 1).padStart(5);
+  if (model.task === 'multiclass') {
+    const { classes } = model.target;
+    const width = Math.max(10, ...classes.map((c) => c.length + 2));
+    const head = `  row${classes.map((c) => `P(${c})`.padStart(width + 3)).join('')}  predicted ${model.target.name}`;
+    const lines = (predictions as MulticlassPrediction[]).map((p, i) =>
+      `${row(i)}${classes.map((c) => p.probabilities[c].toFixed(6).padStart(width + 3)).join('')}  ${p.label}`);
+    return [head, ...lines].join('\n');
+  }
+  if (model.task === 'regression') {
+    const lines = (predictions as RegressionPrediction[]).map((p, i) => `${row(i)}  ${Number(p.value.toPrecision(8))}`);
+    return [`  row  ${model.target.name}`, ...lines].join('\n');
+  }
+  const { positive, name } = model.target;
+  const lines = (predictions as BinaryPrediction[]).map((p, i) => `${row(i)}  ${p.probability.toFixed(6)}  ${p.label === 1 ? positive : 'not ' + positive}`);
+  return [`  row  probability  decision (${name}, threshold ${model.threshold})`, ...lines].join('\n');
 }

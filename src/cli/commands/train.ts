@@ -9,6 +9,8 @@ import { Option } from 'commander';
 import { createProgressView, epochSender, type ProgressMessage } from '../progress.js';
 import { readTable, DataError } from '../../data/csv.js';
 import { encodeTarget } from '../../data/prepare.js';
+import { TASKS } from '../../math/heads.js';
+import type { TaskChoice } from '../../data/target.js';
 import { checkWritable, loadModel, saveModel } from '../../model/file.js';
 import type { ActivationName } from '../../math/activations.js';
 import type { LossName } from '../../math/losses.js';
@@ -32,6 +34,7 @@ import { BUNDLED_EPOCHS, BUNDLED_MONOTONE, MONOTONE_HELP, monotoneFlag, monotone
 export interface TrainFlags {
   data?: string;
   target?: string;
+  task?: TaskChoice;
   positive?: string;
   features?: string[];
   categorical?: string[];
@@ -40,7 +43,8 @@ export interface TrainFlags {
   missing?: string[];
   layers: number[];
   activation: ActivationName;
-  loss: LossName;
+  /** Undefined: the task's default (bce, cross_entropy, mse). */
+  loss?: LossName;
   optimizer: OptimizerName;
   lr: number;
   epochs: number;
@@ -70,7 +74,7 @@ export interface TrainFlags {
 
 /** The flags recorded in a checkpoint: a resume takes those not given, and refuses conflicting ones but CHANGEABLE. */
 const SHAPING = [
-  'data', 'target', 'positive', 'features', 'categorical', 'numeric', 'layers', 'activation', 'loss', 'optimizer',
+  'data', 'target', 'task', 'positive', 'features', 'categorical', 'numeric', 'layers', 'activation', 'loss', 'optimizer',
   'lr', 'epochs', 'batchSize', 'val', 'patience', 'l2', 'classWeight', 'threshold', 'seed', 'init', 'standardize', 'shuffle',
   'checkpointEvery', 'checkpoint', 'schedule', 'missing', 'monotone',
 ] as const satisfies readonly (keyof TrainFlags)[];
@@ -101,6 +105,13 @@ function classWeight(value: string): 'balanced' | 'none' {
   return value;
 }
 
+function taskChoice(value: string): TaskChoice {
+  if (value !== 'auto' && !(TASKS as readonly string[]).includes(value)) {
+    throw new UsageError(`--task must be one of auto, ${TASKS.join(', ')}, got ${value}`);
+  }
+  return value as TaskChoice;
+}
+
 function threadCount(value: string): number | 'auto' {
   if (value.trim() === 'auto') return 'auto';
   const x = Number(value);
@@ -121,15 +132,16 @@ export function registerTrain(program: Command): void {
     .command('train')
     .description('train a network on a CSV file (default: the bundled promotion data and the notes\' 2-2-1 network)')
     .option('--data <file>', 'training data, CSV with a header row (default: bundled data/promotion.csv)')
-    .option('--target <column>', 'the 0/1 target column (default: "promoted", or the last column)')
-    .option('--positive <value>', 'the target value that counts as positive')
+    .option('--target <column>', 'the target column (default: "promoted", or the last column)')
+    .option('--task <auto|binary|multiclass|regression>', 'auto (default): the --init model\'s task, else two values → binary, any text → multiclass, numbers → regression; printed on stderr', taskChoice)
+    .option('--positive <value>', 'binary only: the target value that counts as positive')
     .option('--features <a,b>', 'feature columns (default: every column but the target, leaving out id-like ones)', nameList)
     .option('--categorical <a,b>', 'treat these columns as categorical', nameList)
     .option('--numeric <a,b>', 'treat these columns as numeric', nameList)
     .option('--missing <a,b>', 'also read these values as missing (always: empty, NA, N/A, n/a, NaN, null, ?)', nameList)
     .option('--layers <widths>', 'hidden-layer widths, comma-separated', layerWidths, [...TRAIN_DEFAULTS.hidden])
     .option('--activation <name>', ACTIVATION_HELP, activationName, TRAIN_DEFAULTS.activation)
-    .addOption(new Option('--loss <name>', LOSS_HELP).argParser(lossName).default(TRAIN_DEFAULTS.loss))
+    .addOption(new Option('--loss <name>', `${LOSS_HELP} (default per task: bce, cross_entropy, mse)`).argParser(lossName))
     .option('--optimizer <name>', OPTIMIZER_HELP, optimizerName, TRAIN_DEFAULTS.optimizer)
     .option('--lr <rate>', 'learning rate η', positiveNumber('--lr'), TRAIN_DEFAULTS.lr)
     .option('--epochs <n>', 'passes over the training rows', positiveInteger('--epochs'), TRAIN_DEFAULTS.epochs)
@@ -139,12 +151,12 @@ export function registerTrain(program: Command): void {
     .option('--schedule <spec>', SCHEDULE_HELP, scheduleFlag)
     .option('--monotone <col:+|col:-,…>', MONOTONE_HELP, monotoneFlag)
     .option('--l2 <lambda>', 'L2 weight decay λ (adds λ·w to each weight gradient)', nonNegativeNumber('--l2'), TRAIN_DEFAULTS.l2)
-    .option('--class-weight <balanced|none>', 'balanced: weigh each row by n/(2·n_c) of its class, so both classes count equally (default none)', classWeight)
+    .option('--class-weight <balanced|none>', 'balanced: weigh each row by n/(k·n_c) of its class (k classes), so every class counts equally (default none)', classWeight)
     .option('--threshold <p>', 'decision threshold stored in the model', threshold, TRAIN_DEFAULTS.threshold)
     .option('--seed <n>', 'seed for initialisation, shuffling and the split', integer('--seed'), TRAIN_DEFAULTS.seed)
     .option('--init <model.json>', 'start from this model\'s encoders and weights')
-    .option('--standardize', 'standardise numeric inputs with the training mean and std (default)', true)
-    .option('--no-standardize', 'use numeric inputs raw')
+    .option('--standardize', 'standardise numeric inputs (and a regression target) with the training mean and std (default)', true)
+    .option('--no-standardize', 'use numeric inputs and a regression target raw')
     .option('--no-shuffle', 'visit rows in file order')
     .option('--out <file>', 'where to write the model file', DEFAULT_OUT)
     .option('--json', 'print one JSON document with the final metrics')
@@ -291,7 +303,7 @@ async function train(
   let outcome: TrainOutcome;
   try {
     outcome = trainModel(table, {
-      target, positive: flags.positive ?? init?.target.positive, features: flags.features,
+      target, task: flags.task, positive: flags.positive ?? (init?.task === 'binary' ? init.target.positive : undefined), features: flags.features,
       categorical: flags.categorical, numeric: flags.numeric,
       hidden: flags.layers, activation: flags.activation, loss: flags.loss, optimizer: flags.optimizer,
       lr: flags.lr, epochs: flags.epochs, batchSize: flags.batchSize, val: flags.val, patience: flags.patience,
@@ -320,11 +332,15 @@ async function train(
     const last = outcome.result.history.length;
     say(`chainrule: interrupted in epoch ${last}; the ${outcome.result.bestEpoch === last ? 'latest' : `best (epoch ${outcome.result.bestEpoch})`} model so far is in ${flags.out}, marked training.interrupted`);
   }
-  const labels = encodeTarget(table, outcome.model.target);
-  let positives = 0;
-  for (let i = 0; i < labels.length; i++) positives += labels[i];
-  const warning = lossWarning(outcome.result.history, flags.lr,
-    constantLoss(positives / Math.max(1, labels.length), outcome.model.loss, flags.classWeight === 'balanced'));
+  const trained = outcome.model;
+  let constant: number | undefined;
+  if (trained.task === 'binary' || trained.task === undefined) {
+    const labels = encodeTarget(table, trained.target);
+    let positives = 0;
+    for (let i = 0; i < labels.length; i++) positives += labels[i];
+    constant = constantLoss(positives / Math.max(1, labels.length), trained.loss, flags.classWeight === 'balanced');
+  }
+  const warning = lossWarning(outcome.result.history, flags.lr, constant);
   if (warning) say(warning);
 
   const summary = {
@@ -332,6 +348,7 @@ async function train(
     out: flags.out,
     rows: outcome.rows.train,
     valRows: outcome.rows.val,
+    task: outcome.task.task,
     epochs: outcome.result.history.length,
     bestEpoch: outcome.result.bestEpoch,
     stoppedEarly: outcome.result.stoppedEarly,
@@ -347,10 +364,13 @@ async function train(
   const stopped = outcome.result.stoppedEarly
     ? `stopped early at epoch ${summary.epochs}; best epoch ${summary.bestEpoch} (no better validation loss for ${flags.patience} epochs), its weights kept\n`
     : '';
+  const score = (accuracy: number | undefined, r2: number | undefined) =>
+    (r2 !== undefined ? `R² ${r2.toFixed(4)}` : `accuracy ${(100 * (accuracy ?? NaN)).toFixed(2)}%`);
+  const shape = trained.layers.map((l) => l.weights[0].length).concat(trained.layers[trained.layers.length - 1].weights.length);
   post({ kind: 'stdout', text:
-    `trained ${outcome.model.layers.map((l) => l.weights[0].length).concat(1).join('-')} network on ${summary.rows} rows, ${summary.epochs} epochs\n`
-    + `training loss ${m.loss.toFixed(6)}, accuracy ${(100 * m.accuracy).toFixed(2)}%\n`
-    + (m.valLoss !== undefined ? `validation loss ${m.valLoss.toFixed(6)}, accuracy ${(100 * (m.valAccuracy ?? NaN)).toFixed(2)}%\n` : '')
+    `trained ${shape.join('-')} network${outcome.task.task === 'binary' ? '' : ` (${outcome.task.task})`} on ${summary.rows} rows, ${summary.epochs} epochs\n`
+    + `training loss ${m.loss.toFixed(6)}, ${score(m.accuracy, m.r2)}\n`
+    + (m.valLoss !== undefined ? `validation loss ${m.valLoss.toFixed(6)}, ${score(m.valAccuracy, m.valR2)}\n` : '')
     + stopped
     + `model written to ${flags.out}\n` });
   return code;

@@ -11,7 +11,7 @@
  */
 import type { Network, Workspace } from '../../math/network.js';
 import { createWorkspace, forward } from '../../math/network.js';
-import { activationBackward } from '../../math/activations.js';
+import { activationBackward, activations } from '../../math/activations.js';
 import { matmul } from '../../math/kernels.js';
 import type { InputGroup, OutputHead } from './types.js';
 import { assertShapes, readOutput } from './types.js';
@@ -89,12 +89,26 @@ export function outputInputGradients(net: Network, head: OutputHead, n: number, 
   const units = net.layers[last].units;
   const seed = ws.dA[last];
   seed.fill(0, 0, n * units);
-  for (let r = 0; r < n; r++) seed[r * units + head.unit] = 1;
+  // A raw-units regression head scales the output, so its gradient too.
+  for (let r = 0; r < n; r++) seed[r * units + head.unit] = head.scale ?? 1;
   for (let l = last; l >= 0; l--) {
     const layer = net.layers[l];
-    activationBackward(layer.activation, ws.dA[l], ws.Z[l], ws.A[l], ws.dZ[l], n * layer.units);
+    if (activations[layer.activation].scope === 'row') softmaxBackward(ws.dA[l], ws.A[l], ws.dZ[l], n, layer.units);
+    else activationBackward(layer.activation, ws.dA[l], ws.Z[l], ws.A[l], ws.dZ[l], n * layer.units);
     const target = l > 0 ? ws.dA[l - 1] : dX;
     matmul(target, ws.dZ[l], layer.weights, n, layer.units, layer.inputs);
+  }
+}
+
+/**
+ * Softmax's Jacobian-vector product row by row, dZₖ = aₖ(dAₖ − Σₘ dAₘaₘ): what ∂p_c/∂z is when
+ * the explained output is a class's probability rather than the training loss.
+ */
+function softmaxBackward(dA: Float64Array, A: Float64Array, dZ: Float64Array, n: number, k: number): void {
+  for (let r = 0; r < n; r++) {
+    let dot = 0;
+    for (let m = 0; m < k; m++) dot += dA[r * k + m] * A[r * k + m];
+    for (let m = 0; m < k; m++) dZ[r * k + m] = A[r * k + m] * (dA[r * k + m] - dot);
   }
 }
 

@@ -80,6 +80,9 @@ export interface OutputHead {
   readonly class?: string;
   /** Index of the explained unit in the output layer. */
   readonly unit: number;
+  /** A regression head in raw units: the output is unit·scale + shift (the target's std and mean). */
+  readonly scale?: number;
+  readonly shift?: number;
 }
 
 /** The binary task's head: P(positive), the network's single output unit. */
@@ -94,5 +97,6 @@ export function valueHead(unit = 0): OutputHead {
 
 /** The explained output of row r after a forward pass whose output activations are `out`. */
 export function readOutput(net: Network, head: OutputHead, out: Float64Array, r: number): number {
-  return out[r * net.layers[net.layers.length - 1].units + head.unit];
+  const v = out[r * net.layers[net.layers.length - 1].units + head.unit];
+  return head.scale === undefined ? v : v * head.scale + (head.shift ?? 0);
 }
