@@ -3,7 +3,8 @@
  * and optimizer state of the reference loop (forward → loss → backward → l2 → step on each batch):
  *   - the notes' 2-2-1 sigmoid/BCE network: `net221Epoch`, one fused scalar pass per row;
  *   - any other network whose activations all name a WebAssembly epilogue in their record
- *     (activations.ts `accel.wasm`): `wasmDenseEpoch`, operands resident in the WebAssembly SIMD
+ *     (activations.ts `accel.wasm`), its output possibly a softmax head (cross-entropy's fused
+ *     ŷ − y needs no epilogue): `wasmDenseEpoch`, operands resident in the WebAssembly SIMD
  *     kernel's memory, its products split among the pool's threads when one is given;
  *   - any other network (an activation without an epilogue, no WebAssembly SIMD, a batch too big
  *     to keep resident): `fastForward`/`fastBackward` on register-blocked kernels, with batches
@@ -23,7 +24,7 @@ export type { EpochData, EpochRunner, RunnerOptions } from './fastPath.js';
 
 const wasmDensePath: FastPath = {
   name: 'dense (WebAssembly SIMD, resident)',
-  // An activation only when its record names an epilogue this kernel implements.
+  // An activation only when its record names an epilogue this kernel implements; a row-wise head as its fused output.
   supports: ({ net }) => net.layers.every((layer) => wasmEpilogueOf(layer.activation) !== undefined),
   create: ({ net, data, optimizer, batch, l2, options }) => wasmDenseEpoch(net, data, optimizer, batch, l2, options),
 };
