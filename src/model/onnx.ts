@@ -9,12 +9,18 @@
  * so no extra nodes run and a user needs no scaler. Categorical inputs stay one-hot columns in the
  * model's `categories` order. How to build a row — column order, one-hot layout, the value to use
  * for a missing number — is written into `metadata_props` (see {@link onnxColumns}).
+ *
+ * The output follows the model's task (DESIGN.md "Version 2 contracts"): binary `probability`
+ * [N, 1] (Sigmoid); multiclass `probabilities` [N, k] (Softmax over the units axis, columns in
+ * `chainrule.classes` order); regression `value` [N, 1] in the target's raw units, its scaling
+ * folded into the last Gemm (W' = std·W, b' = std·b + mean), so the graph ends in Identity.
  */
 import { readFileSync } from 'node:fs';
 import { activations } from '../math/activations.js';
 import { writeFileAtomic } from './file.js';
-import type { BinaryModel, ModelFile, ModelInput, ModelLayer } from './schema.js';
-import { encodedWidth } from './schema.js';
+import type { ModelFile, ModelInput, ModelLayer } from './schema.js';
+import { encodedWidth, isBinary, taskOf } from './schema.js';
+import type { TaskName } from '../math/heads.js';
 import { ONNX_ATTRIBUTE_INT, ONNX_FLOAT, onnxTypes } from './onnx-proto.js';
 import { OnnxExportError } from '../errors.js';
 import { inputSpan, numericScaling } from './encoding.js';
@@ -25,8 +31,24 @@ export const ONNX_OPSET = 13;
 export const ONNX_IR_VERSION = 7;
 /** The graph input: float32 [N, k], the raw feature columns in `chainrule.inputs` order. */
 export const ONNX_INPUT_NAME = 'features';
-/** The graph output: float32 [N, 1], the probability of the positive class. */
+/** The graph output of a binary model: float32 [N, 1], the probability of the positive class. */
 export const ONNX_OUTPUT_NAME = 'probability';
+/** The graph output per task: `probability` [N, 1], `probabilities` [N, k], `value` [N, 1]. */
+export const ONNX_OUTPUT_NAMES: { readonly [K in TaskName]: string } = {
+  binary: ONNX_OUTPUT_NAME, multiclass: 'probabilities', regression: 'value',
+};
+
+/** The graph's output for this model: its name, width and what it holds, in words. */
+export function onnxOutput(model: ModelFile): { name: string; width: number; meaning: string } {
+  const task = taskOf(model);
+  const width = model.layers[model.layers.length - 1].weights.length;
+  const name = ONNX_OUTPUT_NAMES[task];
+  if (isBinary(model)) return { name, width, meaning: `P(${model.target.name} = ${model.target.positive})` };
+  if (model.task === 'multiclass') {
+    return { name, width, meaning: `P(${model.target.name} = class) for the classes ${model.target.classes.join(', ')}, in that order` };
+  }
+  return { name, width, meaning: `${model.target.name} in its raw units` };
+}
 /** The symbolic batch dimension of `features` and `probability`. */
 export const ONNX_BATCH_DIM = 'N';
 
@@ -98,6 +120,21 @@ export function foldStandardization(model: ModelFile): { weights: number[][]; bi
   return { weights, bias };
 }
 
+/**
+ * The output layer with a regression target's scaling folded in: the network predicts
+ * (y − mean)/std through a linear unit, so y = std·(W·a + b) + mean = (std·W)·a + (std·b + mean).
+ * Other tasks, and a regression model without mean/std (target used raw), are unchanged.
+ */
+export function foldTargetScaling(model: ModelFile, weights: number[][], bias: number[]): { weights: number[][]; bias: number[] } {
+  if (model.task !== 'regression') return { weights, bias };
+  const { mean, std } = model.target;
+  if (mean === undefined || std === undefined) return { weights, bias };
+  const out = model.layers[model.layers.length - 1].activation;
+  // schema.ts insists on a linear output for regression; the fold is only exact through one.
+  if (out !== 'linear') throw new OnnxExportError(`layers[${model.layers.length - 1}].activation: a regression output must be "linear" to fold the target's scaling, got "${out}"`);
+  return { weights: weights.map((row) => row.map((w) => w * std)), bias: bias.map((b) => b * std + mean) };
+}
+
 export { OnnxExportError };
 
 const FLOAT32_MAX = 3.4028234663852886e38;
@@ -133,16 +170,26 @@ function producerVersion(): string {
 
 /** The metadata_props entries: everything a user needs to build the `features` rows. */
 export function onnxMetadata(model: ModelFile): Record<string, string> {
+  const task = taskOf(model);
+  const output = onnxOutput(model);
+  const reading = model.task === 'multiclass'
+    ? `${output.name}[i][k] is P(class k) with k in chainrule.classes order; the predicted class is the largest.`
+    : model.task === 'regression'
+      ? `${output.name} is ${model.target.name} in raw units (the target's standardisation is folded into the last Gemm).`
+      : 'probability > threshold means target.positive.';
   return {
     'chainrule.format': `${model.format} v${model.version}`,
+    'chainrule.task': task,
     'chainrule.inputs': JSON.stringify(onnxColumns(model.inputs)),
     'chainrule.model_inputs': JSON.stringify(model.inputs),
     'chainrule.target': JSON.stringify(model.target),
-    'chainrule.threshold': String((model as BinaryModel).threshold),
+    ...(model.task === 'multiclass' ? { 'chainrule.classes': JSON.stringify(model.target.classes) } : {}),
+    ...(isBinary(model) ? { 'chainrule.threshold': String(model.threshold) } : {}),
     'chainrule.loss': model.loss,
+    'chainrule.output': output.name,
     'chainrule.encoding': 'features holds the raw values in chainrule.inputs column order: numeric columns unscaled '
       + '(the standardisation is folded into the first Gemm; feed fill when missing), categorical columns one-hot '
-      + '(a missing value is the category "(missing)" when listed; all zeros for a category unseen in training). probability > threshold means target.positive.',
+      + `(a missing value is the category "(missing)" when listed; all zeros for a category unseen in training). ${reading}`,
   };
 }
 
@@ -152,15 +199,17 @@ export function onnxModelObject(model: ModelFile): Record<string, unknown> {
   const folded = foldStandardization(model);
   const initializer: unknown[] = [];
   const node: unknown[] = [];
+  const output = onnxOutput(model);
+  const last = model.layers.length - 1;
   let input = ONNX_INPUT_NAME;
   model.layers.forEach((layer, l) => {
-    const weights = l === 0 ? folded.weights : layer.weights;
-    const bias = l === 0 ? folded.bias : layer.bias;
+    const first = l === 0 ? folded : { weights: layer.weights, bias: layer.bias };
+    const { weights, bias } = l === last ? foldTargetScaling(model, first.weights, first.bias) : first;
     const units = weights.length;
     const W = `layers.${l}.weights`;
     const b = `layers.${l}.bias`;
     const z = `layers.${l}.z`;
-    const a = l === model.layers.length - 1 ? ONNX_OUTPUT_NAME : `layers.${l}.a`;
+    const a = l === last ? output.name : `layers.${l}.a`;
     initializer.push(
       floatTensor(W, [units, weights[0].length], weights.flat(), `layers[${l}].weights`),
       floatTensor(b, [units], bias, `layers[${l}].bias`),
@@ -174,19 +223,18 @@ export function onnxModelObject(model: ModelFile): Record<string, unknown> {
     );
     input = a;
   });
-  const outputs = model.layers[model.layers.length - 1].weights.length;
   return {
     ir_version: ONNX_IR_VERSION,
     opset_import: [{ domain: '', version: ONNX_OPSET }],
     producer_name: 'chainrule',
     producer_version: producerVersion(),
-    doc_string: `chainrule model predicting ${model.target.name} = ${(model as BinaryModel).target.positive}`,
+    doc_string: `chainrule ${taskOf(model)} model: ${output.meaning}`,
     graph: {
       name: 'chainrule',
       node,
       initializer,
       input: [{ name: ONNX_INPUT_NAME, type: tensorType(k), doc_string: 'raw feature columns, see metadata chainrule.inputs' }],
-      output: [{ name: ONNX_OUTPUT_NAME, type: tensorType(outputs), doc_string: `P(${model.target.name} = ${(model as BinaryModel).target.positive})` }],
+      output: [{ name: output.name, type: tensorType(output.width), doc_string: output.meaning }],
     },
     metadata_props: Object.entries(onnxMetadata(model)).map(([key, value]) => ({ key, value })),
   };

@@ -22,7 +22,7 @@ import type { RawRecord } from './models.js';
 
 const EXPECTED_OP: Record<ActivationName, { op: string; alpha?: number }> = {
   sigmoid: { op: 'Sigmoid' }, tanh: { op: 'Tanh' }, relu: { op: 'Relu' }, linear: { op: 'Identity' },
-  leaky_relu: { op: 'LeakyRelu', alpha: 0.01 }, softplus: { op: 'Softplus' },
+  leaky_relu: { op: 'LeakyRelu', alpha: 0.01 }, softplus: { op: 'Softplus' }, softmax: { op: 'Softmax' },
 };
 
 const MEANS = [5, -2, 100, 0.5];

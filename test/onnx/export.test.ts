@@ -80,7 +80,7 @@ describe.each(Object.entries(cases))('%s', (_name, build) => {
 
   it('is one Gemm (transB = 1) and one activation per layer, nothing for the scaling', () => {
     const ops = decoded.graph.node.map((n) => n.op_type);
-    const expected = model.layers.flatMap((layer) => ['Gemm', { sigmoid: 'Sigmoid', tanh: 'Tanh', relu: 'Relu', linear: 'Identity', leaky_relu: 'LeakyRelu', softplus: 'Softplus' }[layer.activation]]);
+    const expected = model.layers.flatMap((layer) => ['Gemm', { sigmoid: 'Sigmoid', tanh: 'Tanh', relu: 'Relu', linear: 'Identity', leaky_relu: 'LeakyRelu', softplus: 'Softplus', softmax: 'Softmax' }[layer.activation]]);
     expect(ops).toEqual(expected);
     for (const node of decoded.graph.node.filter((n) => n.op_type === 'Gemm')) {
       expect(node.attribute).toEqual([{ name: 'transB', i: 1, type: 'INT' }]);

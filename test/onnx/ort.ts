@@ -15,14 +15,19 @@ export interface OnnxRun {
 }
 
 export async function runOnnx(bytes: Uint8Array, features: Float32Array, rows: number): Promise<OnnxRun> {
+  const run = await runOnnxOutput(bytes, features, rows, 'probability');
+  return { probability: run.values, dims: run.dims, inputNames: run.inputNames, outputNames: run.outputNames };
+}
+
+/** Runs the graph on `features` [rows × k] and returns the output named `output` (probabilities, value, …). */
+export async function runOnnxOutput(bytes: Uint8Array, features: Float32Array, rows: number, output: string) {
   const session = await ort.InferenceSession.create(bytes);
   try {
     const k = features.length / rows;
     const result = await session.run({ features: new ort.Tensor('float32', features, [rows, k]) });
-    const out = result.probability;
-    return {
-      probability: out.data as Float32Array, dims: out.dims, inputNames: session.inputNames, outputNames: session.outputNames,
-    };
+    const out = result[output];
+    if (!out) throw new Error(`the graph has no output "${output}" (it has ${session.outputNames.join(', ')})`);
+    return { values: out.data as Float32Array, dims: out.dims, inputNames: session.inputNames, outputNames: session.outputNames };
   } finally {
     await session.release();
   }
