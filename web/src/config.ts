@@ -9,7 +9,7 @@ import { paramKey, parseParamKey, type ParamRef } from './state.js';
 import { DEFAULT_FEATURES, FEATURE_NAMES, isFeatureName, type FeatureName } from './features.js';
 
 /** The generated data sets; "upload" is a CSV the user gave, which a link cannot carry. */
-export const DATASETS = ['promotion', 'circle', 'xor', 'spiral', 'linear'] as const;
+export const DATASETS = ['promotion', 'circle', 'xor', 'spiral', 'linear', 'level', 'salary'] as const;
 export type DatasetName = (typeof DATASETS)[number] | 'upload';
 /** Every activation the library's table knows (src/math/activations.ts), so a new one appears here by itself. */
 export const HIDDEN_ACTIVATIONS: readonly ActivationName[] = ACTIVATIONS;
@@ -18,7 +18,7 @@ export const OPTIMIZER_NAMES: readonly OptimizerName[] = OPTIMIZERS;
 
 export interface RunConfig {
   dataset: DatasetName;
-  /** Noise in percent, 0–50: label flips for promotion, jitter for the geometric sets. */
+  /** Noise in percent, 0–50: label flips for promotion, replaced levels for level, σ = 1,200·noise for salary, jitter for the geometric sets. */
   noise: number;
   /** Share of points used for training, in percent (10–90); the rest is the test set. */
   trainRatio: number;

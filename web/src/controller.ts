@@ -7,7 +7,7 @@
 import { DEFAULT_CONFIG, formatHash, parseHash, parseSelection, sameRun, type RunConfig } from './config.js';
 import { makeData, trainRow, type PlaygroundData } from './datasets.js';
 import type { FromWorker, ToWorker } from './protocol.js';
-import { playgroundModel } from './session.js';
+import { networkTarget, playgroundModel } from './session.js';
 import { type ParamRef, type PlaygroundState } from './state.js';
 import { createNaming, explainNetwork } from '../../src/explain/index.js';
 import { backpropGradients } from '../../src/explain/check.js';
@@ -187,7 +187,7 @@ export class Controller {
   /** Net 2 of the notes is the 2-2-1 sigmoid network on the two map inputs. */
   private useNet2(): void {
     const c = this.state.config;
-    const dataset = this.state.data.axes ? c.dataset : 'promotion';
+    const dataset = this.state.data.axes && this.state.data.task === 'binary' ? c.dataset : 'promotion';
     this.load({ ...c, dataset, hidden: [2], activation: 'sigmoid', features: ['x1', 'x2'], epoch: 0 });
   }
 
@@ -229,7 +229,8 @@ export class Controller {
     let best = 0;
     let bestSize = -1;
     for (let i = 0; i < data.train.length; i++) {
-      const g = backpropGradients(net, trainRow(data, config.features, i), data.train[i].y);
+      // The point's target as the network learns it: 0/1, one-hot, or standardised.
+      const g = backpropGradients(net, trainRow(data, config.features, i), networkTarget(data, data.train[i].y));
       const layer = net.layers[ref.layer];
       const size = Math.abs(ref.input === undefined ? g.bias[ref.layer][ref.unit] : g.weights[ref.layer][ref.unit * layer.inputs + ref.input]);
       if (size > bestSize) { bestSize = size; best = i; }
@@ -265,7 +266,10 @@ export class Controller {
     const net = modelToNetwork(playgroundModel(data, layers));
     const param = createNaming(net).param(ref.layer, ref.unit, ref.input);
     try {
-      this.state.explanation = explainNetwork(net, trainRow(data, config.features, point), data.train[point].y, { param, lr: config.lr });
+      // One target per output unit: one-hot for a softmax head, standardised for regression.
+      const target = networkTarget(data, data.train[point].y);
+      const y = target.length === 1 ? target[0] : target;
+      this.state.explanation = explainNetwork(net, trainRow(data, config.features, point), y, { param, lr: config.lr });
     } catch (err) {
       this.state.explanation = null;
       this.state.error = `explain: ${(err as Error).message}`;
@@ -277,7 +281,7 @@ export class Controller {
     if (net === 'net1') return net1Case(this.state.notes.net1, this.state.notes.net1.lr);
     const { layers, data, config, selection } = this.state;
     const p = data.train[selection.point];
-    const net2 = layers && data.axes && plainFeatures(config.features) && layers.length === 2 && layers[0].weights.length === 2
+    const net2 = layers && data.axes && data.task === 'binary' && plainFeatures(config.features) && layers.length === 2 && layers[0].weights.length === 2
       && layers.every((l) => l.activation === 'sigmoid');
     if (!net2 || !p) return null;
     const [a, b] = data.inputs;

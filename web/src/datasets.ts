@@ -1,11 +1,15 @@
 /**
  * The playground's data sets, generated from the run's seed (same seed, same points). Promotion
- * uses the same generator as `chainrule gen-data --schema simple`; the geometric sets follow
+ * uses the same generator as `chainrule gen-data --schema simple`, level (three classes) and
+ * salary (regression) those of `--schema level` and `--schema salary`; the geometric sets follow
  * TensorFlow Playground's shapes on [−6, 6]². Pure: no DOM, so the page and the worker can both
  * build the identical data from a config.
  */
 import { createRng, shuffleInPlace, type Rng } from '../../src/math/rng.js';
 import { generateSimple } from '../../src/data/generate.js';
+import { generateLevel, LEVELS } from '../../src/data/generate-level.js';
+import { generateSalary, SALARY_TRUTH } from '../../src/data/generate-salary.js';
+import type { TaskName } from '../../src/math/heads.js';
 import type { ModelInput } from '../../src/model/schema.js';
 import type { DatasetName, RunConfig } from './config.js';
 import { plainFeatures, writeFeatures, type FeatureName } from './features.js';
@@ -15,7 +19,8 @@ export interface Point {
   /** The two map coordinates in raw units (NaN for an uploaded table without a 2-D map). */
   x1: number;
   x2: number;
-  y: 0 | 1;
+  /** The target: 0/1 (binary), the class index in `classes` (multiclass), the raw value (regression). */
+  y: number;
   /** An uploaded row as the file has it, and its file row (header = row 1). */
   record?: Record<string, string>;
   row?: number;
@@ -41,7 +46,14 @@ export interface PlaygroundData {
   std: [number, number];
   /** The model file's inputs (encoders) and target for this data. */
   inputs: ModelInput[];
-  target: { name: string; positive: string };
+  /** What the network learns: the output head (src/math/heads.ts) follows it. */
+  task: TaskName;
+  /**
+   * The target as the model file records it: `positive` for binary, `classes` (in output order)
+   * for multiclass, the training mean/std of the values for regression (the network learns
+   * (y − mean)/std, as `chainrule train` standardises a regression target).
+   */
+  target: { name: string; positive?: string; classes?: string[]; mean?: number; std?: number };
   /** Encoded rows (the encoders' columns, before any feature cross), train and test. */
   trainX: Float64Array;
   testX: Float64Array;
@@ -95,6 +107,35 @@ function promotion(rng: Rng, noise: number): Point[] {
   return generateSimple(POINTS, rng, noise).rows.map((row) => ({ x1: row.years_experience, x2: row.performance_score, y: row.promoted }));
 }
 
+/** Promotion level none/senior/lead; the noise slider is the share of levels replaced. */
+function level(rng: Rng, noise: number): Point[] {
+  return generateLevel(POINTS, rng, noise).rows.map((row) => ({ x1: row.years_experience, x2: row.performance_score, y: LEVELS.indexOf(row.level) }));
+}
+
+/** The salary data's one department the map shows (the generator's others only shift the base). */
+export const SALARY_DEPARTMENT = 'Engineering';
+
+/**
+ * Salaries of one department, so the map's two inputs are all the model sees; the noise slider
+ * sets σ (the generator's default σ = 6,000 at the default 5%). Rows of other departments are
+ * drawn and dropped, so the points are the generator's own.
+ */
+function salary(rng: Rng, noise: number): Point[] {
+  const sigma = (SALARY_TRUTH.sigma / 0.05) * noise;
+  const out: Point[] = [];
+  while (out.length < POINTS) {
+    for (const row of generateSalary(POINTS, rng, sigma).rows) {
+      if (row.department === SALARY_DEPARTMENT && out.length < POINTS) out.push({ x1: row.years_experience, x2: row.performance_score, y: row.salary });
+    }
+  }
+  return out;
+}
+
+/** The task of a generated data set. */
+export function datasetTask(name: DatasetName): TaskName {
+  return name === 'level' ? 'multiclass' : name === 'salary' ? 'regression' : 'binary';
+}
+
 const GEOMETRIC: [Axis, Axis] = [{ name: 'x1', min: -6, max: 6 }, { name: 'x2', min: -6, max: 6 }];
 const PROMOTION: [Axis, Axis] = [{ name: 'years_experience', min: 0, max: 20 }, { name: 'performance_score', min: 40, max: 100 }];
 
@@ -107,7 +148,7 @@ function meanStd(values: number[]): [number, number] {
 function generated(config: Pick<RunConfig, 'dataset' | 'noise' | 'trainRatio' | 'seed'>, encoders?: ModelInput[]): PlaygroundData {
   const rng = createRng(config.seed);
   const noise = config.noise / 100;
-  const generators: Record<Exclude<DatasetName, 'upload'>, (rng: Rng, noise: number) => Point[]> = { circle, xor, spiral, linear, promotion };
+  const generators: Record<Exclude<DatasetName, 'upload'>, (rng: Rng, noise: number) => Point[]> = { circle, xor, spiral, linear, promotion, level, salary };
   const name = config.dataset === 'upload' ? 'promotion' : config.dataset;
   const points = generators[name](rng, noise);
   const order = Array.from(points, (_, i) => i);
@@ -117,7 +158,7 @@ function generated(config: Pick<RunConfig, 'dataset' | 'noise' | 'trainRatio' | 
   const test = order.slice(nTrain).map((i) => points[i]);
   let [m1, s1] = meanStd(train.map((p) => p.x1));
   let [m2, s2] = meanStd(train.map((p) => p.x2));
-  const axes = name === 'promotion' ? PROMOTION : GEOMETRIC;
+  const axes = name === 'promotion' || name === 'level' || name === 'salary' ? PROMOTION : GEOMETRIC;
   // A served model brings its own encoders: its weights only mean something with them.
   const [e1, e2] = encoders ?? [];
   if (e1?.kind === 'numeric' && e2?.kind === 'numeric' && e1.mean !== undefined && e2.mean !== undefined) {
@@ -126,12 +167,22 @@ function generated(config: Pick<RunConfig, 'dataset' | 'noise' | 'trainRatio' | 
   const data: PlaygroundData = {
     name, axes, train, test, mean: [m1, m2], std: [s1, s2],
     inputs: axes.map((axis, k) => ({ name: axis.name, kind: 'numeric' as const, mean: [m1, m2][k], std: [s1, s2][k] })),
-    target: { name: name === 'promotion' ? 'promoted' : 'label', positive: '1' },
+    task: datasetTask(name),
+    target: generatedTarget(name, train),
     trainX: new Float64Array(0), testX: new Float64Array(0), width: 2,
   };
   data.trainX = encodePoints(data, train);
   data.testX = encodePoints(data, test);
   return data;
+}
+
+function generatedTarget(name: Exclude<DatasetName, 'upload'>, train: readonly Point[]): PlaygroundData['target'] {
+  if (name === 'level') return { name: 'level', classes: [...LEVELS] };
+  if (name === 'salary') {
+    const [mean, std] = meanStd(train.map((p) => p.y));
+    return { name: 'salary', mean, std };
+  }
+  return { name: name === 'promotion' ? 'promoted' : 'label', positive: '1' };
 }
 
 function encodePoints(data: PlaygroundData, points: readonly Point[]): Float64Array {
@@ -174,7 +225,7 @@ function uploaded(config: Pick<RunConfig, 'trainRatio' | 'seed'>, spec: UploadSp
   }
   return {
     name: 'upload', file: spec.file, axes, train: t.trainRows.map(point), test: t.testRows.map(point), mean, std,
-    inputs: t.inputs, target: t.target, trainX: pick(t.trainRows), testX: pick(t.testRows), width,
+    inputs: t.inputs, task: 'binary', target: t.target, trainX: pick(t.trainRows), testX: pick(t.testRows), width,
   };
 }
 

@@ -15,10 +15,11 @@ import type { RunConfig } from './config.js';
 import { encodePoint, makeData, networkInputs, networkWidth, type PlaygroundData } from './datasets.js';
 import { writeFeatures } from './features.js';
 import type { UploadSpec } from './upload.js';
+import { heads } from '../../src/math/heads.js';
 
 export interface EpochLoss {
   epoch: number;
-  /** Mean BCE over the training points after the epoch's updates. */
+  /** Mean loss (the head's: BCE, cross-entropy, or MSE on the standardised target) over the training points after the epoch's updates. */
   train: number;
   test: number;
 }
@@ -31,7 +32,7 @@ export interface Session {
   readonly history: readonly EpochLoss[];
   /** Trains one more epoch; throws the library's DivergenceError when the loss blows up. */
   runEpoch(): EpochLoss;
-  /** ŷ on a size×size grid over the axes, row 0 at the top (largest x2). */
+  /** The network's outputs on a size×size grid over the axes, row 0 at the top (largest x2): one per cell, k per cell for k classes. */
   grid(size: number): Float64Array;
   /** Every hidden unit's activation on the same kind of grid: unit after unit, layer after layer. */
   unitGrids(size: number): Float64Array;
@@ -39,7 +40,42 @@ export interface Session {
 }
 
 function toDataset(data: PlaygroundData, config: RunConfig, X: Float64Array, points: PlaygroundData['train']): Dataset {
-  return { X: networkInputs(data, config.features, X), Y: Float64Array.from(points, (p) => p.y), n: points.length };
+  const m = outputUnits(data);
+  const Y = new Float64Array(points.length * m);
+  points.forEach((p, r) => Y.set(networkTarget(data, p.y), r * m));
+  return { X: networkInputs(data, config.features, X), Y, n: points.length };
+}
+
+/** The output units of the data's head: one per class for multiclass, else one. */
+export function outputUnits(data: PlaygroundData): number {
+  return data.task === 'multiclass' ? data.target.classes!.length : 1;
+}
+
+/**
+ * A point's target as the network learns it: the 0/1 label (binary), the one-hot row of its
+ * class (multiclass), (y − mean)/std (regression), as `chainrule train` encodes each task's target.
+ */
+export function networkTarget(data: PlaygroundData, y: number): number[] {
+  switch (data.task) {
+    case 'multiclass':
+      return data.target.classes!.map((_, k) => (k === y ? 1 : 0));
+    case 'regression': {
+      const { mean, std } = data.target;
+      return [mean !== undefined && std !== undefined ? (y - mean) / std : y];
+    }
+    case 'binary':
+      return [y];
+    default: {
+      const unknown: never = data.task;
+      throw new RangeError(`unknown task "${String(unknown)}"`);
+    }
+  }
+}
+
+/** A network output in the target's units: regression outputs mapped back through mean/std; probabilities as they are. */
+export function rawOutput(data: PlaygroundData, output: number): number {
+  const { mean, std } = data.target;
+  return data.task === 'regression' && mean !== undefined && std !== undefined ? output * std + mean : output;
 }
 
 /** The network's inputs at the centres of a size×size grid over the axes, row 0 at the top. */
@@ -80,7 +116,11 @@ export function createSession(config: RunConfig, upload?: UploadSpec, init?: { l
   const data = makeData(config, upload, init?.inputs);
   const train = toDataset(data, config, data.trainX, data.train);
   const test = toDataset(data, config, data.testX, data.test);
-  const net = createNetwork({ inputs: networkWidth(data, config.features), hidden: config.hidden, activation: config.activation }, createRng((config.seed ^ INIT_STREAM) >>> 0));
+  const head = heads[data.task];
+  const net = createNetwork({
+    inputs: networkWidth(data, config.features), hidden: config.hidden, activation: config.activation,
+    outputs: outputUnits(data), outputActivation: head.activation, loss: head.defaultLoss,
+  }, createRng((config.seed ^ INIT_STREAM) >>> 0));
   if (init) startFrom(net, init.layers);
   const shuffleRng = createRng((config.seed ^ SHUFFLE_STREAM) >>> 0);
   const optimizer: Optimizer = createOptimizer(optimizerConfig(config.optimizer, config.lr), net.layers.flatMap((l) => [l.weights.length, l.bias.length]));
@@ -132,13 +172,13 @@ export function createSession(config: RunConfig, upload?: UploadSpec, init?: { l
  * without feature crosses (plainFeatures).
  */
 export function playgroundModel(data: PlaygroundData, layers: ModelLayer[]): ModelFile {
-  return {
-    format: 'chainrule/model',
-    version: 1,
-    inputs: data.inputs.map((input) => ({ ...input })),
-    target: { ...data.target },
-    layers,
-    loss: 'bce',
-    threshold: 0.5,
-  };
+  const inputs = data.inputs.map((input) => ({ ...input }));
+  const { name, positive, classes, mean, std } = data.target;
+  if (data.task === 'multiclass') {
+    return { format: 'chainrule/model', version: 2, task: 'multiclass', inputs, target: { name, classes: [...classes!] }, layers, loss: 'cross_entropy' };
+  }
+  if (data.task === 'regression') {
+    return { format: 'chainrule/model', version: 2, task: 'regression', inputs, target: { name, ...(mean !== undefined ? { mean, std } : {}) }, layers, loss: 'mse' };
+  }
+  return { format: 'chainrule/model', version: 1, inputs, target: { name, positive: positive ?? '1' }, layers, loss: 'bce', threshold: 0.5 };
 }

@@ -4,7 +4,11 @@
  * backprop gradient and the finite-difference check. This view only formats those records.
  */
 import type { ParamFactors } from '../../../src/explain/index.js';
-import { short } from '../colors.js';
+import { rawValue, short } from '../colors.js';
+import { trainRow } from '../datasets.js';
+import { playgroundModel } from '../session.js';
+import { predict } from '../../../src/math/network.js';
+import { modelToNetwork } from '../../../src/model/convert.js';
 import type { PlaygroundState } from '../state.js';
 import type { PlaygroundData } from '../datasets.js';
 import { num } from '../../../src/explain/format.js';
@@ -34,6 +38,37 @@ export function pointLines(data: PlaygroundData, index: number): string[] {
     if (input.mean === undefined || input.std === undefined) return `${input.name} = ${n4(Number(raw))} → ${sym} = ${n4(x)} (raw)`;
     return `${input.name} = ${n4(Number(raw))} → ${sym} = (${n4(Number(raw))} − ${n4(input.mean)}) / ${n4(input.std)} = ${n4(x)}`;
   });
+}
+
+/**
+ * The chosen point's target as the data has it and as the network learns it: "level = senior
+ * (one-hot y = [0, 1, 0])", "salary = 95,661 → y = (95661 − 88000) / 21000 = 0.3648", "promoted = 1".
+ */
+export function targetLine(data: PlaygroundData, y: number): string {
+  const { name, classes, mean, std } = data.target;
+  if (data.task === 'multiclass' && classes) return `${name} = ${classes[y]} (one-hot y = [${classes.map((_, k) => (k === y ? 1 : 0)).join(', ')}])`;
+  if (data.task === 'regression' && mean !== undefined && std !== undefined) return `${name} = ${rawValue(y)} → y = (${rawValue(y)} − ${rawValue(mean)}) / ${rawValue(std)} = ${n4((y - mean) / std)}`;
+  return `${name} = ${y}`;
+}
+
+/**
+ * The head's line above the factors: ŷ and y for one output; for a softmax head every class's
+ * probability at the point (the library's forward pass on the run's weights) and the one-hot y.
+ */
+function headLine(state: PlaygroundState, doc: NonNullable<PlaygroundState['explanation']>): string {
+  const { data, layers, config, selection } = state;
+  const classes = data.target.classes;
+  if (data.task === 'multiclass' && classes && layers) {
+    const row = Float64Array.from(trainRow(data, config.features, selection.point));
+    const p = predict(modelToNetwork(playgroundModel(data, layers)), row, 1);
+    const y = data.train[selection.point]?.y;
+    return `ŷ = (${classes.map((c, k) => `${escape(c)} ${n4(p[k])}`).join(', ')}), y = [${classes.map((_, k) => (k === y ? 1 : 0)).join(', ')}]`;
+  }
+  const p = Number(doc.prediction);
+  if (data.task === 'regression' && data.target.mean !== undefined && data.target.std !== undefined) {
+    return `ŷ = ${n4(p)} (${escape(data.target.name)} ${rawValue(p * data.target.std + data.target.mean)}), y = ${n4(Number(doc.target))}`;
+  }
+  return `ŷ = ${n4(p)}, y = ${doc.target}`;
 }
 
 function escape(text: string): string {
@@ -78,7 +113,7 @@ export class FactorsView {
     if (document.activeElement !== this.pointInput) this.pointInput.value = String(state.selection.point);
     this.pointInfo.innerHTML = point
       ? `${pointLines(state.data, state.selection.point).map((l) => `<span data-testid="point-line">${escape(l)}</span>`).join('<br>')}<br>`
-        + `<span class="nowrap">${escape(state.data.target.name)} = ${point.y}${point.row ? ` (file row ${point.row})` : ''}</span>`
+        + `<span class="nowrap" data-testid="point-target">${escape(targetLine(state.data, point.y))}${point.row ? ` (file row ${point.row})` : ''}</span>`
       : '';
     const doc = state.explanation;
     if (!state.selection.param || !doc) {
@@ -90,7 +125,7 @@ export class FactorsView {
       ? `<p class="simplified">sigmoid + BCE: ∂L/∂ŷ·∂ŷ/∂z = ŷ − y, so ∂L/∂${escape(f.label)} = ${escape(f.simplified.formula)} = <b>${n4(f.simplified.product)}</b></p>`
       : '';
     this.body.innerHTML = `
-      <p><b data-testid="factor-param">∂L/∂${escape(f.label)}</b> · ŷ = ${n4(doc.prediction)}, y = ${doc.target}, L = ${n4(doc.loss)}</p>
+      <p><b data-testid="factor-param">∂L/∂${escape(f.label)}</b> · <span data-testid="factor-head">${headLine(state, doc)}</span>, L = ${n4(doc.loss)}</p>
       ${termsTable(f.terms)}
       ${simplified}
       <p class="totals">product <b data-testid="factor-product" title="${f.product}">${n4(f.product)}</b>

@@ -1,13 +1,49 @@
 /**
- * ŷ over the two inputs as a heat map (orange ŷ → 0, blue ŷ → 1; two flat colours when the output
- * is discretised), the ŷ = 0.5 decision boundary traced with marching squares, both axes with their
- * column names and ticks in raw units, and the points: class 1 circles, class 0 squares, training
- * points filled, test points hollow (when shown). Clicking near a training point selects it for the
- * factors and the notes mode. A legend says what every colour and mark means.
+ * The network's output over the two inputs as a heat map, per task:
+ *   binary      ŷ (orange ŷ → 0, blue ŷ → 1; two flat colours when discretised), the ŷ = 0.5
+ *               boundary traced with marching squares; class 1 circles, class 0 squares;
+ *   multiclass  the predicted class in its colour, paled to white as the confidence falls to
+ *               chance (flat colours when discretised), the class boundaries drawn between cells
+ *               whose predicted class differs; each class its colour and mark;
+ *   regression  the predicted value in raw units on a viridis scale over the training values'
+ *               range (bands when discretised), the points in the same scale with a dark ring.
+ * Both axes carry their column names and ticks in raw units; training points are filled, test
+ * points hollow (when shown). Clicking near a training point selects it for the factors and the
+ * notes mode. A legend says what every colour and mark means. Over 250 lines: the three tasks'
+ * maps share the axes, the points and the picking.
  */
-import { BLUE, ORANGE, probabilityColor, rgb, short, ticks } from '../colors.js';
+import { BLUE, classColor, confidenceColor, ORANGE, probabilityColor, rawValue, rgb, short, ticks, VALUE_GRADIENT, valueColor } from '../colors.js';
 import type { PlaygroundState } from '../state.js';
-import type { Point } from '../datasets.js';
+import type { PlaygroundData, Point } from '../datasets.js';
+import { rawOutput } from '../session.js';
+
+const ranges = new WeakMap<PlaygroundData, [number, number]>();
+
+/** The range of the regression colour scale: the training values' (raw units), so the points span it. Computed once per data set. */
+export function valueRange(data: PlaygroundData): [number, number] {
+  const known = ranges.get(data);
+  if (known) return known;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const p of data.train) {
+    lo = Math.min(lo, p.y);
+    hi = Math.max(hi, p.y);
+  }
+  const range: [number, number] = hi > lo ? [lo, hi] : [lo - 1, lo + 1];
+  ranges.set(data, range);
+  return range;
+}
+
+/** The predicted class of grid cell `cell` (k outputs per cell) and its probability. */
+export function argmaxCell(grid: Float64Array, cell: number, k: number): [number, number] {
+  let best = 0;
+  for (let j = 1; j < k; j++) if (grid[cell * k + j] > grid[cell * k + best]) best = j;
+  return [best, grid[cell * k + best]];
+}
+
+const MARKS = ['square', 'triangle', 'circle', 'diamond'] as const;
+/** A multi-class point's mark: class 0 a square, 1 a triangle, 2 a circle, then diamonds. */
+const markOf = (k: number) => MARKS[Math.min(k, MARKS.length - 1)];
 
 /** The plot's square and the margins for the axes. */
 const PLOT = 300;
@@ -88,9 +124,11 @@ export class HeatmapView {
     const ctx = this.ctx;
     ctx.clearRect(0, 0, WIDTH, HEIGHT);
     if (state.grid && state.grid.length) {
-      this.drawGrid(state.grid, state.gridSize, state.config.discretize);
-      this.drawBoundary(state.grid, state.gridSize);
+      this.drawGrid(state, state.grid, state.gridSize, state.config.discretize);
+      if (state.data.task === 'binary') this.drawBoundary(state.grid, state.gridSize);
+      if (state.data.task === 'multiclass') this.drawClassBoundaries(state.grid, state.gridSize, state.data.target.classes!.length);
     }
+    this.canvas.dataset.task = state.data.task;
     if (state.config.showTest) for (const p of state.data.test) this.drawPoint(state, p, false);
     for (const p of state.data.train) this.drawPoint(state, p, true);
     const chosen = state.data.train[state.selection.point];
@@ -105,6 +143,10 @@ export class HeatmapView {
       this.canvas.dataset.chosen = `${x / WIDTH},${y / HEIGHT}`;
     }
     this.drawAxes(state);
+    if (state.data.task !== 'binary') {
+      this.legend.innerHTML = state.data.task === 'multiclass' ? this.classLegend(state) : this.valueLegend(state);
+      return;
+    }
     const target = state.data.target.name;
     const ramp = state.config.discretize
       ? `<span class="swatch" style="background:${rgb(ORANGE)}"></span> ŷ ≤ 0.5 <span class="swatch" style="background:${rgb(BLUE)}"></span> ŷ > 0.5`
@@ -115,6 +157,30 @@ export class HeatmapView {
       <span class="nowrap"><span class="mark square" style="background:${rgb(ORANGE)}"></span> ${target} = 0</span>
       <span class="nowrap">filled: training${state.config.showTest ? ' · hollow: test' : ''}</span>
       <span class="nowrap"><span class="line"></span> ŷ = 0.5</span>
+      <span class="nowrap"><span class="ring"></span> chosen point</span>`;
+  }
+
+  /** Each class's colour and mark, and how the map's shade reads. */
+  private classLegend(state: PlaygroundState): string {
+    const classes = state.data.target.classes!;
+    const marks = classes.map((c, k) => `<span class="nowrap" data-testid="legend-class"><span class="mark ${markOf(k)}" style="background:${rgb(classColor(k))}"></span> ${state.data.target.name} = ${c}</span>`).join('');
+    const shade = state.config.discretize
+      ? 'map: the predicted class'
+      : `map: the predicted class, paler as its probability falls to 1/${classes.length} <span class="ramp" style="background:linear-gradient(90deg, ${rgb(confidenceColor(0, 1 / classes.length, classes.length))}, ${rgb(classColor(0))})"></span>`;
+    return `${marks}<span class="nowrap">${shade}</span>
+      <span class="nowrap">filled: training${state.config.showTest ? ' · hollow: test' : ''}</span>
+      <span class="nowrap"><span class="line"></span> class boundary</span>
+      <span class="nowrap"><span class="ring"></span> chosen point</span>`;
+  }
+
+  /** The colour scale with its values in raw units. */
+  private valueLegend(state: PlaygroundState): string {
+    const [lo, hi] = valueRange(state.data);
+    const mid = (lo + hi) / 2;
+    return `<span class="nowrap" data-testid="legend-scale">predicted ${state.data.target.name}: <span data-testid="legend-min">${rawValue(lo)}</span>
+        <span class="ramp wide" style="background:${VALUE_GRADIENT}"></span> <span data-testid="legend-max">${rawValue(hi)}</span></span>
+      <span class="nowrap">(middle ${rawValue(mid)})</span>
+      <span class="nowrap">points: their ${state.data.target.name} on the same scale · filled: training${state.config.showTest ? ' · hollow: test' : ''}</span>
       <span class="nowrap"><span class="ring"></span> chosen point</span>`;
   }
 
@@ -152,7 +218,48 @@ export class HeatmapView {
     ctx.restore();
   }
 
-  private drawGrid(grid: Float64Array, size: number, discrete: boolean): void {
+  /** The colour of grid cell k for the data's task. */
+  private cellColor(state: PlaygroundState, grid: Float64Array, cell: number, discrete: boolean): [number, number, number] {
+    const { data } = state;
+    if (data.task === 'multiclass') {
+      const k = data.target.classes!.length;
+      const [best, p] = argmaxCell(grid, cell, k);
+      return discrete ? classColor(best) : confidenceColor(best, p, k);
+    }
+    if (data.task === 'regression') {
+      const [lo, hi] = valueRange(data);
+      const t = (rawOutput(data, grid[cell]) - lo) / (hi - lo);
+      // Discretised: eight bands of the scale.
+      return valueColor(discrete ? (Math.min(7, Math.floor(Math.min(1, Math.max(0, t)) * 8)) + 0.5) / 8 : t);
+    }
+    return discrete ? probabilityColor(grid[cell] > 0.5 ? 0.8 : 0.2) : probabilityColor(grid[cell]);
+  }
+
+  /** Segments along the cell edges where the predicted class changes. */
+  private drawClassBoundaries(grid: Float64Array, size: number, k: number): void {
+    const ctx = this.ctx;
+    const cell = PLOT / size;
+    const cls = (gx: number, gy: number) => argmaxCell(grid, gy * size + gx, k)[0];
+    ctx.beginPath();
+    for (let gy = 0; gy < size; gy++) {
+      for (let gx = 0; gx < size; gx++) {
+        const c = cls(gx, gy);
+        if (gx + 1 < size && cls(gx + 1, gy) !== c) {
+          ctx.moveTo(LEFT + (gx + 1) * cell, TOP + gy * cell);
+          ctx.lineTo(LEFT + (gx + 1) * cell, TOP + (gy + 1) * cell);
+        }
+        if (gy + 1 < size && cls(gx, gy + 1) !== c) {
+          ctx.moveTo(LEFT + gx * cell, TOP + (gy + 1) * cell);
+          ctx.lineTo(LEFT + (gx + 1) * cell, TOP + (gy + 1) * cell);
+        }
+      }
+    }
+    ctx.strokeStyle = '#222';
+    ctx.lineWidth = 1.5;
+    ctx.stroke();
+  }
+
+  private drawGrid(state: PlaygroundState, grid: Float64Array, size: number, discrete: boolean): void {
     // One small canvas at grid resolution, scaled up with smoothing: reused across frames.
     if (!this.off || this.off.width !== size) {
       this.off = document.createElement('canvas');
@@ -162,14 +269,15 @@ export class HeatmapView {
     }
     const pixels = this.image!.data;
     for (let k = 0; k < size * size; k++) {
-      const [r, g, b] = discrete ? probabilityColor(grid[k] > 0.5 ? 0.8 : 0.2) : probabilityColor(grid[k]);
+      const [r, g, b] = this.cellColor(state, grid, k, discrete);
       pixels[k * 4] = r;
       pixels[k * 4 + 1] = g;
       pixels[k * 4 + 2] = b;
       pixels[k * 4 + 3] = 255;
     }
     this.off.getContext('2d')!.putImageData(this.image!, 0, 0);
-    this.ctx.imageSmoothingEnabled = !discrete;
+    // Class maps stay cell-sharp, so the drawn boundaries fall between flat cells.
+    this.ctx.imageSmoothingEnabled = !discrete && state.data.task !== 'multiclass';
     this.ctx.drawImage(this.off, LEFT, TOP, PLOT, PLOT);
   }
 
@@ -209,14 +317,34 @@ export class HeatmapView {
   private drawPoint(state: PlaygroundState, p: Point, train: boolean): void {
     const [x, y] = this.toPixel(state, p);
     const ctx = this.ctx;
+    const { task } = state.data;
     ctx.beginPath();
-    if (p.y) ctx.arc(x, y, 3.8, 0, 2 * Math.PI);
-    else ctx.rect(x - 3.3, y - 3.3, 6.6, 6.6);
-    const color = rgb(p.y ? BLUE : ORANGE);
+    const mark = task === 'multiclass' ? markOf(p.y) : task === 'regression' || p.y ? 'circle' : 'square';
+    if (mark === 'circle') ctx.arc(x, y, 3.8, 0, 2 * Math.PI);
+    else if (mark === 'square') ctx.rect(x - 3.3, y - 3.3, 6.6, 6.6);
+    else if (mark === 'triangle') {
+      ctx.moveTo(x, y - 4.6);
+      ctx.lineTo(x + 4.4, y + 3.2);
+      ctx.lineTo(x - 4.4, y + 3.2);
+      ctx.closePath();
+    } else {
+      ctx.moveTo(x, y - 4.6);
+      ctx.lineTo(x + 4.2, y);
+      ctx.lineTo(x, y + 4.6);
+      ctx.lineTo(x - 4.2, y);
+      ctx.closePath();
+    }
+    let color: string;
+    if (task === 'multiclass') color = rgb(classColor(p.y));
+    else if (task === 'regression') {
+      const [lo, hi] = valueRange(state.data);
+      color = rgb(valueColor((p.y - lo) / (hi - lo)));
+    } else color = rgb(p.y ? BLUE : ORANGE);
     if (train) {
       ctx.fillStyle = color;
       ctx.fill();
-      ctx.strokeStyle = '#fff';
+      // A value's colour may be as light as the map under it: a dark ring keeps it visible.
+      ctx.strokeStyle = task === 'regression' ? '#111' : '#fff';
       ctx.lineWidth = 1;
     } else {
       ctx.fillStyle = 'rgba(255,255,255,0.85)';

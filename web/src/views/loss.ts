@@ -98,7 +98,8 @@ export class LossView {
     ctx.translate(10, TOP + ph / 2);
     ctx.rotate(-Math.PI / 2);
     ctx.textBaseline = 'middle';
-    ctx.fillText('loss (mean BCE)', 0, 0);
+    // The head's loss: BCE, cross-entropy, or squared error on the standardised target.
+    ctx.fillText({ binary: 'loss (mean BCE)', multiclass: 'loss (cross-entropy)', regression: 'loss (MSE of scaled y)' }[state.data.task], 0, 0);
     ctx.restore();
     if (history.length < 2) return;
     const line = (pick: (h: (typeof history)[number]) => number, color: string, dash: number[]) => {
