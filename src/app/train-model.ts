@@ -141,7 +141,6 @@ export function trainModel(table: Table, config: TrainConfig): TrainOutcome {
   const init = options.init;
   const chosen = chooseTask(table, options.target, options.task ?? 'auto', init ? taskOf(init) : undefined);
   const task = chosen.task;
-  if ((options.task ?? 'auto') === 'auto' && !init) options.notify?.(`task: ${task} (${chosen.reason}); --task decides`);
   const head = heads[task];
   if (options.loss !== undefined && !head.losses.includes(options.loss)) {
     throw new OptionsError('loss', `--loss ${options.loss} does not fit the ${task} task; use ${head.losses.join(' or ')}`);
@@ -212,6 +211,8 @@ export function trainModel(table: Table, config: TrainConfig): TrainOutcome {
     if (options.classWeight === 'balanced') val.sampleWeight = weigh(classIndex(table, target, split.val), Y);
   }
 
+  // Told once every check on the data has passed, so that an error stays the only line on stderr.
+  if ((options.task ?? 'auto') === 'auto' && !init) options.notify?.(`task: ${task} (${chosen.reason}); --task decides`);
   const optimizer = optimizerConfig(options.optimizer, options.lr);
   const threshold = init && init.task !== 'multiclass' && init.task !== 'regression' ? init.threshold : options.threshold;
   const finalTarget = target;

@@ -45,6 +45,8 @@ export function chooseTask(table: Table, name: string, requested: TaskChoice, in
   const numeric = column.numbers !== undefined;
   if (requested === 'auto') {
     if (distinct === 2) return { task: 'binary', reason: `column ${name} has two distinct values (${preview(column.levels)})` };
+    // One value: binary, whose check says a classifier needs two classes (there is nothing to regress either).
+    if (distinct < 2) return { task: 'binary', reason: `column ${name} has one value only` };
     if (!numeric) {
       const bad = column.firstNonNumeric;
       return { task: 'multiclass', reason: `column ${name} has non-numeric values (${bad ? JSON.stringify(bad.value) : preview(column.levels)}) and ${distinct > 50 ? 'more than 50' : distinct} distinct values` };

@@ -234,7 +234,8 @@ function parseShape(value: unknown): ModelFile {
   if (head.data.version === 1) {
     const result = modelSchema.safeParse(value);
     if (!result.success) throw issueError(result.error);
-    return { ...result.data, task: 'binary' } as BinaryModel;
+    // Left as written (no `task` added), so a version-1 file round-trips unchanged; taskOf reads it as binary.
+    return result.data as BinaryModel;
   }
   const task = (value as { task?: unknown }).task;
   if (typeof task !== 'string' || !(TASKS as readonly string[]).includes(task)) {

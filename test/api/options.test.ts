@@ -23,7 +23,7 @@ function optionsError(call: () => unknown): api.OptionsError {
 
 describe('train(table, options) refuses a bad option by name, quoting the value', () => {
   const cases: [string, Record<string, unknown>, string, string][] = [
-    ['a typo', { hiden: [4] }, 'hiden', 'unknown option "hiden" (did you mean "hidden"?); the options are target, positive,'],
+    ['a typo', { hiden: [4] }, 'hiden', 'unknown option "hiden" (did you mean "hidden"?); the options are target, task, positive,'],
     ['lr -1', { lr: -1 }, 'lr', 'lr must be a positive number, got -1'],
     ['lr NaN', { lr: NaN }, 'lr', 'lr must be a positive number, got NaN'],
     ['epochs 0', { epochs: 0 }, 'epochs', 'epochs must be a positive integer, got 0'],
@@ -34,7 +34,7 @@ describe('train(table, options) refuses a bad option by name, quoting the value'
     ['batchSize "all"', { batchSize: 'all' }, 'batchSize', 'batchSize must be a positive integer or "full", got "all"'],
     ['hidden [2, 0]', { hidden: [2, 0] }, 'hidden', 'hidden must be a list of positive integers (hidden-layer widths), got [2,0]'],
     ['val 1', { val: 1 }, 'val', 'val must be a fraction in [0, 1), got 1'],
-    ['loss hinge', { loss: 'hinge' }, 'loss', 'loss must be one of bce, mse, got "hinge"'],
+    ['loss hinge', { loss: 'hinge' }, 'loss', 'loss must be one of bce, mse, huber, cross_entropy, got "hinge"'],
     ['threshold 1', { threshold: 1 }, 'threshold', 'threshold must be a number in (0, 1), got 1'],
     ['l2 -0.1', { l2: -0.1 }, 'l2', 'l2 must be a non-negative number, got -0.1'],
     ['seed "42"', { seed: '42' }, 'seed', 'seed must be an integer, got "42"'],

@@ -104,6 +104,7 @@ with ȳ the mean of these rows, every metric in the target's raw units.`)
       }
       const result = evaluateModel(model, table, flags.threshold, stats);
       warnUnknown(stats);
+      if ('rocAuc' in result && Number.isNaN(result.rocAuc)) process.stderr.write(`warning: ${flags.data}: only one class in ${model.target.name}; ROC AUC is undefined\n`);
       if (flags.json) {
         printJson(result);
         return;
@@ -116,8 +117,6 @@ with ȳ the mean of these rows, every metric in the target's raw units.`)
         process.stdout.write(`${formatRegression(result as RegressionEvaluation, flags.data, model.target.name)}\n`);
         return;
       }
-      const binary = result as Evaluation;
-      if (Number.isNaN(binary.rocAuc)) process.stderr.write(`warning: ${flags.data}: only one class in ${model.target.name}; ROC AUC is undefined\n`);
-      process.stdout.write(`${format(binary, flags.data)}\n`);
+      process.stdout.write(`${format(result as Evaluation, flags.data)}\n`);
     });
 }
