@@ -112,6 +112,7 @@ describe('playground: three classes (level)', () => {
     expect(await page.$$('[data-testid=weight]')).toHaveLength(12 + 18);
     await train(page, 80);
     expect(await page.getAttribute('[data-testid=heatmap]', 'data-task')).toBe('multiclass');
+    expect(await page.$$eval('[data-testid=output-class]', (els) => els.map((e) => e.textContent))).toEqual(['none', 'senior', 'lead']);
     const legend = await page.$$eval('[data-testid=legend-class]', (els) => els.map((e) => e.textContent?.trim()));
     expect(legend).toEqual(['level = none', 'level = senior', 'level = lead']);
     // The level rule: none below 4 years or a score of 65, lead from 10 years and a score of 80.

@@ -233,6 +233,13 @@ export class NetworkView {
         const label = el('text', { x: cx, y: hidden ? cy - RADIUS - 4 : cy + 4, 'text-anchor': 'middle', class: 'unit-label' });
         label.textContent = naming.a(c - 1, k);
         nodes.append(circle, label);
+        // A softmax head's units are its classes, in target order: each says which.
+        const classes = state.data.target.classes;
+        if (!hidden && state.data.task === 'multiclass' && classes) {
+          const name = el('text', { x: cx, y: cy + RADIUS + 12, 'text-anchor': 'middle', class: 'unit-label', 'data-testid': 'output-class' });
+          name.textContent = classes[k];
+          nodes.append(name);
+        }
         this.nodes.set(key, { circle, title });
         if (hidden) {
           this.unitPlaces.push({ cx, cy, name: naming.a(c - 1, k) });
