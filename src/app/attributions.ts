@@ -321,7 +321,7 @@ export interface ExplainWithAttributionsDocument extends ExplainDocument {
  * both call, so the CLI and HTTP give the same document for the same request.
  */
 export function explainWithAttributions(
-  model: ModelFile, input: Record<string, unknown>, target: number, options: ExplainWithAttributionsOptions = {},
+  model: ModelFile, input: Record<string, unknown>, target: number | string, options: ExplainWithAttributionsOptions = {},
 ): ExplainWithAttributionsDocument {
   const doc = explainModel(model, input, target, { lr: options.lr, param: options.param });
   return {

@@ -71,7 +71,7 @@ export function renderCounterfactuals(list: readonly RenderableCounterfactual[])
   const lines = ['Counterfactuals (nearest first; distance in training-std units, 1 per category change):'];
   for (const cf of list) {
     const changes = cf.changes.map((c) => `${c.input} ${show(c.from)} → ${show(c.to)}`).join(', ');
-    lines.push(`  ${changes}  (distance ${num(cf.distance, 3)}): ${cf.label}, ŷ = ${num(cf.prediction, 6)}`);
+    lines.push(`  ${changes}  (distance ${num(cf.distance, 3)}): ${cf.label}, ŷ = ${num(cf.prediction, 10)}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,13 +1,16 @@
 /**
- * POST /explain `{ "input": {..}, "target", "lr"?, "param"? }` (target per the model's task:
+ * POST /explain `{ "input": {..}, "target", "lr"?, "param"?, "attributions"?, "background"?,
+ * "backgroundSize"?, "baseline"?, "seed"?, "class"?, "counterfactuals"? }` (target per the model's task:
  * binary a number in [0, 1], multiclass a class name, regression a number in raw units) → the document of
  * `chainrule explain --json`, built by app/explain-model.ts (which also applies the one rule for
  * unknown columns); this file only validates the body and maps errors (InputError → 400).
  */
 import type { FastifyInstance } from 'fastify';
 import type { ModelFile } from '../model/schema.js';
-import { explainModel } from '../app/explain-model.js';
+import type { AttributionRequest } from '../app/attributions.js';
+import { explainWithAttributions } from '../app/attributions.js';
 import { InputError, RequestError } from '../errors.js';
+import type { ExplainRequest } from './requests.js';
 import { parseExplainBody } from './requests.js';
 
 function checkTarget(model: ModelFile, target: number | string): void {
@@ -23,6 +26,19 @@ function checkTarget(model: ModelFile, target: number | string): void {
   }
 }
 
+/** The body's attributions request, as `explain --attributions …` builds it; background or baseline without a method is refused. */
+function attributionRequest(body: ExplainRequest): AttributionRequest | undefined {
+  if (body.attributions === undefined) {
+    const stray = (['background', 'baseline', 'backgroundSize'] as const).find((key) => body[key] !== undefined);
+    if (stray) throw new RequestError(stray, `${stray} needs "attributions": "shapley" or "integrated-gradients"`);
+    return undefined;
+  }
+  return {
+    method: body.attributions, background: body.background, backgroundSize: body.backgroundSize, baseline: body.baseline,
+    seed: body.seed, ...(body.class !== undefined ? { class: body.class } : {}),
+  };
+}
+
 /** `current` gives the model being served (it changes on reload). */
 export function registerExplain(app: FastifyInstance, current: () => ModelFile): void {
   app.post('/explain', async (request) => {
@@ -30,7 +46,9 @@ export function registerExplain(app: FastifyInstance, current: () => ModelFile):
     const body = parseExplainBody(request.body);
     checkTarget(model, body.target);
     try {
-      return explainModel(model, body.input, body.target, { lr: body.lr, param: body.param });
+      return explainWithAttributions(model, body.input, body.target, {
+        lr: body.lr, param: body.param, attributions: attributionRequest(body), counterfactuals: body.counterfactuals,
+      });
     } catch (err) {
       if (err instanceof InputError) throw new RequestError(err.field, err.message);
       throw err;

@@ -24,6 +24,19 @@ const explainSchema = z.object({
   target: z.union([z.number(), z.string()]),
   lr: z.number().positive().optional(),
   param: z.string().min(1).optional(),
+  // Attributions and counterfactuals (DESIGN.md "Attributions"): the method, the row cap and the
+  // baseline's inputs are checked by app/attributions.ts, which names the field.
+  attributions: z.string().optional(),
+  background: z.array(recordSchema).optional(),
+  backgroundSize: z.number().optional(),
+  baseline: recordSchema.optional(),
+  seed: z.number().optional(),
+  class: z.string().optional(),
+  counterfactuals: z.object({
+    immutable: z.array(z.string()).optional(),
+    ranges: z.record(z.string(), z.tuple([z.number(), z.number()])).optional(),
+    maxChanges: z.number().optional(),
+  }).optional(),
 });
 export type ExplainRequest = z.infer<typeof explainSchema>;
 

@@ -2,11 +2,14 @@
 import type { Command } from 'commander';
 import { loadModel } from '../../model/file.js';
 import type { ModelFile } from '../../model/schema.js';
-import { explainModel } from '../../app/explain-model.js';
+import { explainWithAttributions } from '../../app/attributions.js';
+import type { AttributionRequest, CounterfactualRequest } from '../../app/attributions.js';
 import { InputError } from '../../errors.js';
 import { renderExplanation } from '../../explain/render.js';
+import { renderAttributions, renderCounterfactuals } from '../../explain/render-attributions.js';
 import { UsageError } from '../errors.js';
-import { jsonObject, positiveNumber, printJson } from '../options.js';
+import { integer, jsonObject, nameList, positiveInteger, positiveNumber, printJson } from '../options.js';
+import { readForModel } from './predict.js';
 
 interface ExplainFlags {
   model: string;
@@ -15,6 +18,51 @@ interface ExplainFlags {
   json?: boolean;
   param?: string;
   lr?: number;
+  attributions?: string;
+  background?: string;
+  backgroundSize?: number;
+  baseline?: Record<string, unknown>;
+  seed?: number;
+  class?: string;
+  counterfactuals?: boolean;
+  immutable?: string[];
+  range?: [string, [number, number]][];
+  maxChanges?: number;
+}
+
+/** `--range col=lo:hi`, repeatable: the allowed raw values of a changed numeric input. */
+function rangeFlag(value: string, previous: [string, [number, number]][] = []): [string, [number, number]][] {
+  const match = /^([^=]+)=([^:]+):(.+)$/.exec(value);
+  const lo = match ? Number(match[2]) : NaN;
+  const hi = match ? Number(match[3]) : NaN;
+  if (!match || !Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi) {
+    throw new UsageError(`--range must be column=lo:hi with numbers lo ≤ hi, got ${value}`);
+  }
+  return [...previous, [match[1].trim(), [lo, hi]]];
+}
+
+/** The flag that carries each field of the request; any other field is the --input record's. */
+const FLAG_OF: Record<string, string> = {
+  param: '--param', attributions: '--attributions', background: '--background', backgroundSize: '--background-size',
+  baseline: '--baseline', seed: '--seed', class: '--class', immutable: '--immutable', ranges: '--range', maxChanges: '--max-changes',
+};
+
+async function attributionRequest(model: ModelFile, flags: ExplainFlags): Promise<AttributionRequest | undefined> {
+  if (flags.attributions === undefined) {
+    const stray = flags.background !== undefined ? '--background' : flags.baseline !== undefined ? '--baseline' : flags.backgroundSize !== undefined ? '--background-size' : undefined;
+    if (stray) throw new UsageError(`${stray} needs --attributions shapley or integrated-gradients`);
+    return undefined;
+  }
+  const background = flags.background !== undefined ? await readForModel(model, flags.background, []) : undefined;
+  return {
+    method: flags.attributions, background, backgroundSize: flags.backgroundSize, baseline: flags.baseline,
+    seed: flags.seed, ...(flags.class !== undefined ? { class: flags.class } : {}),
+  };
+}
+
+function counterfactualRequest(flags: ExplainFlags): CounterfactualRequest | undefined {
+  if (!flags.counterfactuals && !flags.immutable && !flags.range && flags.maxChanges === undefined) return undefined;
+  return { immutable: flags.immutable, ranges: flags.range ? Object.fromEntries(flags.range) : undefined, maxChanges: flags.maxChanges };
 }
 
 /** --target per task: binary a number in [0, 1], multiclass a class name, regression a number in raw units. */
@@ -41,19 +89,36 @@ export function registerExplain(program: Command): void {
     .requiredOption('--target <y>', 'the target: binary a number in [0, 1], multiclass a class name, regression a number in raw units')
     .option('--param <name>', 'show only this parameter (w1, w11, b3, layers[0].weights[1][0], layer[0].w[1][0], …)')
     .option('--lr <eta>', 'learning rate of the illustrated gradient-descent step (default: the model\'s, else 0.5)', positiveNumber('--lr'))
+    .option('--attributions <method>', 'add attributions: shapley or integrated-gradients')
+    .option('--background <file>', 'shapley: CSV of background rows (sampled down to --background-size)')
+    .option('--background-size <n>', 'shapley: background rows kept from a larger file (default 100, at most 1000)', positiveInteger('--background-size'))
+    .option('--baseline <json>', 'one baseline row as a JSON object, or @file.json (default: every input missing)', jsonObject('--baseline'))
+    .option('--seed <n>', 'seed of the background sample and of the permutation estimate (default 0)', integer('--seed'))
+    .option('--class <name>', 'multiclass: the class whose probability is explained (default: the predicted class)')
+    .option('--counterfactuals', 'add the nearest changes of up to --max-changes inputs that change the decision')
+    .option('--immutable <a,b>', 'counterfactuals: inputs that may not change', nameList)
+    .option('--range <col=lo:hi>', 'counterfactuals: allowed values of a changed numeric input (repeatable)', rangeFlag)
+    .option('--max-changes <k>', 'counterfactuals: at most k inputs change together (1–3, default 2)', positiveInteger('--max-changes'))
     .option('--json', 'print one JSON document')
-    .action((flags: ExplainFlags) => {
+    .action(async (flags: ExplainFlags) => {
       const model = loadModel(flags.model);
       let doc;
       try {
-        doc = explainModel(model, flags.input, targetFor(model, flags.target), { lr: flags.lr, param: flags.param });
+        doc = explainWithAttributions(model, flags.input, targetFor(model, flags.target), {
+          lr: flags.lr, param: flags.param, attributions: await attributionRequest(model, flags), counterfactuals: counterfactualRequest(flags),
+        });
       } catch (err) {
         // Name the flag, not the library's field, when the user's flag was the problem.
-        if (err instanceof InputError && err.field === 'param') throw new UsageError(`--param: ${err.message}`);
-        if (err instanceof InputError) throw new UsageError(`--input: ${err.message}`);
+        if (err instanceof InputError) throw new UsageError(`${FLAG_OF[err.field] ?? '--input'}: ${err.message}`);
         throw err;
       }
-      if (flags.json) printJson(doc);
-      else process.stdout.write(renderExplanation(doc));
+      if (flags.json) {
+        printJson(doc);
+        return;
+      }
+      let text = renderExplanation(doc);
+      if (doc.attributions) text += `\n${renderAttributions(doc.attributions)}`;
+      if (doc.counterfactuals) text += `\n${renderCounterfactuals(doc.counterfactuals)}`;
+      process.stdout.write(text);
     });
 }
