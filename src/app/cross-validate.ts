@@ -107,7 +107,7 @@ const FOLD_STREAM = 0x27d4eb2f;
 export function planFolds(table: Table, train: FoldTrainOptions, k: number, notify?: Notify): { train: FoldTrainOptions; folds: number[][] } {
   if (!Number.isSafeInteger(k) || k < 2) throw new FoldError(`--folds must be an integer of at least 2, got ${k}`);
   const task = chooseTask(table, train.target, train.task ?? 'auto').task;
-  if ((train.task ?? 'auto') === 'auto') notify?.(`task: ${task}`);
+  if ((train.task ?? 'auto') === 'auto' && task !== 'binary') notify?.(`task: ${task} (--task decides)`);
   const target = task === 'binary' ? inferTarget(table, train.target, train.positive) : undefined;
   const features = selectFeatures(table, {
     target: train.target, features: train.features, categorical: train.categorical, numeric: train.numeric, notify,

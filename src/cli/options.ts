@@ -1,7 +1,7 @@
 /** Parsers for option values, shared by the commands. Each error quotes the bad value. */
 import { readFileSync } from 'node:fs';
 import { UsageError } from './errors.js';
-import { ACTIVATIONS, isActivationName, type ActivationName } from '../math/activations.js';
+import { ACTIVATIONS, isElementActivationName, type ActivationName } from '../math/activations.js';
 import { isLossName, losses, LOSSES, type LossName } from '../math/losses.js';
 import { isOptimizerName, optimizers, OPTIMIZERS, type OptimizerName } from '../math/optimizers.js';
 
@@ -60,7 +60,8 @@ export const LOSS_HELP = `loss: ${LOSSES.map((name) => losses[name].help).join('
 export const OPTIMIZER_HELP = OPTIMIZERS.map((name) => optimizers[name].help).join(', ');
 
 export function activationName(value: string): ActivationName {
-  if (!isActivationName(value)) throw new UsageError(`--activation must be one of ${ACTIVATIONS.join(', ')}, got ${value}`);
+  // Hidden layers take the element-wise activations only (softmax is an output head).
+  if (!isElementActivationName(value)) throw new UsageError(`--activation must be one of ${ACTIVATIONS.join(', ')}, got ${value}`);
   return value;
 }
 

@@ -55,7 +55,9 @@ describe.each(LOSSES.filter((name) => losses[name].scope === 'element').map((nam
     for (const y of [0, 0.3, 1]) {
       for (const z of [-3, -0.4, 0.2, 2.5]) {
         if (spec.fusedWith) {
-          const f = activations[spec.fusedWith].f;
+          const fused = activations[spec.fusedWith];
+          if (fused.scope !== 'element') throw new Error(`${name} is fused with a row-wise activation`);
+          const f = fused.f;
           const fd = centralDifference((t) => spec.value(t, f(t), y), z);
           expect(Math.abs(spec.gradient(z, f(z), y) - fd), `z=${z} y=${y}`).toBeLessThan(1e-7);
         } else {
