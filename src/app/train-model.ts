@@ -212,8 +212,7 @@ export function trainModel(table: Table, config: TrainConfig): TrainOutcome {
   }
 
   // Told once every check on the data has passed, so that an error stays the only line on stderr.
-  // A two-valued target trains binary exactly as version 1 did, and stays as quiet as it was.
-  if ((options.task ?? 'auto') === 'auto' && !init && task !== 'binary') options.notify?.(`task: ${task} (${chosen.reason}); --task decides`);
+  if ((options.task ?? 'auto') === 'auto' && !init) options.notify?.(`task: ${task} (${chosen.reason}); --task decides`);
   const optimizer = optimizerConfig(options.optimizer, options.lr);
   const threshold = init && init.task !== 'multiclass' && init.task !== 'regression' ? init.threshold : options.threshold;
   const finalTarget = target;

@@ -160,7 +160,7 @@ export function registerTrain(program: Command): void {
     .option('--no-shuffle', 'visit rows in file order')
     .option('--out <file>', 'where to write the model file', DEFAULT_OUT)
     .option('--json', 'print one JSON document with the final metrics')
-    .option('--quiet', 'no progress bar or progress lines')
+    .option('--quiet', 'no progress bar or progress lines, and no notice of the task --task auto chose')
     .option('--checkpoint-every <n>', 'every N epochs, write a checkpoint (model, optimizer moments, epoch, RNG state) atomically', positiveInteger('--checkpoint-every'))
     .option('--checkpoint <file>', 'where to write checkpoints (default: <out>.ckpt.json)')
     .option('--threads <n|auto>', 'threads for the matrix products of wide layers (auto: one per core); the model is the same for any count', threadCount, 1)
@@ -312,7 +312,8 @@ async function train(
       classWeight: flags.classWeight === 'balanced' ? 'balanced' : undefined,
       threshold: flags.threshold, init,
       onEpoch: sendEpoch,
-      notify: say,
+      // --quiet drops the notice of the task auto chose; warnings are always said.
+      notify: (text) => { if (!(flags.quiet && text.startsWith('task: '))) say(text); },
       resume: ckpt?.state,
       checkpointEvery: flags.checkpointEvery,
       onCheckpoint: flags.checkpointEvery !== undefined
