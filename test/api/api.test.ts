@@ -82,7 +82,7 @@ describe('the public API', () => {
       const a2 = sigmoid(0.2 * x1 + 1.8 * x2 - 0.6);
       return sigmoid(2.1 * a1 + 2.4 * a2 - 2.5);
     });
-    const got = api.predict(MODEL, records);
+    const got = api.predict(MODEL, records) as { probability: number; label: number }[];
     got.forEach((p, i) => expect(p.probability).toBeCloseTo(expected[i], 14));
     expect(got.map((p) => p.label)).toEqual(expected.map((p) => (p > 0.5 ? 1 : 0)));
     expect(new Set(got.map((p) => p.label)).size).toBe(2);
@@ -97,7 +97,7 @@ describe('the public API', () => {
       return sigmoid(2.1 * sigmoid(1.5 * x1 + 0.3 * x2 - 0.4) + 2.4 * sigmoid(0.2 * x1 + 1.8 * x2 - 0.6) - 2.5);
     });
     const count = (predicted: number, actual: number) => rows.filter((r, i) => (hand[i] > 0.5 ? 1 : 0) === predicted && r[2] === actual).length;
-    const result = api.evaluateModel(MODEL, table);
+    const result = api.evaluateModel(MODEL, table) as { rows: number; accuracy: number; confusion: { tp: number; fp: number; tn: number; fn: number } };
     expect(result.confusion).toEqual({ tp: count(1, 1), fp: count(1, 0), tn: count(0, 0), fn: count(0, 1) });
     expect(result.accuracy).toBeCloseTo((count(1, 1) + count(0, 0)) / rows.length, 14);
     expect(result.rows).toBe(6);

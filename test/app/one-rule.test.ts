@@ -85,7 +85,7 @@ describe('known columns and the target are accepted, with the same probabilities
     const model = api.loadModel(FIXTURE);
     const withTarget = { ...good, promoted: '1' };
     const want = byHand(6, 82, 'HR');
-    const lib = api.predict(model, [withTarget]);
+    const lib = api.predict(model, [withTarget]) as { probability: number; label: number }[];
     expect(lib[0].probability).toBeCloseTo(want, 14);
     const cli = runCli(['predict', '--model', FIXTURE, '--input', JSON.stringify(withTarget), '--json'], dir);
     expect(cli.status, cli.stderr).toBe(0);

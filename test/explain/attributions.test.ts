@@ -23,6 +23,7 @@ function act(name: ActivationName, z: number): number {
     case 'linear': return z;
     case 'leaky_relu': return Math.max(z, 0.01 * z);
     case 'softplus': return Math.log1p(Math.exp(z));
+    default: throw new Error(`the plain oracle has no ${name}`);
   }
 }
 

@@ -89,7 +89,7 @@ describe('explaining a prediction', () => {
     for (const alt of dept.alternatives) {
       const p = yhatOf(promotion, { ...record, department: alt.category });
       expect(alt.prediction).toBe(p);
-      expect(alt.change).toBeCloseTo(p - doc.prediction, 15);
+      expect(alt.change).toBeCloseTo(p - (doc.prediction as number), 15);
     }
   });
 

@@ -86,7 +86,7 @@ describe(`CSV fuzz (${runs(300)} runs each, fixed seed)`, () => {
       const path = write(text);
       const model = validModel();
       try {
-        const predictions = predictTable(model, await readForModel(model, path));
+        const predictions = predictTable(model, await readForModel(model, path)) as { probability: number; label: number }[];
         scored++;
         for (const p of predictions) {
           expect(Number.isFinite(p.probability)).toBe(true);

@@ -18,7 +18,7 @@ export function toNetwork(layers: RefLayer[], lossName: 'bce' | 'mse'): Network 
 
 export function toRefLayers(net: Network): RefLayer[] {
   return net.layers.map((layer) => ({
-    activation: layer.activation,
+    activation: layer.activation as RefLayer['activation'],
     weights: Array.from({ length: layer.units }, (_, j) =>
       Array.from(layer.weights.subarray(j * layer.inputs, (j + 1) * layer.inputs))),
     bias: Array.from(layer.bias),

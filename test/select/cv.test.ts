@@ -61,13 +61,13 @@ describe('cross-validation in the library', () => {
     const cv = await crossValidate(tableFromRows('s.csv', data.header, data.cells), { folds: 4, train: trainOptions() });
     expect(cv.folds).toHaveLength(4);
     for (const key of ['rows', 'accuracy', 'precision', 'recall', 'f1', 'rocAuc', 'logLoss', 'threshold'] as const) {
-      const xs = cv.folds.map((f) => f[key]);
+      const xs = cv.folds.map((f) => (f as unknown as Record<string, number>)[key]);
       const m = xs.reduce((s, x) => s + x, 0) / xs.length;
       const sd = Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / xs.length);
       expect(cv.mean[key]).toBeCloseTo(m, 14);
       expect(cv.std[key]).toBeCloseTo(sd, 14);
     }
-    const tp = cv.folds.map((f) => f.confusion.tp);
+    const tp = cv.folds.map((f) => (f as unknown as { confusion: { tp: number } }).confusion.tp);
     expect((cv.mean.confusion as { tp: number }).tp).toBeCloseTo(tp.reduce((s, x) => s + x, 0) / 4, 14);
     expect(cv.std.threshold).toBe(0);
   });

@@ -10,6 +10,7 @@ import { areaUnder, averagePrecision, brierScore, calibrationBins, prCurve, rocC
 import { tableFromRows } from '../../src/data/csv.js';
 import { parseModel } from '../../src/model/schema.js';
 import { binaryReportData, buildReport } from '../../src/app/report.js';
+import type { BinaryModel } from '../../src/model/schema.js';
 
 /** P(score of a positive > score of a negative) + ½·P(equal), over every pair. */
 function mannWhitney(score: number[], y: number[]): number {
@@ -111,7 +112,7 @@ describe('the report page', () => {
   });
 
   it('binaryReportData scores with the model\'s threshold', () => {
-    const data = binaryReportData({ ...model, threshold: 0.9 }, table, 'd.csv');
+    const data = binaryReportData({ ...model, threshold: 0.9 } as BinaryModel, table, 'd.csv');
     expect(data.evaluation.threshold).toBe(0.9);
     expect(data.evaluation.confusion.tp + data.evaluation.confusion.fn).toBe(data.data.positives);
   });
