@@ -182,8 +182,13 @@ describe('the CLI', () => {
     expect(gaps[Math.floor(0.9 * (gaps.length - 1))], JSON.stringify(gaps)).toBeLessThan(250);
     expect(gaps[Math.floor(0.5 * (gaps.length - 1))], JSON.stringify(gaps)).toBeLessThan(160);
     // Within-epoch progress: frames of one epoch with different percentages.
-    const epoch1 = [...out.matchAll(/epoch 1\/30 \[[█░]+\] (\d+\.\d)%/g)].map((m) => m[1]);
-    expect(new Set(epoch1).size, out).toBeGreaterThan(1);
+    // (Some epoch, not necessarily the first: on a loaded machine epoch 1 may fit in one frame.)
+    const fractions = new Map<string, Set<string>>();
+    for (const m of out.matchAll(/epoch (\d+)\/30 \[[█░]+\] (\d+\.\d)%/g)) {
+      if (!fractions.has(m[1])) fractions.set(m[1], new Set());
+      fractions.get(m[1])!.add(m[2]);
+    }
+    expect(Math.max(0, ...[...fractions.values()].map((f) => f.size)), out).toBeGreaterThan(1);
     // The message starts its own line and nothing of the bar follows it on that line.
     const lines = out.split(/\r?\n/).map(shown);
     const notice = lines.find((l) => l.includes('interrupted; finishing'));
