@@ -13,6 +13,9 @@
  * any bit differs, or the engine has no WebAssembly SIMD, `simd221Available()` is false and
  * fast221.ts keeps the JS loop. Over 300 lines: the batch kernel, its self-check and its two
  * runners share the module's memory layout, which is clearer in one file.
+ *
+ * Over 300 lines because the batch kernel, its bit check against Math.exp/log1p and its warm-up
+ * belong to one build, made once on first use.
  */
 import type { Code } from './wasm/asm.js';
 import {

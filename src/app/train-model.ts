@@ -3,6 +3,10 @@
  * (stratified by class for classification), fit the encoders on the training rows, build (or take
  * from --init) the network with the task's head, run `fit`, and assemble the model file (version
  * 2) with its training record. No I/O: the caller reads the table and writes the result.
+ *
+ * Over 300 lines because every task passes through this one use case (task choice, split,
+ * encoders, head, fit, the model file); the per-task rules themselves live in data/target.ts and
+ * math/heads.ts.
  */
 import { createRng } from '../math/rng.js';
 import type { ActivationName } from '../math/activations.js';

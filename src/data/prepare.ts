@@ -3,6 +3,9 @@
  * columns (leaving out id-like ones), infer each one's kind, fit the encoders (mean/std on the
  * training rows only) and encode X and Y. The encoder rules themselves live in model/encoding.ts
  * (data/ imports model/, never the reverse).
+ *
+ * Over 300 lines because feature choice, kind inference and the error messages naming rows and
+ * columns share the column scans.
  */
 import type { CategoricalInput, ModelInput } from '../model/schema.js';
 import { encodedWidth } from '../model/schema.js';

@@ -3,6 +3,9 @@
  * weight decay and sample weights, validation loss with early stopping that keeps the best
  * weights, a NaN/Infinity guard, and a per-epoch callback. Buffers are allocated once, before the
  * first epoch; the loop itself allocates nothing.
+ *
+ * Over 300 lines because the loop's state (resume, checkpoints, schedules, constraints, early
+ * stopping) is one piece of data; splitting the loop would pass it around in parts.
  */
 import type { Rng } from '../math/rng.js';
 import { shuffleInPlace } from '../math/rng.js';

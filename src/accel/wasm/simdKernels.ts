@@ -19,6 +19,9 @@
  * share it. `simdMatmul` is the copying form for operands in ordinary arrays. Its text is in
  * kernels.listing.txt. Just over 300 lines: the two kernels share the module, its memory helpers
  * and the switch that turns SIMD off for tests.
+ *
+ * Over 300 lines because gemm, its epilogues and the optimizer update share one module and one
+ * memory layout: split, the layout would be written twice.
  */
 import type { Code, WasmMemory, WasmModule } from './asm.js';
 import { compile, createMemory, f64, f64x2, FunctionBuilder, get, I32, F64, i32, i32c, instantiateOn, moduleBytes, set, tee, V128, v128 } from './asm.js';

@@ -11,6 +11,9 @@
  * best candidates are then refined by a pattern search over the direction. Everything is a fixed
  * grid or a deterministic search, so the answer is the same on every run. Every reported
  * counterfactual is rebuilt from its raw values, re-encoded and checked by a forward pass.
+ *
+ * Over 300 lines because the search (single changes, pairs, categories) and the verification by a
+ * forward pass are one algorithm with shared candidates.
  */
 import type { Network } from '../../math/network.js';
 import { createWorkspace, forward } from '../../math/network.js';

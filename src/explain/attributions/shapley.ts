@@ -6,6 +6,9 @@
  * memory stays bounded at 16 inputs; then φᵢ = Σ_{S ∌ i} |S|!(M−|S|−1)!/M! · (v(S ∪ i) − v(S)).
  * Beyond `maxExactInputs`, a seeded permutation estimate (antithetic pairs: a permutation and its
  * reverse) with the standard error of each value.
+ *
+ * Over 300 lines because the exact enumeration and the permutation estimate share the incremental
+ * first-layer sums and the chunked evaluation.
  */
 import type { Network, Workspace } from '../../math/network.js';
 import { createWorkspace, forward } from '../../math/network.js';
