@@ -22,6 +22,7 @@ import { NetworkView } from './views/network.js';
 import { LossView } from './views/loss.js';
 import { FactorsView } from './views/factors.js';
 import { NotesView } from './views/notes.js';
+import { pointAttributions } from './attributions.js';
 
 /**
  * Main-thread time per worker message and per render, as User Timing entries (visible in the
@@ -39,6 +40,8 @@ interface View {
 /** How often the hash follows a running run; a paused run writes it at once. */
 const HASH_INTERVAL_MS = 500;
 const EXPLAIN_INTERVAL_MS = 100;
+/** The attributions (Shapley values, integrated gradients) follow a running run at most this often. */
+const ATTRIBUTE_INTERVAL_MS = 250;
 /** The parameter whose factors the page shows before the user picks one: the first weight. */
 const DEFAULT_PARAM: ParamRef = { layer: 0, unit: 0, input: 0 };
 
@@ -55,6 +58,7 @@ export class Controller {
   private frame = 0;
   private lastHashWrite = 0;
   private lastExplain = 0;
+  private lastAttribute = 0;
   /** The training point is chosen for the user at the run's first snapshot unless a link or a click chose it. */
   private pointAuto = true;
 
@@ -124,7 +128,7 @@ export class Controller {
     this.pointAuto = options.selection ? this.pointAuto : true;
     this.state = {
       ...s, config, data, upload: kept, dataMessage: null, runId: s.runId + 1, running: false, loading: true, epoch: 0, layers: null,
-      history: [], grid: null, unitGrids: null, explanation: null, error: null, lesson: null,
+      history: [], grid: null, unitGrids: null, explanation: null, attributions: null, error: null, lesson: null,
       selection: options.selection ?? { param: sameShape ? s.selection.param : null, point: 0 },
     };
     if (!this.state.selection.param) this.state.selection = { ...this.state.selection, param: DEFAULT_PARAM };
@@ -159,6 +163,7 @@ export class Controller {
     this.pointAuto = false;
     this.state = { ...this.state, selection: { ...this.state.selection, point } };
     this.explain();
+    this.attribute();
     this.writeHash(true);
     this.render();
   }
@@ -214,6 +219,10 @@ export class Controller {
     if (!msg.running || t - this.lastExplain > EXPLAIN_INTERVAL_MS) {
       this.lastExplain = t;
       this.explain();
+    }
+    if (!msg.running || t - this.lastAttribute > ATTRIBUTE_INTERVAL_MS) {
+      this.lastAttribute = t;
+      this.attribute();
     }
     this.writeHash(!msg.running);
     this.render();
@@ -273,6 +282,17 @@ export class Controller {
     } catch (err) {
       this.state.explanation = null;
       this.state.error = `explain: ${(err as Error).message}`;
+    }
+  }
+
+  /** Recomputes the selected point's Shapley values and integrated gradients with the current weights. */
+  private attribute(): void {
+    const { layers, selection, data, config } = this.state;
+    try {
+      this.state.attributions = layers ? pointAttributions(data, config.features, layers, selection.point) : null;
+    } catch (err) {
+      this.state.attributions = null;
+      this.state.error = `attributions: ${(err as Error).message}`;
     }
   }
 

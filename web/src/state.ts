@@ -6,6 +6,7 @@ import type { PlaygroundData } from './datasets.js';
 import type { EpochLoss } from './session.js';
 import type { Lesson, Net1Sample, NotesCase, NotesNet } from './notes.js';
 import type { UploadSpec } from './upload.js';
+import type { PointAttributions } from './attributions.js';
 
 /** A parameter of the network: weights[unit][input] of a layer, or bias[unit] when input is undefined. */
 export interface ParamRef {
@@ -31,6 +32,8 @@ export interface PlaygroundState {
   selection: { param: ParamRef | null; point: number };
   /** The explain module's document for the selected parameter and training point. */
   explanation: NetworkExplanation | null;
+  /** The selected point's Shapley values and integrated gradients with conductance (null before the first snapshot). */
+  attributions?: PointAttributions | null;
   error: string | null;
   /** The notes mode: open or not, which network, which step of its lesson. */
   notes: { open: boolean; net: NotesNet; step: number; net1: Net1Sample };

@@ -12,6 +12,7 @@ import { modelToNetwork } from '../../../src/model/convert.js';
 import type { PlaygroundState } from '../state.js';
 import type { PlaygroundData } from '../datasets.js';
 import { num } from '../../../src/explain/format.js';
+import { AttributionsView } from './attributions.js';
 
 /** 4 significant digits with a true minus sign (no line break after it, unlike a hyphen). */
 const n4 = (x: number) => num(x, 4);
@@ -89,6 +90,7 @@ export class FactorsView {
   private readonly pointInput: HTMLInputElement;
   private readonly pointInfo: HTMLElement;
   private last: unknown = null;
+  private readonly attributions: AttributionsView;
 
   constructor(container: HTMLElement, handlers: { onPoint(index: number): void }) {
     container.innerHTML = `
@@ -96,7 +98,9 @@ export class FactorsView {
       <div class="point">training point (or click one on the map) <button type="button" data-testid="point-prev" aria-label="previous training point">◀</button>
         <input type="number" id="point-index" min="0" step="1" value="0" data-testid="point-index" aria-label="training point index">
         <button type="button" data-testid="point-next" aria-label="next training point">▶</button></div><div class="point-info" data-testid="point-info"></div>
-      <div class="factors-body" data-testid="factors"></div>`;
+      <div class="factors-body" data-testid="factors"></div>
+      <section class="attributions" data-testid="attributions" aria-label="attributions of the selected point"></section>`;
+    this.attributions = new AttributionsView(container.querySelector('.attributions')!);
     this.body = container.querySelector('.factors-body')!;
     this.pointInput = container.querySelector('[data-testid=point-index]')!;
     this.pointInfo = container.querySelector('.point-info')!;
@@ -106,6 +110,7 @@ export class FactorsView {
   }
 
   update(state: PlaygroundState): void {
+    this.attributions.update(state.attributions ?? null);
     if (this.last === state.explanation && Number(this.pointInput.value) === state.selection.point && state.selection.param) return;
     this.last = state.explanation;
     const point = state.data.train[state.selection.point];

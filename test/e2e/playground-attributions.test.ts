@@ -1,0 +1,119 @@
+/**
+ * The factors panel's attributions (issue 15, item 5), in Debian's Chromium against the real
+ * server: the selected point's Shapley bars sum with the base to the prediction, the conductance
+ * table's rows (a1, a2 for the 2-2-1 network) sum to the input's integrated gradient, the bars
+ * change when another point is chosen, and the panel fits 420 px with no serious axe-core
+ * violation. Screenshots at 1400 and 420 px are kept in test-results/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+import { start, type Running } from '../server/helpers.js';
+import { launch, type Browser } from './browser.js';
+
+const WEB_ROOT = join(process.cwd(), 'dist', 'web');
+const RESULTS = join(process.cwd(), 'test-results');
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const RUN = '#dataset=circle&hidden=2&activation=sigmoid&optimizer=sgd&lr=0.5&batch=10&epoch=20&point=3';
+
+let server: Running;
+let browser: Browser;
+const errors: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(join(WEB_ROOT, 'index.html'))) throw new Error('dist/web is not built: run npm run build:web (npm run test:e2e does)');
+  server = await start({ webRoot: WEB_ROOT });
+  browser = await launch();
+  mkdirSync(RESULTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.app.close();
+});
+
+async function open(width: number): Promise<Page> {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width, height: 1000 });
+  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+  await page.goto(`${server.url}/${RUN}`);
+  await page.waitForSelector('[data-testid=shap-bar]');
+  return page;
+}
+
+interface Shown { title: string; inputs: string[]; bars: number[]; widths: number[]; base: number; prediction: number; hidden: string[]; rows: number[][]; ig: number[] }
+
+const shown = (page: Page): Promise<Shown> => page.$eval('[data-testid=attributions]', (el) => {
+  const v = (e: Element | null) => Number(e?.getAttribute('data-value'));
+  const bars = [...el.querySelectorAll('[data-testid=shap-bar]')];
+  return {
+    title: el.querySelector('h3')?.textContent ?? '',
+    inputs: bars.map((b) => b.getAttribute('data-input')!),
+    bars: bars.map(v),
+    widths: bars.map((b) => (b.querySelector('.shap-fill') as HTMLElement).getBoundingClientRect().width),
+    base: v(el.querySelector('[data-testid=shap-base]')),
+    prediction: v(el.querySelector('[data-testid=shap-prediction]')),
+    hidden: [...el.querySelectorAll('[data-testid=conductance] thead th')].map((t) => t.textContent!).slice(1, -1),
+    rows: [...el.querySelectorAll('[data-testid=conductance-row]')].map((r) => [...r.querySelectorAll('td:not(.ig)')].map(v)),
+    ig: [...el.querySelectorAll('[data-testid=ig-value]')].map(v),
+  };
+});
+
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const results = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    return (await axe.run(document, { resultTypes: ['violations'] })).violations;
+  });
+  return results.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describe('the playground\'s attributions of the selected point', () => {
+  it('shows Shapley bars for the point (summing to prediction − base) and conductance through a1, a2; another point changes them', async () => {
+    const page = await open(1400);
+    await page.waitForFunction(() => document.querySelector('[data-testid=attributions] h3')?.textContent === 'Attributions of point 3');
+    const a = await shown(page);
+    expect(a.inputs).toEqual(['x₁', 'x₂']);
+    expect(a.bars.every(Number.isFinite)).toBe(true);
+    expect(a.widths.some((w) => w > 0)).toBe(true);
+    expect(Math.abs(a.base + a.bars[0] + a.bars[1] - a.prediction)).toBeLessThan(1e-12);
+    expect(a.hidden).toEqual(['a1', 'a2']);
+    a.rows.forEach((row, i) => expect(Math.abs(row[0] + row[1] - a.ig[i])).toBeLessThan(1e-9));
+    await page.locator('[data-testid=attributions]').screenshot({ path: join(RESULTS, 'playground-attributions.png') });
+
+    await page.click('[data-testid=point-next]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=attributions] h3')?.textContent === 'Attributions of point 4');
+    const b = await shown(page);
+    expect(b.bars).not.toEqual(a.bars);
+    expect(b.prediction).not.toBe(a.prediction);
+    expect(b.base).toBe(a.base);
+    expect(Math.abs(b.base + b.bars[0] + b.bars[1] - b.prediction)).toBeLessThan(1e-12);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('follows training: the bars move while the run plays', async () => {
+    const page = await open(1400);
+    const before = (await shown(page)).bars;
+    await page.click('[data-testid=play]');
+    await page.waitForFunction((b) => {
+      const now = [...document.querySelectorAll('[data-testid=shap-bar]')].map((e) => Number(e.getAttribute('data-value')));
+      return now.length === b.length && now.some((v, i) => v !== b[i]);
+    }, before, { timeout: 20_000 });
+    await page.close();
+  });
+
+  it('fits 420 px, with no serious axe-core violation; screenshot saved', async () => {
+    const page = await open(420);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
+    const box = (await page.locator('[data-testid=attributions]').boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(420);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.locator('[data-testid=attributions]').screenshot({ path: join(RESULTS, 'playground-attributions-420.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
