@@ -137,3 +137,69 @@ export function lrPlot(points: readonly { epoch: number; lr: number }[]): string
     marks: [Plot.line(thin(points, 3000), { x: 'epoch', y: 'lr', stroke: INK, strokeWidth: 2, curve: 'step-after' })],
   });
 }
+
+/** Multiclass confusion heat map: rows are the actual class, columns the predicted one. */
+export function heatmapPlot(confusion: readonly (readonly number[])[], classes: readonly string[]): string {
+  const cells = confusion.flatMap((row, i) => row.map((count, j) => ({ actual: classes[i], predicted: classes[j], count })));
+  const most = Math.max(1, ...cells.map((c) => c.count));
+  return draw({
+    width: Math.max(360, 90 + 70 * classes.length),
+    height: Math.max(300, 60 + 60 * classes.length),
+    marginLeft: 90,
+    padding: 0.04,
+    x: { domain: [...classes], label: 'predicted', axis: 'top' },
+    y: { domain: [...classes], label: 'actual' },
+    color: { type: 'linear', range: ['#eef3f8', INK], domain: [0, most] },
+    marks: [
+      Plot.cell(cells, { x: 'predicted', y: 'actual', fill: 'count' }),
+      Plot.text(cells, { x: 'predicted', y: 'actual', text: (d: { count: number }) => String(d.count), fontSize: 14, fill: (d: { count: number }) => (d.count > 0.55 * most ? 'white' : 'black') }),
+    ],
+  });
+}
+
+/** One ROC curve per class (that class against the rest). */
+export function ovrRocPlot(curves: readonly { class: string; auc: number; roc: readonly RocPoint[] }[]): string {
+  const points = curves.flatMap((c) => thin(c.roc, 1000).map((p) => ({ fpr: p.fpr, tpr: p.tpr, series: `${c.class} (AUC ${c.auc.toFixed(3)})` })));
+  const series = curves.map((c) => `${c.class} (AUC ${c.auc.toFixed(3)})`);
+  return draw({
+    x: unitAxis('false positive rate →'),
+    y: unitAxis('↑ true positive rate'),
+    color: { domain: series, scheme: 'tableau10', legend: true },
+    marks: [
+      Plot.line([[0, 0], [1, 1]], { stroke: '#999', strokeDasharray: '4,4' }),
+      Plot.line(points, { x: 'fpr', y: 'tpr', stroke: 'series', z: 'series', strokeWidth: 2 }),
+    ],
+  });
+}
+
+export interface RegressionPoint { actual: number; predicted: number }
+
+/** Predicted against actual values, with the diagonal where they are equal. */
+export function predictedActualPlot(points: readonly RegressionPoint[]): string {
+  const all = points.flatMap((p) => [p.actual, p.predicted]);
+  const lo = Math.min(...all);
+  const hi = Math.max(...all);
+  return draw({
+    marginLeft: 70,
+    x: { label: 'actual →', grid: true, domain: [lo, hi] },
+    y: { label: '↑ predicted', grid: true, domain: [lo, hi] },
+    marks: [
+      Plot.line([[lo, lo], [hi, hi]], { stroke: '#999', strokeDasharray: '4,4' }),
+      Plot.dot(thin(points, 3000), { x: 'actual', y: 'predicted', r: 2, fill: INK, fillOpacity: 0.4 }),
+    ],
+  });
+}
+
+/** Residuals (actual − predicted) against the prediction, with the zero line. */
+export function residualPlot(points: readonly RegressionPoint[]): string {
+  const res = thin(points, 3000).map((p) => ({ predicted: p.predicted, residual: p.actual - p.predicted }));
+  return draw({
+    marginLeft: 70,
+    x: { label: 'predicted →', grid: true },
+    y: { label: '↑ residual (actual − predicted)', grid: true },
+    marks: [
+      Plot.ruleY([0], { stroke: '#c33', strokeDasharray: '3,3' }),
+      Plot.dot(res, { x: 'predicted', y: 'residual', r: 2, fill: SECOND, fillOpacity: 0.5 }),
+    ],
+  });
+}

@@ -3,8 +3,9 @@
  * header (data, rows, task, network, training flags, seed, metrics), then the task's plots; for
  * binary: ROC with AUC, precision–recall with average precision, calibration with the Brier score,
  * the confusion matrix at the threshold, precision/recall/F1 across thresholds, and the loss
- * curves from the model's history. Styles are inline, plots are inline SVG, the numbers are also
- * in a JSON data island (`<script type="application/json" id="report-data">`); nothing is fetched.
+ * curves from the model's history (multiclass and regression pages: src/app/report-tasks.ts).
+ * Styles are inline, plots are inline SVG, the numbers are also in a JSON data island
+ * (`<script type="application/json" id="report-data">`); nothing is fetched.
  */
 import type { Table } from '../data/csv.js';
 import type { EncodeStats } from '../model/encoding.js';
@@ -19,6 +20,7 @@ import {
   type CalibrationBin, type PrPoint, type RocPoint, type ThresholdPoint,
 } from '../data/curves.js';
 import { scoreRows, targetLabels } from './evaluate.js';
+import { multiclassReportData, regressionReportData, renderMulticlassReport, renderRegressionReport } from './report-tasks.js';
 import { calibrationPlot, confusionPlot, lossPlot, lrPlot, prPlot, rocPlot, thresholdPlot, type LossPoint } from './report-plots.js';
 
 /** Everything the binary report shows, as numbers (also embedded in the page). */
@@ -64,17 +66,17 @@ export function binaryReportData(model: BinaryModel, table: Table, file: string)
   };
 }
 
-const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c] as string));
-const fmt = (x: number, digits = 4): string => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
-const pct = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(2)}%` : 'n/a');
+export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c] as string));
+export const fmt = (x: number, digits = 4): string => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+export const pct = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(2)}%` : 'n/a');
 
 /** "2 inputs (2 columns) → 2 sigmoid → 1 sigmoid, loss bce". */
-function describeNetwork(model: ModelFile): string {
+export function describeNetwork(model: ModelFile): string {
   const units = model.layers.map((l) => `${l.weights.length} ${l.activation}`);
   return `${model.inputs.length} inputs (${encodedWidth(model.inputs)} encoded columns) → ${units.join(' → ')}; loss ${model.loss}`;
 }
 
-function showValue(value: unknown): string {
+export function showValue(value: unknown): string {
   if (value === undefined || value === null) return '—';
   if (Array.isArray(value)) return value.join(', ');
   if (typeof value === 'object') {
@@ -84,7 +86,7 @@ function showValue(value: unknown): string {
 }
 
 /** The training block's flags, in a fixed order, leaving out the history (plotted below). */
-function trainingRows(training: Record<string, unknown> | undefined): [string, string][] {
+export function trainingRows(training: Record<string, unknown> | undefined): [string, string][] {
   if (!training) return [['training', 'none recorded (a hand-written model file)']];
   const names: [string, string][] = [
     ['optimizer', 'optimizer'], ['schedule', 'learning-rate schedule'], ['epochs', 'epochs run'], ['batchSize', 'batch size'],
@@ -96,11 +98,11 @@ function trainingRows(training: Record<string, unknown> | undefined): [string, s
   return rows;
 }
 
-function table2(rows: [string, string][]): string {
+export function table2(rows: [string, string][]): string {
   return `<table class="card">${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>`;
 }
 
-function figure(id: string, title: string, svg: string, caption: string): string {
+export function figure(id: string, title: string, svg: string, caption: string): string {
   return `<figure class="plot" data-plot="${id}" id="plot-${id}"><h3>${escapeHtml(title)}</h3>${svg}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
 }
 
@@ -112,7 +114,7 @@ function historyOf(model: ModelFile): HistoryRecord[] {
   return history.filter((h): h is HistoryRecord => typeof h === 'object' && h !== null && typeof (h as HistoryRecord).epoch === 'number' && typeof (h as HistoryRecord).loss === 'number');
 }
 
-const STYLE = `
+export const STYLE = `
 :root { color-scheme: light; }
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; background: #f5f6f8; color: #1b1f24; }
 header, main { max-width: 1000px; margin: 0 auto; padding: 16px 24px; }
@@ -136,6 +138,22 @@ figcaption { font-size: 12px; color: #555; max-width: 460px; margin-top: 4px; }
 footer { font-size: 12px; color: #777; max-width: 1000px; margin: 0 auto; padding: 8px 24px 24px; }
 `;
 
+/** The loss (and learning-rate) curves from the model's history, or a note that there is none. */
+export function trainingSection(model: ModelFile): string {
+  const history = historyOf(model);
+  const losses: LossPoint[] = history.map((h) => ({ epoch: h.epoch, loss: h.loss, series: 'training loss' }));
+  const withVal = history.filter((h) => typeof h.valLoss === 'number');
+  losses.push(...withVal.map((h) => ({ epoch: h.epoch, loss: h.valLoss as number, series: 'validation loss' })));
+  const bestEpoch = typeof model.training?.bestEpoch === 'number' ? model.training.bestEpoch : undefined;
+  const lossNote = withVal.length ? '' : ' The model was trained without a validation split, so there is no validation curve.';
+  const lrs = history.filter((h) => typeof h.lr === 'number').map((h) => ({ epoch: h.epoch, lr: h.lr as number }));
+
+  return `<div class="plots">${history.length
+    ? figure('loss', 'Loss per epoch', lossPlot(losses, bestEpoch), `Mean training loss over each epoch's batches, and the validation loss after each epoch${bestEpoch ? `; the dashed line marks the best epoch (${bestEpoch}), whose weights the model keeps` : ''}.${lossNote}`)
+      + (lrs.length ? figure('lr', 'Learning rate per epoch', lrPlot(lrs), `The rate each epoch ran at (${showValue(model.training?.schedule)}).`) : '')
+    : '<p class="note">The model file has no training history (no loss curves to show).</p>'}</div>`;
+}
+
 /** The whole page for a binary model. */
 export function renderBinaryReport(model: BinaryModel, data: BinaryReportData): string {
   const e = data.evaluation;
@@ -157,14 +175,6 @@ export function renderBinaryReport(model: BinaryModel, data: BinaryReportData): 
   plots.push(figure('calibration', `Calibration — Brier score ${fmt(data.brier)}`, calibrationPlot(data.calibration), 'Rows binned by predicted probability (10 bins): the observed share of positives against the mean prediction (dot size and grey bars: rows per bin). A calibrated model follows the diagonal.'));
   plots.push(figure('confusion', `Confusion matrix at threshold ${model.threshold}`, confusionPlot(e.confusion, { positive: model.target.positive, negative }), `Rows by actual and predicted class; predicted positive when the probability is above ${model.threshold}.`));
   plots.push(figure('threshold', 'Precision, recall and F1 across thresholds', thresholdPlot(data.thresholds, model.threshold), 'How the metrics move as the threshold changes; the dashed line is the model\'s threshold.'));
-
-  const history = historyOf(model);
-  const losses: LossPoint[] = history.map((h) => ({ epoch: h.epoch, loss: h.loss, series: 'training loss' }));
-  const withVal = history.filter((h) => typeof h.valLoss === 'number');
-  losses.push(...withVal.map((h) => ({ epoch: h.epoch, loss: h.valLoss as number, series: 'validation loss' })));
-  const bestEpoch = typeof model.training?.bestEpoch === 'number' ? model.training.bestEpoch : undefined;
-  const lossNote = withVal.length ? '' : ' The model was trained without a validation split, so there is no validation curve.';
-  const lrs = history.filter((h) => typeof h.lr === 'number').map((h) => ({ epoch: h.epoch, lr: h.lr as number }));
 
   return `<!doctype html>
 <html lang="en">
@@ -188,10 +198,7 @@ ${unknown.length ? `<p class="note">Values the model had not seen in training (e
 <h2>How well it ranks and decides</h2>
 <div class="plots">${plots.join('\n')}</div>
 <h2>Training</h2>
-<div class="plots">${history.length
-    ? figure('loss', 'Loss per epoch', lossPlot(losses, bestEpoch), `Mean training loss over each epoch's batches, and the validation loss after each epoch${bestEpoch ? `; the dashed line marks the best epoch (${bestEpoch}), whose weights the model keeps` : ''}.${lossNote}`)
-      + (lrs.length ? figure('lr', 'Learning rate per epoch', lrPlot(lrs), `The rate each epoch ran at (${showValue(model.training?.schedule)}).`) : '')
-    : '<p class="note">The model file has no training history (no loss curves to show).</p>'}</div>
+${trainingSection(model)}
 </main>
 <footer>Written by chainrule report. Self-contained: the plots are inline SVG drawn with Observable Plot; nothing is loaded from the network.</footer>
 <script type="application/json" id="report-data">${JSON.stringify({ ...data, roc: undefined, pr: undefined, thresholds: undefined }).replace(/</g, '\\u003c')}</script>
@@ -200,9 +207,10 @@ ${unknown.length ? `<p class="note">Values the model had not seen in training (e
 `;
 }
 
-/** The report for the model's task (only binary exists today; other tasks add a case here). */
+/** The report for the model's task. */
 export function buildReport(model: ModelFile, table: Table, file: string): string {
-  // Multiclass and regression reports are not written yet: such a model is refused by name.
+  if (model.task === 'multiclass') return renderMulticlassReport(model, multiclassReportData(model, table, file));
+  if (model.task === 'regression') return renderRegressionReport(model, regressionReportData(model, table, file));
   const binary = requireBinary(model, 'report');
   return renderBinaryReport(binary, binaryReportData(binary, table, file));
 }

@@ -1,7 +1,8 @@
 /**
  * The HTML report opened in Debian's Chromium from a file:// URL: no page errors, no request but
  * the page itself (every other request is blocked and counted), every plot drawn as SVG with its
- * marks, the model card's numbers the same as evaluate's, and a screenshot in test-results/.
+ * marks, the model card's numbers the same as evaluate's, and a screenshot in test-results/; for the
+ * binary, multiclass (data/level.csv) and regression (data/salary.csv) tasks.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,16 +30,12 @@ describe('chainrule report in Chromium', () => {
     removeTempDirs();
   });
 
-  it('opens with zero page errors and zero network requests, every plot present; the screenshot is saved', async () => {
-    const data = join(process.cwd(), 'data/promotion.csv');
-    const r = runCli(['report', '--model', 'model.json', '--data', data, '--out', 'report.html'], dir);
-    expect(r.status, r.stderr).toBe(0);
-    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+  /** Opens the page, blocks and counts every other request; returns the figures and the card text. */
+  async function open(html: string, shot: string): Promise<{ plots: { id: string | null; marks: number; width: number }[]; card: string }> {
     // Self-contained by construction: no src/href to anything (the SVG namespace is a name, not a request).
-    expect(html).not.toMatch(/\b(src|href)\s*=/i);
-    expect(html).not.toMatch(/@import|url\(/i);
-
-    const url = pathToFileURL(join(dir, 'report.html')).href;
+    expect(readFileSync(html, 'utf8')).not.toMatch(/\b(src|href)\s*=/i);
+    expect(readFileSync(html, 'utf8')).not.toMatch(/@import|url\(/i);
+    const url = pathToFileURL(html).href;
     const page = await browser.context.newPage();
     const errors: string[] = [];
     const consoleErrors: string[] = [];
@@ -51,30 +48,50 @@ describe('chainrule report in Chromium', () => {
       return route.abort();
     });
     await page.goto(url, { waitUntil: 'load' });
-
     const plots = await page.$$eval('figure.plot', (figures) => figures.map((f) => ({
       id: f.getAttribute('data-plot'),
       // The plot's own SVG (legends add swatches; the plot is the one with a viewBox and marks).
       marks: f.querySelectorAll('svg[viewBox] g[aria-label]').length,
       width: (f.querySelector('svg[viewBox]') as SVGSVGElement | null)?.getBoundingClientRect().width ?? 0,
     })));
-    expect(plots.map((p) => p.id)).toEqual(['roc', 'pr', 'calibration', 'confusion', 'threshold', 'loss', 'lr']);
     for (const p of plots) {
       expect(p.marks, p.id ?? '').toBeGreaterThan(2);
       expect(p.width, p.id ?? '').toBeGreaterThan(200);
     }
-    expect(await page.locator('svg').count()).toBeGreaterThanOrEqual(7);
-
-    // The card's AUC is evaluate's.
-    const evaluated = JSON.parse(runCli(['evaluate', '--model', 'model.json', '--data', data, '--json'], dir).stdout);
-    const card = await page.locator('table.card').allInnerTexts();
-    expect(card.join('\n')).toContain(`ROC AUC\t${evaluated.rocAuc.toFixed(4)}`);
-    expect(card.join('\n')).toContain(`rows\t${evaluated.rows}`);
-
-    await page.screenshot({ path: join(RESULTS, 'report.png'), fullPage: true });
+    const card = (await page.locator('table.card').allInnerTexts()).join('\n');
+    await page.screenshot({ path: join(RESULTS, shot), fullPage: true });
     expect(errors).toEqual([]);
     expect(consoleErrors).toEqual([]);
     expect(blocked).toEqual([]);
     await page.close();
+    return { plots, card };
+  }
+
+  it('binary: zero page errors and zero network requests, every plot present; the screenshot is saved', async () => {
+    const data = join(process.cwd(), 'data/promotion.csv');
+    const r = runCli(['report', '--model', 'model.json', '--data', data, '--out', 'report.html'], dir);
+    expect(r.status, r.stderr).toBe(0);
+    const { plots, card } = await open(join(dir, 'report.html'), 'report.png');
+    expect(plots.map((p) => p.id)).toEqual(['roc', 'pr', 'calibration', 'confusion', 'threshold', 'loss', 'lr']);
+    // The card's AUC is evaluate's.
+    const evaluated = JSON.parse(runCli(['evaluate', '--model', 'model.json', '--data', data, '--json'], dir).stdout);
+    expect(card).toContain(`ROC AUC\t${evaluated.rocAuc.toFixed(4)}`);
+    expect(card).toContain(`rows\t${evaluated.rows}`);
+  });
+
+  it.each([
+    ['level', 'multiclass', ['confusion', 'roc', 'loss'], 'macroF1', 'macro F1'],
+    ['salary', 'regression', ['predicted', 'residuals', 'loss'], 'rmse', 'RMSE'],
+  ])('%s (%s): zero page errors and zero network requests, every plot present; the screenshot is saved', async (name, _task, ids, key, label) => {
+    const data = join(process.cwd(), `data/${name}.csv`);
+    const train = runCli(['train', '--data', data, '--target', name, '--layers', '8', '--epochs', '30', '--quiet', '--out', `${name}.json`], dir);
+    expect(train.status, train.stderr).toBe(0);
+    const r = runCli(['report', '--model', `${name}.json`, '--data', data, '--out', `${name}.html`], dir);
+    expect(r.status, r.stderr).toBe(0);
+    const { plots, card } = await open(join(dir, `${name}.html`), `report-${name}.png`);
+    expect(plots.map((p) => p.id)).toEqual(ids);
+    const evaluated = JSON.parse(runCli(['evaluate', '--model', `${name}.json`, '--data', data, '--json'], dir).stdout);
+    expect(card).toContain(`${label}\t${(evaluated[key] as number).toFixed(4)}`);
+    expect(card).toContain(`rows\t${evaluated.rows}`);
   });
 });

@@ -16,6 +16,8 @@ describe('chainrule report', () => {
     assertBuilt();
     dir = tempDir();
     expect(runCli(['train', '--epochs', '20', '--quiet', '--out', 'm.json'], dir).status).toBe(0);
+    expect(runCli(['train', '--data', join(REPO, 'data/level.csv'), '--target', 'level', '--layers', '8', '--epochs', '30', '--quiet', '--out', 'level.json'], dir).status).toBe(0);
+    expect(runCli(['train', '--data', join(REPO, 'data/salary.csv'), '--target', 'salary', '--layers', '8', '--epochs', '30', '--quiet', '--out', 'salary.json'], dir).status).toBe(0);
   });
   afterAll(removeTempDirs);
 
@@ -28,6 +30,26 @@ describe('chainrule report', () => {
     const evaluated = JSON.parse(runCli(['evaluate', '--model', 'm.json', '--data', DATA, '--json'], dir).stdout);
     expect(island.evaluation).toEqual(evaluated);
     expect(island.data.rows).toBe(1000);
+  });
+
+  it.each([
+    ['level', 'multiclass'],
+    ['salary', 'regression'],
+  ])('a %s (%s) page shows evaluate --json\'s metrics', (name, task) => {
+    const data = join(REPO, `data/${name}.csv`);
+    const r = runCli(['report', '--model', `${name}.json`, '--data', data, '--out', `${name}.html`], dir);
+    expect(r.status, r.stderr).toBe(0);
+    const html = readFileSync(join(dir, `${name}.html`), 'utf8');
+    const island = JSON.parse((/<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html) as RegExpExecArray)[1]);
+    const evaluated = JSON.parse(runCli(['evaluate', '--model', `${name}.json`, '--data', data, '--json'], dir).stdout);
+    expect(island.task).toBe(task);
+    expect(island.evaluation).toEqual(evaluated);
+    if (task === 'regression') {
+      for (const [label, key] of [['MSE', 'mse'], ['RMSE', 'rmse'], ['MAE', 'mae'], ['R²', 'r2']]) expect(html).toContain(`<th>${label}</th><td>${(evaluated[key] as number).toFixed(4)}</td>`);
+    } else {
+      expect(html).toContain(`<th>macro F1</th><td>${evaluated.macroF1.toFixed(4)}</td>`);
+      for (const c of evaluated.perClass) expect(html).toContain(`<tr><td>${c.class}</td><td>${c.precision.toFixed(4)}</td><td>${c.recall.toFixed(4)}</td><td>${c.f1.toFixed(4)}</td><td>${c.support}</td>`);
+    }
   });
 
   it.each([

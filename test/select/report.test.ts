@@ -117,3 +117,69 @@ describe('the report page', () => {
     expect(data.evaluation.confusion.tp + data.evaluation.confusion.fn).toBe(data.data.positives);
   });
 });
+
+describe('the multiclass and regression pages', () => {
+  const rng = createRng(21);
+  const xs = Array.from({ length: 150 }, () => 2 * rng.normal());
+
+  it('multiclass: per-class precision/recall/support, the confusion counts and one-vs-rest AUCs are the independent ones', () => {
+    const model = parseModel({
+      format: 'chainrule/model', version: 2, task: 'multiclass', inputs: [{ name: 'x', kind: 'numeric' }], target: { name: 'kind', classes: ['a', 'b', 'c'] },
+      layers: [{ activation: 'softmax', weights: [[1], [0], [-1]], bias: [0, 0.3, 0] }], loss: 'cross_entropy',
+    });
+    // Noisy truth: the class the x would pick, shifted at random one in four times.
+    const truth = xs.map((x) => { const c = x > 0.5 ? 0 : x < -0.5 ? 2 : 1; return rng.next() < 0.25 ? (c + 1) % 3 : c; });
+    const classes = ['a', 'b', 'c'];
+    const table = tableFromRows('m.csv', ['x', 'kind'], xs.map((x, i) => [x.toFixed(4), classes[truth[i]]]));
+    const html = buildReport(model, table, 'm.csv');
+    const data = JSON.parse((/<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html) as RegExpExecArray)[1]);
+    const probs = xs.map((v) => {
+      const x = Number(v.toFixed(4));
+      const z = [x, 0.3, -x];
+      const m = Math.max(...z);
+      const e = z.map((zi) => Math.exp(zi - m));
+      const s = e[0] + e[1] + e[2];
+      return e.map((ei) => ei / s);
+    });
+    const predicted = probs.map((p) => p.indexOf(Math.max(...p)));
+    expect(data.task).toBe('multiclass');
+    for (let c = 0; c < 3; c++) {
+      const tp = predicted.filter((p, i) => p === c && truth[i] === c).length;
+      const support = truth.filter((t) => t === c).length;
+      const predictedC = predicted.filter((p) => p === c).length;
+      expect(data.evaluation.perClass[c]).toMatchObject({ class: classes[c], support });
+      expect(data.evaluation.perClass[c].recall).toBeCloseTo(tp / support, 12);
+      expect(data.evaluation.perClass[c].precision).toBeCloseTo(predictedC ? tp / predictedC : 0, 12);
+      for (let j = 0; j < 3; j++) expect(data.evaluation.confusion[c][j]).toBe(predicted.filter((p, i) => truth[i] === c && p === j).length);
+      expect(data.oneVsRest[c].auc).toBeCloseTo(mannWhitney(probs.map((p) => p[c]), truth.map((t) => (t === c ? 1 : 0))), 12);
+    }
+    expect([...html.matchAll(/<figure class="plot" data-plot="(\w+)"/g)].map((m) => m[1])).toEqual(['confusion', 'roc']);
+    expect(html).toContain('<table class="classes" id="per-class">');
+    expect((html.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(2);
+    expect(html).not.toMatch(/\b(src|href)\s*=/i);
+  });
+
+  it('regression: MSE, RMSE, MAE and R² in raw units are the independent ones', () => {
+    const model = parseModel({
+      format: 'chainrule/model', version: 2, task: 'regression', inputs: [{ name: 'x', kind: 'numeric' }], target: { name: 'y', mean: 10, std: 3 },
+      layers: [{ activation: 'linear', weights: [[2]], bias: [1] }], loss: 'mse',
+    });
+    const ys = xs.map((x) => 10 + 6 * x + 3 + 2 * rng.normal());
+    const table = tableFromRows('r.csv', ['x', 'y'], xs.map((x, i) => [x.toFixed(4), ys[i].toFixed(4)]));
+    const html = buildReport(model, table, 'r.csv');
+    const data = JSON.parse((/<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html) as RegExpExecArray)[1]);
+    const actual = ys.map((y) => Number(y.toFixed(4)));
+    const pred = xs.map((x) => (2 * Number(x.toFixed(4)) + 1) * 3 + 10);
+    const n = actual.length;
+    const mse = actual.reduce((s, a, i) => s + (a - pred[i]) ** 2, 0) / n;
+    const mean = actual.reduce((s, a) => s + a, 0) / n;
+    const tss = actual.reduce((s, a) => s + (a - mean) ** 2, 0);
+    expect(data.task).toBe('regression');
+    expect(data.evaluation.mse).toBeCloseTo(mse, 9);
+    expect(data.evaluation.rmse).toBeCloseTo(Math.sqrt(mse), 9);
+    expect(data.evaluation.mae).toBeCloseTo(actual.reduce((s, a, i) => s + Math.abs(a - pred[i]), 0) / n, 9);
+    expect(data.evaluation.r2).toBeCloseTo(1 - (mse * n) / tss, 9);
+    expect([...html.matchAll(/<figure class="plot" data-plot="(\w+)"/g)].map((m) => m[1])).toEqual(['predicted', 'residuals']);
+    expect(html).toContain(`RMSE</th><td>${Math.sqrt(mse).toFixed(4)}`);
+  });
+});

@@ -14,7 +14,7 @@ interface ReportFlags {
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('an HTML report of a model on labelled data: model card, metrics, ROC, precision-recall, calibration, confusion matrix, thresholds, loss curves')
+    .description('an HTML report of a model on labelled data: model card, metrics, the task\'s plots (binary: ROC, precision-recall, calibration, confusion, thresholds; multiclass: per-class table, confusion heat map, one-vs-rest ROC; regression: predicted vs actual, residuals) and loss curves')
     .requiredOption('--model <file>', 'model file')
     .requiredOption('--data <file>', 'CSV file with the model\'s inputs and its target column')
     .option('--out <file>', 'where to write the HTML page', 'report.html')
