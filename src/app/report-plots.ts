@@ -203,3 +203,33 @@ export function residualPlot(points: readonly RegressionPoint[]): string {
     ],
   });
 }
+
+/** Permutation importance: the mean drop of the metric per input, with ± one std. */
+export function importancePlot(rows: readonly { input: string; mean: number; std: number }[], metric: string): string {
+  const sorted = [...rows].sort((a, b) => b.mean - a.mean);
+  return draw({
+    height: Math.max(160, 60 + 36 * rows.length),
+    marginLeft: 140,
+    x: { label: `drop in ${metric} when shuffled →`, grid: true },
+    y: { domain: sorted.map((r) => r.input), label: null },
+    marks: [
+      Plot.barX(sorted, { x: 'mean', y: 'input', fill: INK, fillOpacity: 0.8 }),
+      Plot.ruleY(sorted, { y: 'input', x1: (r: { mean: number; std: number }) => r.mean - r.std, x2: (r: { mean: number; std: number }) => r.mean + r.std, stroke: '#333', strokeWidth: 1.5 }),
+      Plot.ruleX([0], { stroke: '#333' }),
+    ],
+  });
+}
+
+/** Partial dependence (the mean, thick) over ICE curves (one thin line per kept row). */
+export function dependencePlot(pd: { input: string; grid: readonly number[]; average: readonly number[]; ice: { rows: readonly number[]; values: readonly (readonly number[])[] } }): string {
+  const ice = pd.ice.values.flatMap((values, i) => values.map((v, j) => ({ x: pd.grid[j], y: v, row: pd.ice.rows[i] })));
+  const mean = pd.average.map((v, j) => ({ x: pd.grid[j], y: v }));
+  return draw({
+    x: { label: `${pd.input} →`, grid: true },
+    y: { domain: [0, 1], label: '↑ predicted probability', grid: true },
+    marks: [
+      Plot.line(ice, { x: 'x', y: 'y', z: 'row', stroke: '#999', strokeOpacity: 0.35, strokeWidth: 1 }),
+      Plot.line(mean, { x: 'x', y: 'y', stroke: SECOND, strokeWidth: 3 }),
+    ],
+  });
+}

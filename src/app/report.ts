@@ -2,8 +2,9 @@
  * `chainrule report`: one self-contained HTML page about a model on a labelled table. A model-card
  * header (data, rows, task, network, training flags, seed, metrics), then the task's plots; for
  * binary: ROC with AUC, precision–recall with average precision, calibration with the Brier score,
- * the confusion matrix at the threshold, precision/recall/F1 across thresholds, and the loss
- * curves from the model's history (multiclass and regression pages: src/app/report-tasks.ts).
+ * the confusion matrix at the threshold, precision/recall/F1 across thresholds, permutation
+ * importance and partial dependence with ICE (src/app/importance.ts), and the loss curves from
+ * the model's history (multiclass and regression pages: src/app/report-tasks.ts).
  * Styles are inline, plots are inline SVG, the numbers are also in a JSON data island
  * (`<script type="application/json" id="report-data">`); nothing is fetched.
  */
@@ -20,8 +21,9 @@ import {
   type CalibrationBin, type PrPoint, type RocPoint, type ThresholdPoint,
 } from '../data/curves.js';
 import { scoreRows, targetLabels } from './evaluate.js';
+import { importanceForTable, type ImportanceDocument, type ImportanceOptions } from './importance.js';
 import { multiclassReportData, regressionReportData, renderMulticlassReport, renderRegressionReport } from './report-tasks.js';
-import { calibrationPlot, confusionPlot, lossPlot, lrPlot, prPlot, rocPlot, thresholdPlot, type LossPoint } from './report-plots.js';
+import { dependencePlot, importancePlot, calibrationPlot, confusionPlot, lossPlot, lrPlot, prPlot, rocPlot, thresholdPlot, type LossPoint } from './report-plots.js';
 
 /** Everything the binary report shows, as numbers (also embedded in the page). */
 export interface BinaryReportData {
@@ -38,7 +40,12 @@ export interface BinaryReportData {
   thresholds: ThresholdPoint[];
   /** Categorical values the model had not seen, per input. */
   unknownCategories: Record<string, number>;
+  /** Permutation importance and partial dependence / ICE, as `chainrule importance --json` with its defaults (absent below 2 rows). */
+  importance?: ImportanceDocument;
 }
+
+/** The importance settings of the report: `chainrule importance`'s defaults (5 repeats, seed 0, 20 grid points, 50 ICE rows). */
+export const REPORT_IMPORTANCE: ImportanceOptions = { repeats: 5, seed: 0, metric: 'auto', gridSize: 20, iceRows: 50 };
 
 /** Scores the table with the model and computes every number of the binary report. */
 export function binaryReportData(model: BinaryModel, table: Table, file: string): BinaryReportData {
@@ -63,6 +70,7 @@ export function binaryReportData(model: BinaryModel, table: Table, file: string)
     calibration: calibrationBins(probability, y),
     thresholds: thresholdSweep(probability, y),
     unknownCategories: stats.unknown,
+    importance: table.n >= 2 ? importanceForTable(model, table, REPORT_IMPORTANCE) : undefined,
   };
 }
 
@@ -154,6 +162,16 @@ export function trainingSection(model: ModelFile): string {
     : '<p class="note">The model file has no training history (no loss curves to show).</p>'}</div>`;
 }
 
+/** Permutation importance bars, then partial dependence with ICE per numeric input. */
+function importanceSection(imp: ImportanceDocument | undefined): string {
+  if (!imp) return '';
+  const plots = [figure('importance', `Permutation importance (${imp.metric})`, importancePlot(imp.importances, imp.metric),
+    `How much ${imp.metric} drops (from ${fmt(imp.baseline)}) when one input's values are shuffled across the rows: the mean over ${imp.repeats} shuffles (seed ${imp.seed}), the black line ± one standard deviation.`)];
+  imp.partialDependence.forEach((pd, i) => plots.push(figure(`pd${i}`, `Partial dependence: ${pd.input}`, dependencePlot(pd),
+    `The predicted probability as ${pd.input} is set to each of ${pd.grid.length} values for every row, the other inputs kept: the mean over all rows (thick) and ${pd.ice.rows.length} single rows (ICE, grey).`)));
+  return `<h2>What it relies on</h2>\n<div class="plots">${plots.join('\n')}</div>`;
+}
+
 /** The whole page for a binary model. */
 export function renderBinaryReport(model: BinaryModel, data: BinaryReportData): string {
   const e = data.evaluation;
@@ -197,6 +215,7 @@ ${unknown.length ? `<p class="note">Values the model had not seen in training (e
 <main>
 <h2>How well it ranks and decides</h2>
 <div class="plots">${plots.join('\n')}</div>
+${importanceSection(data.importance)}
 <h2>Training</h2>
 ${trainingSection(model)}
 </main>

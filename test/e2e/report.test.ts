@@ -72,7 +72,7 @@ describe('chainrule report in Chromium', () => {
     const r = runCli(['report', '--model', 'model.json', '--data', data, '--out', 'report.html'], dir);
     expect(r.status, r.stderr).toBe(0);
     const { plots, card } = await open(join(dir, 'report.html'), 'report.png');
-    expect(plots.map((p) => p.id)).toEqual(['roc', 'pr', 'calibration', 'confusion', 'threshold', 'loss', 'lr']);
+    expect(plots.map((p) => p.id)).toEqual(['roc', 'pr', 'calibration', 'confusion', 'threshold', 'importance', 'pd0', 'pd1', 'loss', 'lr']);
     // The card's AUC is evaluate's.
     const evaluated = JSON.parse(runCli(['evaluate', '--model', 'model.json', '--data', data, '--json'], dir).stdout);
     expect(card).toContain(`ROC AUC\t${evaluated.rocAuc.toFixed(4)}`);

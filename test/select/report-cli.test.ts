@@ -30,6 +30,11 @@ describe('chainrule report', () => {
     const evaluated = JSON.parse(runCli(['evaluate', '--model', 'm.json', '--data', DATA, '--json'], dir).stdout);
     expect(island.evaluation).toEqual(evaluated);
     expect(island.data.rows).toBe(1000);
+    // Permutation importance and partial dependence / ICE are `chainrule importance --json`'s for the same seed.
+    const importance = runCli(['importance', '--model', 'm.json', '--data', DATA, '--seed', '0', '--repeats', '5', '--json'], dir);
+    expect(importance.status, importance.stderr).toBe(0);
+    expect(island.importance).toEqual(JSON.parse(importance.stdout));
+    expect([...html.matchAll(/<figure class="plot" data-plot="(\w+)"/g)].map((m) => m[1])).toEqual(['roc', 'pr', 'calibration', 'confusion', 'threshold', 'importance', 'pd0', 'pd1', 'loss']);
   });
 
   it.each([

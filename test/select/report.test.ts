@@ -104,8 +104,24 @@ describe('the report page', () => {
     expect(data.rocCurveArea).toBeCloseTo(mannWhitney(p, y), 12);
     expect(data.brier).toBeCloseTo(p.reduce((s, pi, i) => s + (pi - y[i]) ** 2, 0) / 120, 12);
     expect(data.data).toEqual({ file: 'd.csv', rows: 120, positives: y.reduce<number>((a, b) => a + b, 0) });
-    expect([...html.matchAll(/<figure class="plot" data-plot="(\w+)"/g)].map((m) => m[1])).toEqual(['roc', 'pr', 'calibration', 'confusion', 'threshold']);
+    expect([...html.matchAll(/<figure class="plot" data-plot="(\w+)"/g)].map((m) => m[1])).toEqual(['roc', 'pr', 'calibration', 'confusion', 'threshold', 'importance', 'pd0']);
     expect(html).toContain('no training history');
+    // One input: its partial dependence at g is σ(1.5g − 0.2) whatever the row, and every ICE line is that curve.
+    const xs = rows.map((r) => Number(r[0]));
+    const pd = data.importance.partialDependence[0];
+    expect(pd.input).toBe('x');
+    expect(pd.grid[0]).toBeCloseTo(Math.min(...xs), 12);
+    expect(pd.grid[pd.grid.length - 1]).toBeCloseTo(Math.max(...xs), 12);
+    pd.grid.forEach((g: number, j: number) => {
+      const expected = 1 / (1 + Math.exp(-(1.5 * g - 0.2)));
+      expect(pd.average[j]).toBeCloseTo(expected, 12);
+      for (const line of pd.ice.values) expect(line[j]).toBeCloseTo(expected, 12);
+    });
+    expect(pd.ice.rows.length).toBe(50);
+    // The importance baseline is the accuracy at threshold 0.5; the drop is a mean over 5 seeded shuffles.
+    expect(data.importance.baseline).toBeCloseTo(p.filter((pi, i) => (pi > 0.5 ? 1 : 0) === y[i]).length / 120, 12);
+    expect(data.importance).toMatchObject({ metric: 'accuracy', repeats: 5, seed: 0, rows: 120 });
+    expect(data.importance.importances[0].mean).toBeGreaterThan(0.1);
     expect(html).toContain('&lt;y&amp;&gt;');
     expect(html).not.toContain('<y&>');
     expect(html).not.toMatch(/\b(src|href)\s*=/i);
