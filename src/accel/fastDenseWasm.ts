@@ -17,9 +17,6 @@
  * the kernel stores Z = X·Wᵀ + b, the reference's row loop makes A, and cross-entropy's fused
  * ŷ − y is dZ, so the head needs no backward epilogue). Over 300 lines: the memory plan, the
  * calls built from it and the epoch loop that runs them are one layout, clearer read together.
- *
- * Over 300 lines because the memory plan, the per-batch calls and the epilogue choices must agree
- * on one layout; each part is short, they are kept together so they stay in step.
  */
 import type { WasmMemory, WasmModule } from './wasm/simdKernels.js';
 import { createMemory, Epilogue, gemmModule, HYPER, instantiateKernels, simdEnabled, UpdateRule } from './wasm/simdKernels.js';

@@ -11,6 +11,9 @@
  * points hollow (when shown). Clicking near a training point selects it for the factors and the
  * notes mode. A legend says what every colour and mark means. Over 250 lines: the three tasks'
  * maps share the axes, the points and the picking.
+ *
+ * Over 300 lines because the three tasks share the grid, the axes and the points; only the
+ * cell colour and the legend differ per task.
  */
 import { BLUE, classColor, confidenceColor, ORANGE, probabilityColor, rawValue, rgb, short, ticks, VALUE_GRADIENT, valueColor } from '../colors.js';
 import type { PlaygroundState } from '../state.js';
