@@ -16,7 +16,7 @@ import { areaUnder, rocCurve, type RocPoint } from '../data/curves.js';
 import { classIndex, fitTarget, rawTargets } from '../data/target.js';
 import { evaluateMulticlassModel, evaluateRegressionModel } from './evaluate.js';
 import { heatmapPlot, ovrRocPlot, predictedActualPlot, residualPlot, type RegressionPoint } from './report-plots.js';
-import { STYLE, describeNetwork, escapeHtml, figure, fmt, pct, showValue, table2, trainingRows, trainingSection } from './report.js';
+import { describeNetwork, escapeHtml, figure, fmt, page, pct, showValue } from './report.js';
 
 export interface MulticlassReportData {
   task: 'multiclass';
@@ -86,42 +86,6 @@ export function regressionReportData(model: RegressionModel, table: Table, file:
   const data: RegressionReportData = { task: 'regression', data: { file, rows: table.n }, evaluation, unknownCategories: stats.unknown };
   scatter.set(data, Array.from(y, (actual, i) => ({ actual, predicted: regressionValue(model, out[i]) })));
   return data;
-}
-
-function page(model: ModelFile, summary: [string, string][], metrics: [string, string][], unknownCategories: Record<string, number>, body: string, data: unknown): string {
-  const unknown = Object.entries(unknownCategories);
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>chainrule report — ${escapeHtml(model.target.name)} on ${escapeHtml(summary[0][1])}</title>
-<style>${STYLE}
-table.classes { border-collapse: collapse; font-size: 13px; background: white; border: 1px solid #dde1e6; }
-table.classes th, table.classes td { padding: 4px 12px; text-align: right; font-variant-numeric: tabular-nums; }
-table.classes th:first-child, table.classes td:first-child { text-align: left; }
-table.classes thead th { border-bottom: 1px solid #dde1e6; }</style>
-</head>
-<body>
-<header><div>
-<h1>Model report: ${escapeHtml(model.target.name)}</h1>
-<div class="cards">
-<section><h3>Model card</h3>${table2(summary)}</section>
-<section><h3>Training</h3>${table2(trainingRows(model.training))}</section>
-<section class="metrics"><h3>Metrics on this data</h3>${table2(metrics)}</section>
-</div>
-${unknown.length ? `<p class="note">Values the model had not seen in training (encoded as no category): ${escapeHtml(unknown.map(([k, v]) => `${k}: ${v} rows`).join(', '))}.</p>` : ''}
-</div></header>
-<main>
-${body}
-<h2>Training</h2>
-${trainingSection(model)}
-</main>
-<footer>Written by chainrule report. Self-contained: the plots are inline SVG drawn with Observable Plot; nothing is loaded from the network.</footer>
-<script type="application/json" id="report-data">${JSON.stringify(data).replace(/</g, '\\u003c')}</script>
-</body>
-</html>
-`;
 }
 
 export function renderMulticlassReport(model: MulticlassModel, data: MulticlassReportData): string {

@@ -144,6 +144,10 @@ figure.plot svg { max-width: 100%; height: auto; }
 figcaption { font-size: 12px; color: #555; max-width: 460px; margin-top: 4px; }
 .note { font-size: 13px; color: #8a5300; }
 footer { font-size: 12px; color: #777; max-width: 1000px; margin: 0 auto; padding: 8px 24px 24px; }
+table.classes { border-collapse: collapse; font-size: 13px; background: white; border: 1px solid #dde1e6; }
+table.classes th, table.classes td { padding: 4px 12px; text-align: right; font-variant-numeric: tabular-nums; }
+table.classes th:first-child, table.classes td:first-child { text-align: left; }
+table.classes thead th { border-bottom: 1px solid #dde1e6; }
 `;
 
 /** The loss (and learning-rate) curves from the model's history, or a note that there is none. */
@@ -186,7 +190,6 @@ export function renderBinaryReport(model: BinaryModel, data: BinaryReportData): 
     ['accuracy', pct(e.accuracy)], ['precision', pct(e.precision)], ['recall', pct(e.recall)], ['F1', fmt(e.f1)],
     ['ROC AUC', fmt(e.rocAuc)], ['average precision', fmt(data.averagePrecision)], ['log loss', fmt(e.logLoss)], ['Brier score', fmt(data.brier)],
   ];
-  const unknown = Object.entries(data.unknownCategories);
   const plots: string[] = [];
   if (data.roc.length) plots.push(figure('roc', `ROC curve — AUC ${fmt(e.rocAuc)}`, rocPlot(data.roc), 'True against false positive rate as the threshold falls; the dashed diagonal is a random score. AUC is the chance that a random positive row scores above a random negative one.'));
   if (data.pr.length) plots.push(figure('pr', `Precision–recall — average precision ${fmt(data.averagePrecision)}`, prPlot(data.pr, data.data.positives / data.data.rows), 'Precision against recall as the threshold falls; the dashed line is the positive rate, what a random score achieves.'));
@@ -194,12 +197,27 @@ export function renderBinaryReport(model: BinaryModel, data: BinaryReportData): 
   plots.push(figure('confusion', `Confusion matrix at threshold ${model.threshold}`, confusionPlot(e.confusion, { positive: model.target.positive, negative }), `Rows by actual and predicted class; predicted positive when the probability is above ${model.threshold}.`));
   plots.push(figure('threshold', 'Precision, recall and F1 across thresholds', thresholdPlot(data.thresholds, model.threshold), 'How the metrics move as the threshold changes; the dashed line is the model\'s threshold.'));
 
+  const body = `<h2>How well it ranks and decides</h2>
+<div class="plots">${plots.join('\n')}</div>
+${importanceSection(data.importance)}`;
+  return page(model, summary, metrics, data.unknownCategories, body, { ...data, roc: undefined, pr: undefined, thresholds: undefined });
+}
+
+/**
+ * The page every task's report shares: the model card, training and metrics cards, the task's
+ * body, the training section, and the numbers as a JSON data island (`id="report-data"`).
+ */
+export function page(
+  model: ModelFile, summary: [string, string][], metrics: [string, string][], unknownCategories: Record<string, number>,
+  body: string, data: unknown,
+): string {
+  const unknown = Object.entries(unknownCategories);
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>chainrule report — ${escapeHtml(model.target.name)} on ${escapeHtml(data.data.file)}</title>
+<title>chainrule report — ${escapeHtml(model.target.name)} on ${escapeHtml(summary[0][1])}</title>
 <style>${STYLE}</style>
 </head>
 <body>
@@ -213,14 +231,12 @@ export function renderBinaryReport(model: BinaryModel, data: BinaryReportData): 
 ${unknown.length ? `<p class="note">Values the model had not seen in training (encoded as no category): ${escapeHtml(unknown.map(([k, v]) => `${k}: ${v} rows`).join(', '))}.</p>` : ''}
 </div></header>
 <main>
-<h2>How well it ranks and decides</h2>
-<div class="plots">${plots.join('\n')}</div>
-${importanceSection(data.importance)}
+${body}
 <h2>Training</h2>
 ${trainingSection(model)}
 </main>
 <footer>Written by chainrule report. Self-contained: the plots are inline SVG drawn with Observable Plot; nothing is loaded from the network.</footer>
-<script type="application/json" id="report-data">${JSON.stringify({ ...data, roc: undefined, pr: undefined, thresholds: undefined }).replace(/</g, '\\u003c')}</script>
+<script type="application/json" id="report-data">${JSON.stringify(data).replace(/</g, '\\u003c')}</script>
 </body>
 </html>
 `;
