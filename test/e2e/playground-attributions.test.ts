@@ -5,44 +5,17 @@
  * change when another point is chosen, and the panel fits 420 px with no serious axe-core
  * violation. Screenshots at 1400 and 420 px are kept in test-results/.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
-import { start, type Running } from '../server/helpers.js';
-import { launch, type Browser } from './browser.js';
+import { RESULTS, usePlayground } from './playground-server.js';
 
-const WEB_ROOT = join(process.cwd(), 'dist', 'web');
-const RESULTS = join(process.cwd(), 'test-results');
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const RUN = '#dataset=circle&hidden=2&activation=sigmoid&optimizer=sgd&lr=0.5&batch=10&epoch=20&point=3';
 
-let server: Running;
-let browser: Browser;
-const errors: string[] = [];
-
-beforeAll(async () => {
-  if (!existsSync(join(WEB_ROOT, 'index.html'))) throw new Error('dist/web is not built: run npm run build:web (npm run test:e2e does)');
-  server = await start({ webRoot: WEB_ROOT });
-  browser = await launch();
-  mkdirSync(RESULTS, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.app.close();
-});
-
-async function open(width: number): Promise<Page> {
-  const page = await browser.context.newPage();
-  await page.setViewportSize({ width, height: 1000 });
-  page.on('pageerror', (err) => errors.push(err.message));
-  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
-  await page.goto(`${server.url}/${RUN}`);
-  await page.waitForSelector('[data-testid=shap-bar]');
-  return page;
-}
+const { errors, open: openAt } = usePlayground();
+const open = (width: number): Promise<Page> => openAt(RUN, { width, ready: '[data-testid=shap-bar]' });
 
 interface Shown { title: string; inputs: string[]; bars: number[]; widths: number[]; base: number; prediction: number; hidden: string[]; rows: number[][]; ig: number[] }
 

@@ -6,41 +6,14 @@
  * weight's chain-rule factors (product = backprop = finite difference). Screenshots go to
  * test-results/.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { start, type Running } from '../server/helpers.js';
-import { launch, type Browser } from './browser.js';
+import { RESULTS, usePlayground } from './playground-server.js';
 import { classColor } from '../../web/src/colors.js';
 
-const WEB_ROOT = join(process.cwd(), 'dist', 'web');
-const RESULTS = join(process.cwd(), 'test-results');
-
-let server: Running;
-let browser: Browser;
-const errors: string[] = [];
-
-beforeAll(async () => {
-  if (!existsSync(join(WEB_ROOT, 'index.html'))) throw new Error('dist/web is not built: run npm run build:web (npm run test:e2e does)');
-  server = await start({ webRoot: WEB_ROOT });
-  browser = await launch();
-  mkdirSync(RESULTS, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.app.close();
-});
-
-async function open(hash: string): Promise<Page> {
-  const page = await browser.context.newPage();
-  page.on('pageerror', (err) => errors.push(err.message));
-  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
-  await page.goto(`${server.url}/${hash}`);
-  await page.waitForSelector('[data-testid=weight]', { state: 'attached' });
-  return page;
-}
+const { errors, open: openAt } = usePlayground();
+const open = (hash: string): Promise<Page> => openAt(hash);
 
 const number = async (page: Page, testid: string) => Number(await page.getAttribute(`[data-testid=${testid}]`, 'title'));
 

@@ -3,44 +3,18 @@
  * test loss, watch the boundary image change, read a weight's chain-rule factors, and reproduce
  * the run from its URL.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { start, type Running } from '../server/helpers.js';
-import { launch, type Browser } from './browser.js';
+import { RESULTS, usePlayground } from './playground-server.js';
 
-const WEB_ROOT = join(process.cwd(), 'dist', 'web');
-const RESULTS = join(process.cwd(), 'test-results');
 /** The bound: the circle's test loss must fall below THRESHOLD within MAX_EPOCHS. */
 const THRESHOLD = 0.1;
 const MAX_EPOCHS = 300;
 
-let server: Running;
-let browser: Browser;
-const errors: string[] = [];
-
-beforeAll(async () => {
-  if (!existsSync(join(WEB_ROOT, 'index.html'))) throw new Error('dist/web is not built: run npm run build:web (npm run test:e2e does)');
-  server = await start({ webRoot: WEB_ROOT });
-  browser = await launch();
-  mkdirSync(RESULTS, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.app.close();
-});
-
-async function open(hash = ''): Promise<Page> {
-  const page = await browser.context.newPage();
-  page.on('pageerror', (err) => errors.push(err.message));
-  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
-  await page.goto(`${server.url}/${hash}`);
-  await page.waitForSelector('[data-testid=weight]', { state: 'attached' });
-  return page;
-}
+const { errors, open: openAt } = usePlayground();
+const open = (hash = ''): Promise<Page> => openAt(hash);
 
 const number = async (page: Page, testid: string) => Number(await page.getAttribute(`[data-testid=${testid}]`, 'title'));
 /** A digest of the heat map's pixels (PNG data URL), so a failure prints 40 characters, not megabytes. */
