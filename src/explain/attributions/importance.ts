@@ -4,8 +4,9 @@
  * Permutation importance follows scikit-learn's definition: the score on the data minus the score
  * after the rows of one input's columns are shuffled (a categorical input's one-hot columns move
  * together), repeated `repeats` times with a seeded generator; the mean and the population std
- * (numpy's default, ddof = 0) of those drops. The score is passed in (higher is better), so this
- * file knows nothing of metrics or tasks.
+ * (numpy's default, ddof = 0) of those drops. The score is passed in (higher is better) and reads
+ * the whole output layer (one sigmoid unit, k softmax units or one linear unit), so this file
+ * knows nothing of metrics or tasks.
  *
  * Partial dependence of a numeric input at value v is the mean output over the rows with that
  * input set to v; ICE keeps the per-row curves.
@@ -26,6 +27,20 @@ export function outputs(net: Network, head: OutputHead, X: Float64Array, n: numb
     const rows = Math.min(batch, n - start);
     const out = forward(net, X.subarray(start * k, (start + rows) * k), rows, ws);
     for (let r = 0; r < rows; r++) result[start + r] = readOutput(net, head, out, r);
+  }
+  return result;
+}
+
+/** The output layer's activations of n encoded rows, [n × units] row-major. */
+export function outputLayer(net: Network, X: Float64Array, n: number): Float64Array {
+  const k = net.layers[0].inputs;
+  const units = net.layers[net.layers.length - 1].units;
+  const batch = Math.min(Math.max(n, 1), 4096);
+  const ws = createWorkspace(net, batch);
+  const result = new Float64Array(n * units);
+  for (let start = 0; start < n; start += batch) {
+    const rows = Math.min(batch, n - start);
+    result.set(forward(net, X.subarray(start * k, (start + rows) * k), rows, ws).subarray(0, rows * units), start * units);
   }
   return result;
 }
@@ -51,13 +66,13 @@ export interface ImportanceResult {
  * drawn in a fixed order (group by group, repeat by repeat), so a seed fixes every shuffle.
  */
 export function permutationImportance(
-  net: Network, head: OutputHead, groups: readonly InputGroup[], X: Float64Array, n: number,
-  score: (outputs: Float64Array) => number, options: { repeats?: number; seed?: number } = {},
+  net: Network, groups: readonly InputGroup[], X: Float64Array, n: number,
+  score: (outputLayer: Float64Array) => number, options: { repeats?: number; seed?: number } = {},
 ): ImportanceResult {
   const repeats = options.repeats ?? 5;
   const rng = createRng(options.seed ?? 0);
   const k = net.layers[0].inputs;
-  const baseline = score(outputs(net, head, X, n));
+  const baseline = score(outputLayer(net, X, n));
   const shuffled = Float64Array.from(X);
   const order = new Uint32Array(n);
   const importances = groups.map((g): PermutationImportance => {
@@ -68,7 +83,7 @@ export function permutationImportance(
       for (let i = 0; i < n; i++) {
         for (let c = g.start; c < g.start + g.width; c++) shuffled[i * k + c] = X[order[i] * k + c];
       }
-      drops.push(baseline - score(outputs(net, head, shuffled, n)));
+      drops.push(baseline - score(outputLayer(net, shuffled, n)));
     }
     for (let i = 0; i < n; i++) for (let c = g.start; c < g.start + g.width; c++) shuffled[i * k + c] = X[i * k + c];
     const mean = drops.reduce((a, b) => a + b, 0) / repeats;
@@ -80,6 +95,8 @@ export function permutationImportance(
 
 export interface PartialDependence {
   readonly input: string;
+  /** Multiclass: the class whose probability the curves are (the head's class). */
+  readonly class?: string;
   /** Raw values of the input, evenly spaced from the data's minimum to its maximum. */
   readonly grid: readonly number[];
   /** Mean output over all rows at each grid value. */
@@ -88,7 +105,7 @@ export interface PartialDependence {
   readonly ice: { readonly rows: readonly number[]; readonly values: readonly (readonly number[])[] };
 }
 
-/** Partial dependence and ICE of every numeric group over n encoded rows X. */
+/** Partial dependence and ICE of the head's output for every numeric group over n encoded rows X. */
 export function partialDependence(
   net: Network, head: OutputHead, groups: readonly InputGroup[], X: Float64Array, n: number,
   options: { gridSize?: number; iceRows?: number } = {},
@@ -120,6 +137,7 @@ export function partialDependence(
     for (let i = 0; i < n; i++) varied[i * k + c] = X[i * k + c];
     return {
       input: g.name,
+      ...(head.class !== undefined ? { class: head.class } : {}),
       grid: encodedGrid.map((e) => e * scale + shift),
       average,
       ice: { rows: Array.from({ length: iceRows }, (_, i) => i), values: ice },

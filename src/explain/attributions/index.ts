@@ -8,4 +8,4 @@ export { gaussLegendre, integratedGradients, outputInputGradients } from './inte
 export type { ConstrainedCounterfactual, CounterfactualChange, CounterfactualOptions } from './counterfactual.js';
 export { constrainedCounterfactuals } from './counterfactual.js';
 export type { ImportanceResult, PartialDependence, PermutationImportance } from './importance.js';
-export { outputs, partialDependence, permutationImportance } from './importance.js';
+export { outputLayer, outputs, partialDependence, permutationImportance } from './importance.js';
