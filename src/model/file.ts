@@ -5,10 +5,11 @@ import {
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ModelFile } from './schema.js';
-import { ModelFormatError, parseModel } from './schema.js';
+import { parseModel } from './schema.js';
+import { parseJsonText, serializeModel } from './json.js';
 import { FileWriteError, ModelFileError } from '../errors.js';
 
-export { FileWriteError, ModelFileError };
+export { FileWriteError, ModelFileError, serializeModel };
 
 /**
  * Reads a JSON file and validates it with `parse`; every failure (missing, unreadable, not JSON,
@@ -23,21 +24,6 @@ export function readJsonFile<T>(path: string, what: string, parse: (json: unknow
     throw makeError(code === 'ENOENT' ? `${path}: no such ${what}` : `${path}: cannot read (${code ?? String(err)})`);
   }
   return parseJsonText(path, text, parse, makeError);
-}
-
-function parseJsonText<T>(path: string, text: string, parse: (json: unknown) => T, makeError: (message: string) => Error): T {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw makeError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
-  try {
-    return parse(json);
-  } catch (err) {
-    if (err instanceof ModelFormatError) throw makeError(`${path}: ${err.message}`);
-    throw err;
-  }
 }
 
 /** The largest model file a server reload reads (a 128,128 network is well under 1 MiB). */
@@ -84,11 +70,6 @@ function fileKind(info: Stats): string {
 
 export function loadModel(path: string): ModelFile {
   return readJsonFile(path, 'model file', parseModel, (message) => new ModelFileError(message));
-}
-
-/** Stable JSON text of a model: same model, same bytes. */
-export function serializeModel(model: ModelFile): string {
-  return `${JSON.stringify(model, null, 2)}\n`;
 }
 
 /** The file-system calls `writeFileAtomic` makes; tests pass one that fails (a short write, ENOSPC). */

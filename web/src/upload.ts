@@ -4,9 +4,9 @@
  * encodeTable, encodeTarget) and the same messages naming the row and the column. The target is the
  * column named, else the last column with two values; every other column (ids left out) is an input.
  */
-import { parse } from 'csv-parse/browser/esm/sync';
 import { DataError } from '../../src/errors.js';
-import { detectDelimiter, TableBuilder, type Table } from '../../src/data/table.js';
+import type { Table } from '../../src/data/table.js';
+import { tableFromCsv } from '../../src/data/csv-text.js';
 import { encodeTable, encodeTarget, fitInputs, inferTarget, selectFeatures, type TargetSpec } from '../../src/data/prepare.js';
 import type { ModelInput } from '../../src/model/schema.js';
 
@@ -20,29 +20,9 @@ export interface UploadSpec {
 /** Files larger than this are refused before parsing: the page trains in memory, in a tab. */
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 
+/** The same table and messages as `chainrule train --data` on a file with this text (src/data/csv-text.ts). */
 export function readTableText(file: string, text: string): Table {
-  if (text.includes('\u0000')) throw new DataError(`${file}: not a text file (a NUL byte at character ${text.indexOf('\u0000')}; CSV must be UTF-8 text)`);
-  const clean = text.replace(/^\uFEFF/, '');
-  const headerLine = clean.split(/\r?\n/).find((line) => line.trim() !== '');
-  if (headerLine === undefined) throw new DataError(`${file}: empty file (a header row is required)`);
-  let builder: TableBuilder | undefined;
-  try {
-    parse(clean, {
-      delimiter: detectDelimiter(headerLine), skip_empty_lines: true, trim: true, relax_column_count: true,
-      on_record: (record: string[], context: { lines: number }) => {
-        const breaks = record.reduce((s, f) => s + (f.match(/\n/g)?.length ?? 0), 0);
-        if (!builder) builder = new TableBuilder(file, record, {});
-        else builder.add(record, context.lines - breaks);
-        return null;
-      },
-    });
-  } catch (err) {
-    if (err instanceof DataError) throw err;
-    const e = err as { lines?: number; message: string };
-    throw new DataError(`${file}: row ${e.lines ?? '?'}: ${e.message}`);
-  }
-  if (!builder) throw new DataError(`${file}: empty file (a header row is required)`);
-  return builder.finish();
+  return tableFromCsv(text, { file });
 }
 
 /**
