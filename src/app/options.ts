@@ -1,14 +1,13 @@
 /**
- * The library's option sets, each one zod schema with the defaults filled in once: `train`'s
+ * The library's option sets, each one rule table with the defaults filled in once: `train`'s
  * (TrainOptions; trainModel parses every call through it, so `chainrule train` and the library
  * meet the same rules) and `fit`'s (FitOptions; the library's `fit` parses through it). An option
  * that is unknown or out of range throws an OptionsError naming the option and quoting the value
  * (`lr must be a positive number, got -1`, `unknown option "hiden" (did you mean "hidden"?)`),
  * never a TypeError deep inside training. An option left undefined means its default. The
  * choices (activations, losses, optimizers) and the optimizer defaults come from the math's spec
- * tables. Schemas are built on first use, so importing the library builds none.
+ * tables. The rules are plain predicates (see Rule), built on first use.
  */
-import { z } from 'zod';
 import { ACTIVATIONS } from '../math/activations.js';
 import { LOSSES } from '../math/losses.js';
 import { TASKS } from '../math/heads.js';
@@ -43,51 +42,59 @@ export type OptimizerOption = Optimizer | { [N in OptimizerName]: { name: N; lr:
 /** Options of the library's `fit`: FitOptions, with the optimizer's hyperparameters optional. */
 export type FitConfig = Omit<FitOptions, 'optimizer'> & { optimizer: OptimizerOption };
 
-/** A rule: the schema of one option and, for the message, what it must be. */
-interface Rule {
-  schema: z.ZodType;
+/**
+ * A rule: the test of one option and, for the message, what it must be. Plain predicates rather
+ * than zod: `train` is synchronous and importing zod costs ~60 ms, which the entry must not pay
+ * (DESIGN.md: at most 50 ms over a bare node start).
+ */
+export interface Rule {
+  ok: (value: unknown) => boolean;
   expected: string;
 }
 
-const rule = (schema: z.ZodType, expected: string): Rule => ({ schema, expected });
-const finite = () => z.number().refine(Number.isFinite);
-const positiveNumber = () => rule(finite().refine((x) => x > 0), 'a positive number');
-const nonNegativeNumber = () => rule(finite().refine((x) => x >= 0), 'a non-negative number');
-const positiveInteger = () => rule(z.number().int().min(1).refine(Number.isSafeInteger), 'a positive integer');
-const batchSize = () => rule(z.union([z.literal('full'), z.number().int().min(1).refine(Number.isSafeInteger)]), 'a positive integer or "full"');
-const oneOf = (names: readonly string[]) => rule(z.enum(names as [string, ...string[]]), `one of ${names.join(', ')}`);
-const flag = () => rule(z.boolean(), 'true or false');
-const names = () => rule(z.array(z.string().min(1)), 'a list of column names');
-const callback = () => rule(z.custom((v) => typeof v === 'function'), 'a function');
-const object = (what: string) => rule(z.custom((v) => v !== null && typeof v === 'object'), what);
-const schedule = () => rule(z.custom((v) => v !== null && typeof v === 'object' && typeof (v as { name?: unknown }).name === 'string'), 'a schedule such as { name: "step", every: 50 }');
+export const rule = (ok: (value: unknown) => boolean, expected: string): Rule => ({ ok, expected });
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 1;
+const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+export const positiveNumber = () => rule((v) => isFiniteNumber(v) && v > 0, 'a positive number');
+export const nonNegativeNumber = () => rule((v) => isFiniteNumber(v) && v >= 0, 'a non-negative number');
+export const positiveInteger = () => rule(isCount, 'a positive integer');
+export const integer = () => rule((v) => Number.isSafeInteger(v), 'an integer');
+const batchSize = () => rule((v) => v === 'full' || isCount(v), 'a positive integer or "full"');
+export const oneOf = (names: readonly string[]) => rule((v) => typeof v === 'string' && names.includes(v), `one of ${names.join(', ')}`);
+export const flag = () => rule((v) => typeof v === 'boolean', 'true or false');
+const names = () => rule((v) => Array.isArray(v) && v.every(isNonEmptyString), 'a list of column names');
+export const callback = () => rule((v) => typeof v === 'function', 'a function');
+export const object = (what: string) => rule((v) => v !== null && typeof v === 'object', what);
+const schedule = () => rule((v) => v !== null && typeof v === 'object' && typeof (v as { name?: unknown }).name === 'string', 'a schedule such as { name: "step", every: 50 }');
+const DIRECTIONS: readonly unknown[] = ['increasing', 'decreasing'];
 
 /** Every key of T has a rule: adding an option to the interface without one is a compile error. */
-type Rules<T> = { readonly [K in keyof Required<T>]: Rule };
+export type Rules<T> = { readonly [K in keyof Required<T>]: Rule };
 
-function trainRules(): Rules<TrainOptions> {
+export function trainRules(): Rules<TrainOptions> {
   return {
-    target: rule(z.string().min(1), 'a column name'),
+    target: rule(isNonEmptyString, 'a column name'),
     task: oneOf(['auto', ...TASKS]),
-    positive: rule(z.string(), 'a target value'),
+    positive: rule((v) => typeof v === 'string', 'a target value'),
     features: names(), categorical: names(), numeric: names(),
-    hidden: rule(z.array(z.number().int().min(1).refine(Number.isSafeInteger)), 'a list of positive integers (hidden-layer widths)'),
+    hidden: rule((v) => Array.isArray(v) && v.every(isCount), 'a list of positive integers (hidden-layer widths)'),
     activation: oneOf(ACTIVATIONS),
     loss: oneOf(LOSSES),
     optimizer: oneOf(OPTIMIZERS),
     lr: positiveNumber(),
     epochs: positiveInteger(),
     batchSize: batchSize(),
-    val: rule(finite().refine((x) => x >= 0 && x < 1), 'a fraction in [0, 1)'),
+    val: rule((v) => isFiniteNumber(v) && v >= 0 && v < 1, 'a fraction in [0, 1)'),
     patience: positiveInteger(),
-    seed: rule(z.number().int().refine(Number.isSafeInteger), 'an integer'),
+    seed: integer(),
     standardize: flag(), shuffle: flag(),
     l2: nonNegativeNumber(),
-    classWeight: rule(z.literal('balanced'), '"balanced" (or left out for none)'),
-    threshold: rule(finite().refine((x) => x > 0 && x < 1), 'a number in (0, 1)'),
+    classWeight: rule((v) => v === 'balanced', '"balanced" (or left out for none)'),
+    threshold: rule((v) => isFiniteNumber(v) && v > 0 && v < 1, 'a number in (0, 1)'),
     init: object('a model file (loadModel)'),
     schedule: schedule(),
-    monotone: rule(z.record(z.string(), z.enum(['increasing', 'decreasing'])), 'an object such as { performance_score: "increasing" } (directions increasing or decreasing)'),
+    monotone: rule((v) => isPlainObject(v) && Object.values(v).every((d) => DIRECTIONS.includes(d)), 'an object such as { performance_score: "increasing" } (directions increasing or decreasing)'),
     onEpoch: callback(), notify: callback(), onCheckpoint: callback(), shouldStop: callback(),
     resume: object('a checkpoint\'s loop state'),
     checkpointEvery: positiveInteger(),
@@ -102,7 +109,7 @@ function fitRules(): Rules<FitOptions> {
     // Checked apart (optimizerOption), to fill in the defaults and name the bad hyperparameter.
     optimizer: object(`an optimizer config such as { name: "adam", lr: 0.001 } (name one of ${OPTIMIZERS.join(', ')})`),
     shuffle: flag(),
-    rng: rule(z.custom((v) => v !== null && typeof v === 'object' && typeof (v as { next?: unknown }).next === 'function'), 'a seeded generator (createRng)'),
+    rng: rule((v) => v !== null && typeof v === 'object' && typeof (v as { next?: unknown }).next === 'function', 'a seeded generator (createRng)'),
     l2: nonNegativeNumber(),
     validation: object('a dataset { X, Y, n }'),
     patience: positiveInteger(),
@@ -117,7 +124,7 @@ function fitRules(): Rules<FitOptions> {
 }
 
 /** A value as the message quotes it: short, and never the whole of a large object. */
-function quote(value: unknown): string {
+export function quote(value: unknown): string {
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' || value === undefined) return String(value);
   let text: string;
@@ -147,12 +154,12 @@ function unknownOption(key: string, known: readonly string[], prefix = ''): Opti
 }
 
 /** Drops keys whose value is undefined: an option passed as undefined means its default. */
-function given<T extends object>(options: T): Partial<T> {
+export function given<T extends object>(options: T): Partial<T> {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 /** Checks `options` against the rules, key by key so the error names the first bad option. */
-function check(options: Record<string, unknown>, rules: Readonly<Record<string, Rule>>, required: readonly string[]): void {
+export function check(options: Record<string, unknown>, rules: Readonly<Record<string, Rule>>, required: readonly string[]): void {
   const known = Object.keys(rules);
   for (const key of Object.keys(options)) {
     if (!Object.prototype.hasOwnProperty.call(rules, key)) throw unknownOption(key, known);
@@ -161,15 +168,15 @@ function check(options: Record<string, unknown>, rules: Readonly<Record<string, 
     if (options[key] === undefined) throw new OptionsError(key, `${key} is required (${rules[key].expected})`);
   }
   for (const [key, value] of Object.entries(options)) {
-    const { schema, expected } = rules[key];
-    if (!schema.safeParse(value).success) throw new OptionsError(key, `${key} must be ${expected}, got ${quote(value)}`);
+    const { ok, expected } = rules[key];
+    if (!ok(value)) throw new OptionsError(key, `${key} must be ${expected}, got ${quote(value)}`);
   }
 }
 
 let trainRuleTable: Rules<TrainOptions> | undefined;
 let fitRuleTable: Rules<FitOptions> | undefined;
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
