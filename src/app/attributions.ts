@@ -1,33 +1,34 @@
 /**
- * Attributions and constrained counterfactuals of one prediction of a model file: what `explain
- * --attributions …`, `/explain`'s `attributions` and the library call. Raw records (the input, a
+ * Attributions of one prediction of a model file, and the explain document with attributions and
+ * counterfactuals (app/counterfactuals.ts) added: what `explain --attributions …`, `/explain`'s
+ * `attributions` and the library call. Raw records (the input, a
  * baseline, background rows) and CSV tables are checked and encoded by the rules every face uses
  * (app/predict.ts checkColumns, model/encoding.ts), a background larger than `backgroundSize` is
  * sampled without replacement with a seeded generator, and the math is src/explain/attributions.
  * Bad input throws InputError naming the field (`attributions`, `background`, `backgroundSize`,
- * `baseline`, `seed`, `immutable`, `ranges`, `maxChanges`), which the CLI maps to exit 2 and HTTP to 400.
- *
- * Over 300 lines because it checks every attribution option (inputs, baselines, backgrounds,
- * constraints) once for all faces, with messages naming each field.
+ * `baseline`, `seed`, `class`), which the CLI maps to exit 2 and HTTP to 400.
  */
 import type { Table } from '../data/csv.js';
 import { encodeTable } from '../data/prepare.js';
 import type { Network } from '../math/network.js';
 import { createRng } from '../math/rng.js';
 import { modelToNetwork } from '../model/convert.js';
-import { predict } from '../math/network.js';
-import { encodeRecord, encodeRecords } from '../model/encoding.js';
+import { encodeRecords } from '../model/encoding.js';
 import type { ModelFile } from '../model/schema.js';
-import { encodedWidth, requireBinary } from '../model/schema.js';
-import type { Attributions, ConstrainedCounterfactual, InputGroup, OutputHead } from '../explain/attributions/index.js';
-import {
-  binaryHead, constrainedCounterfactuals, inputGroups, integratedGradients, outputAt, shapleyValues,
-} from '../explain/attributions/index.js';
+import type { Attributions, InputGroup, OutputHead } from '../explain/attributions/index.js';
+import { inputGroups, integratedGradients, outputAt, shapleyValues } from '../explain/attributions/index.js';
 import { createNaming } from '../explain/naming.js';
 import { InputError } from '../errors.js';
 import type { ExplainDocument, ExplainModelOptions } from './explain-model.js';
 import { explainModel } from './explain-model.js';
 import { checkColumns } from './predict.js';
+import { encodeOne, isRecord, outputHead } from './explained-output.js';
+import { explainCounterfactuals } from './counterfactuals.js';
+import type { CounterfactualDocument, CounterfactualRequest } from './counterfactuals.js';
+
+export { encodeOne, outputHead } from './explained-output.js';
+export { explainCounterfactuals } from './counterfactuals.js';
+export type { CounterfactualDocument, CounterfactualRequest } from './counterfactuals.js';
 
 export const ATTRIBUTION_METHODS = ['shapley', 'integrated-gradients'] as const;
 export type AttributionMethod = (typeof ATTRIBUTION_METHODS)[number];
@@ -71,53 +72,8 @@ export interface AttributionsDocument extends Attributions {
   readonly conductance?: readonly ConductanceEntry[];
 }
 
-/**
- * The explained output of a model file: binary P(positive); multiclass P(class) of `className`,
- * else of the class predicted for `x`; regression the value in raw units.
- */
-export function outputHead(model: ModelFile, x?: Float64Array, className?: string): OutputHead {
-  if (model.task === 'multiclass') {
-    const { classes } = model.target;
-    if (className !== undefined) {
-      const unit = classes.indexOf(className);
-      if (unit < 0) throw new InputError('class', `class must be one of ${classes.join(', ')}, got ${JSON.stringify(className)}`);
-      return { output: 'probability', class: className, unit };
-    }
-    let unit = 0;
-    if (x) {
-      const p = predict(modelToNetwork(model), x, 1);
-      for (let c = 1; c < classes.length; c++) if (p[c] > p[unit]) unit = c;
-    }
-    return { output: 'probability', class: classes[unit], unit };
-  }
-  if (className !== undefined) throw new InputError('class', `class is only for a multiclass model; this model's task is ${model.task ?? 'binary'}`);
-  if (model.task === 'regression') {
-    const { mean, std } = model.target;
-    return mean !== undefined && std !== undefined ? { output: 'value', unit: 0, scale: std, shift: mean } : { output: 'value', unit: 0 };
-  }
-  return binaryHead();
-}
-
 function isTable(background: AttributionRequest['background']): background is Table {
   return background !== undefined && !Array.isArray(background);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** Encodes one record given as `field` (the input or the baseline); its errors name that field and the input. */
-export function encodeOne(model: ModelFile, record: unknown, field: string): Float64Array {
-  if (!isRecord(record)) throw new InputError(field, `${field} must be an object of input name → value, got ${JSON.stringify(record)}`);
-  const row = new Float64Array(encodedWidth(model.inputs));
-  try {
-    checkColumns(model, [record]);
-    encodeRecord(model.inputs, record, row);
-  } catch (err) {
-    if (err instanceof InputError && field !== 'input') throw new InputError(field, `${field}: ${err.message}`);
-    throw err;
-  }
-  return row;
 }
 
 /** The record with every input missing, encoded: each numeric input at its training mean (0 when raw), each categorical as "(missing)" or no category. */
@@ -251,60 +207,6 @@ export function explainAttributions(model: ModelFile, input: Record<string, unkn
   const background = new Float64Array(rows.length * width);
   rows.forEach((r, i) => background.set(X.subarray(r * width, (r + 1) * width), i * width));
   return shapleyDocument(net, head, groups, x, background, rows.length, seed);
-}
-
-export interface CounterfactualRequest {
-  readonly immutable?: readonly string[];
-  /** Allowed raw values per numeric input, [lo, hi]. */
-  readonly ranges?: Readonly<Record<string, readonly [number, number]>>;
-  readonly maxChanges?: number;
-  readonly limit?: number;
-}
-
-export interface CounterfactualDocument extends ConstrainedCounterfactual {
-  /** The decision at the changed input. */
-  readonly label: string;
-}
-
-function checkCounterfactualRequest(model: ModelFile, request: CounterfactualRequest): void {
-  const byName = new Map(model.inputs.map((i) => [i.name, i]));
-  const names = model.inputs.map((i) => i.name).join(', ');
-  for (const name of request.immutable ?? []) {
-    if (!byName.has(name)) throw new InputError('immutable', `immutable: unknown input ${JSON.stringify(name)}; the model's inputs are ${names}`);
-  }
-  for (const [name, range] of Object.entries(request.ranges ?? {})) {
-    const input = byName.get(name);
-    if (!input) throw new InputError('ranges', `ranges: unknown input ${JSON.stringify(name)}; the model's inputs are ${names}`);
-    if (input.kind !== 'numeric') throw new InputError('ranges', `ranges: ${name} is categorical; a range applies to a numeric input`);
-    const [lo, hi] = range;
-    if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi)) {
-      throw new InputError('ranges', `ranges: ${name} needs finite lo ≤ hi, got ${JSON.stringify(range)}`);
-    }
-  }
-  const k = request.maxChanges ?? 2;
-  if (!Number.isInteger(k) || k < 1 || k > 3) throw new InputError('maxChanges', `maxChanges must be 1, 2 or 3, got ${JSON.stringify(request.maxChanges)}`);
-}
-
-/**
- * Constrained counterfactuals of one raw input record, nearest first. Each one is checked again
- * here through the model's own encoder (the record with its changes, encoded and run forward).
- */
-export function explainCounterfactuals(model: ModelFile, input: Record<string, unknown>, request: CounterfactualRequest): CounterfactualDocument[] {
-  checkCounterfactualRequest(model, request);
-  const binary = requireBinary(model, 'constrained counterfactuals');
-  const x = encodeOne(binary, input, 'input');
-  const net = modelToNetwork(model);
-  const head = outputHead(model);
-  const found = constrainedCounterfactuals(net, head, inputGroups(model.inputs), x, {
-    threshold: binary.threshold, immutable: request.immutable, ranges: request.ranges, maxChanges: request.maxChanges, limit: request.limit,
-  });
-  const positiveNow = outputAt(net, head, x) > binary.threshold;
-  const label = (p: number) => (p > binary.threshold ? model.target.name : `not ${model.target.name}`);
-  return found.flatMap((cf) => {
-    const changed = { ...input, ...Object.fromEntries(cf.changes.map((c) => [c.input, c.to])) };
-    const p = outputAt(net, head, encodeOne(model, changed, 'input'));
-    return (p > binary.threshold) !== positiveNow ? [{ ...cf, prediction: p, label: label(p) }] : [];
-  });
 }
 
 export interface ExplainWithAttributionsOptions extends ExplainModelOptions {

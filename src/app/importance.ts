@@ -20,7 +20,7 @@ import type { TaskName } from '../math/heads.js';
 import type { PartialDependence } from '../explain/attributions/index.js';
 import { inputGroups, partialDependence, permutationImportance } from '../explain/attributions/index.js';
 import { InputError } from '../errors.js';
-import { outputHead } from './attributions.js';
+import { outputHead } from './explained-output.js';
 import { targetLabels } from './evaluate.js';
 
 /** The metrics each task accepts, `auto` first (it resolves to the second). */

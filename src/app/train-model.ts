@@ -26,7 +26,6 @@ import {
 import { r2Score } from '../data/metrics.js';
 import { modelToNetwork, networkLayers } from '../model/convert.js';
 import type { Table } from '../data/csv.js';
-import { DataError } from '../data/csv.js';
 import type { Notify } from '../data/prepare.js';
 import {
   balancedWeights, countClasses, encodeTable, fitInputs, randomSplit, selectFeatures, stratifiedSplit,
@@ -40,7 +39,7 @@ import type { Direction, WeightSigns } from '../train/constraints.js';
 import { monotoneSigns } from '../train/constraints.js';
 import type { ModelInput } from '../model/schema.js';
 import { inputSpan } from '../model/encoding.js';
-import { OptionsError } from '../errors.js';
+import { DataError, OptionsError } from '../errors.js';
 import type { TrainConfig } from './options.js';
 import { parseTrainOptions, TRAIN_DEFAULTS } from './options.js';
 

@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ModelFile } from '../model/schema.js';
-import type { AttributionRequest } from '../app/attributions.js';
+import type { AttributionRequest, CounterfactualRequest } from '../app/attributions.js';
 import { explainWithAttributions } from '../app/attributions.js';
 import { InputError, RequestError } from '../errors.js';
 import type { ExplainRequest } from './requests.js';
@@ -47,7 +47,8 @@ export function registerExplain(app: FastifyInstance, current: () => ModelFile):
     checkTarget(model, body.target);
     try {
       return explainWithAttributions(model, body.input, body.target, {
-        lr: body.lr, param: body.param, attributions: attributionRequest(body), counterfactuals: body.counterfactuals,
+        // desiredClass and desiredRange pass as sent: app/counterfactuals.ts checks them and names the field.
+        lr: body.lr, param: body.param, attributions: attributionRequest(body), counterfactuals: body.counterfactuals as CounterfactualRequest | undefined,
       });
     } catch (err) {
       if (err instanceof InputError) throw new RequestError(err.field, err.message);

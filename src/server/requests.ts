@@ -36,6 +36,10 @@ const explainSchema = z.object({
     immutable: z.array(z.string()).optional(),
     ranges: z.record(z.string(), z.tuple([z.number(), z.number()])).optional(),
     maxChanges: z.number().optional(),
+    // Multiclass / regression goals: any JSON here, checked by app/counterfactuals.ts so the
+    // error names desiredClass or desiredRange rather than the enclosing key.
+    desiredClass: z.unknown().optional(),
+    desiredRange: z.unknown().optional(),
   }).optional(),
 });
 export type ExplainRequest = z.infer<typeof explainSchema>;

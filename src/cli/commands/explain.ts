@@ -28,6 +28,8 @@ interface ExplainFlags {
   immutable?: string[];
   range?: [string, [number, number]][];
   maxChanges?: number;
+  desiredClass?: string;
+  desiredRange?: [number | null, number | null];
 }
 
 /** `--range col=lo:hi`, repeatable: the allowed raw values of a changed numeric input. */
@@ -41,10 +43,22 @@ function rangeFlag(value: string, previous: [string, [number, number]][] = []): 
   return [...previous, [match[1].trim(), [lo, hi]]];
 }
 
+/** `--desired-range lo:hi` (either end may be empty: open), the regression value range to reach. */
+function desiredRangeFlag(value: string): [number | null, number | null] {
+  const match = /^([^:]*):([^:]*)$/.exec(value.trim());
+  const end = (text: string) => (text.trim() === '' ? null : Number(text));
+  const range = match ? [end(match[1]), end(match[2])] as [number | null, number | null] : undefined;
+  if (!range || range.some((v) => v !== null && !Number.isFinite(v)) || range.every((v) => v === null) || (range[0] !== null && range[1] !== null && range[0] >= range[1])) {
+    throw new UsageError(`--desired-range must be lo:hi with numbers lo < hi (one end may be empty: open), got ${value}`);
+  }
+  return range;
+}
+
 /** The flag that carries each field of the request; any other field is the --input record's. */
 const FLAG_OF: Record<string, string> = {
   param: '--param', attributions: '--attributions', background: '--background', backgroundSize: '--background-size',
   baseline: '--baseline', seed: '--seed', class: '--class', immutable: '--immutable', ranges: '--range', maxChanges: '--max-changes',
+  desiredClass: '--desired-class', desiredRange: '--desired-range',
 };
 
 async function attributionRequest(model: ModelFile, flags: ExplainFlags): Promise<AttributionRequest | undefined> {
@@ -61,8 +75,12 @@ async function attributionRequest(model: ModelFile, flags: ExplainFlags): Promis
 }
 
 function counterfactualRequest(flags: ExplainFlags): CounterfactualRequest | undefined {
-  if (!flags.counterfactuals && !flags.immutable && !flags.range && flags.maxChanges === undefined) return undefined;
-  return { immutable: flags.immutable, ranges: flags.range ? Object.fromEntries(flags.range) : undefined, maxChanges: flags.maxChanges };
+  if (!flags.counterfactuals && !flags.immutable && !flags.range && flags.maxChanges === undefined && flags.desiredClass === undefined && flags.desiredRange === undefined) return undefined;
+  return {
+    immutable: flags.immutable, ranges: flags.range ? Object.fromEntries(flags.range) : undefined, maxChanges: flags.maxChanges,
+    ...(flags.desiredClass !== undefined ? { desiredClass: flags.desiredClass } : {}),
+    ...(flags.desiredRange !== undefined ? { desiredRange: flags.desiredRange } : {}),
+  };
 }
 
 /** --target per task: binary a number in [0, 1], multiclass a class name, regression a number in raw units. */
@@ -95,10 +113,12 @@ export function registerExplain(program: Command): void {
     .option('--baseline <json>', 'one baseline row as a JSON object, or @file.json (default: every input missing)', jsonObject('--baseline'))
     .option('--seed <n>', 'seed of the background sample and of the permutation estimate (default 0)', integer('--seed'))
     .option('--class <name>', 'multiclass: the class whose probability is explained (default: the predicted class)')
-    .option('--counterfactuals', 'add the nearest changes of up to --max-changes inputs that change the decision')
+    .option('--counterfactuals', 'add the nearest changes of up to --max-changes inputs that change the outcome: binary the decision, multiclass the class (--desired-class), regression into --desired-range')
     .option('--immutable <a,b>', 'counterfactuals: inputs that may not change', nameList)
     .option('--range <col=lo:hi>', 'counterfactuals: allowed values of a changed numeric input (repeatable)', rangeFlag)
     .option('--max-changes <k>', 'counterfactuals: at most k inputs change together (1–3, default 2)', positiveInteger('--max-changes'))
+    .option('--desired-class <name>', 'counterfactuals, multiclass: the class to reach (default: any class other than the predicted one, the nearest)')
+    .option('--desired-range <lo:hi>', 'counterfactuals, regression (required there): the value range to reach in raw units; an empty end is open (100000: means ≥ 100000)', desiredRangeFlag)
     .option('--json', 'print one JSON document')
     .action(async (flags: ExplainFlags) => {
       const model = loadModel(flags.model);

@@ -1,7 +1,8 @@
 /**
- * Counterfactuals under constraints: the nearest changes of up to `maxChanges` inputs that move
- * the explained output across the decision threshold, with immutable inputs left alone, numeric
- * values kept in their allowed ranges, and categorical inputs switched to another category.
+ * Counterfactuals under constraints: the nearest changes of up to `maxChanges` inputs that reach
+ * a goal (binary: the explained output across the decision threshold; multiclass: a desired class
+ * predicted; regression: the value inside a desired range), with immutable inputs left alone,
+ * numeric values kept in their allowed ranges, and categorical inputs switched to another category.
  *
  * Distance is L1 in training-std units (the encoded space of a standardised input; raw units for
  * an input the model uses raw) plus 1 per categorical change. For each set of changed inputs and
@@ -22,9 +23,20 @@ import { searchRange } from '../prediction.js';
 import type { InputGroup, OutputHead } from './types.js';
 import { numericScale, readOutput } from './types.js';
 
+/** What a counterfactual must reach. */
+export type CounterfactualGoal =
+  /** Binary: the other side of the threshold from x's output (positive when the output is > threshold). */
+  | { readonly kind: 'flip'; readonly threshold: number }
+  /** Multiclass: the largest output unit is one of `units` (ahead of every other unit by MARGIN). */
+  | { readonly kind: 'class'; readonly units: readonly number[] }
+  /** Regression: the head's output inside [lo, hi] (an infinite end is open), by MARGIN·max(1, |end|). */
+  | { readonly kind: 'range'; readonly lo: number; readonly hi: number };
+
 export interface CounterfactualOptions {
-  /** The decision is positive when the output is > threshold. */
-  readonly threshold: number;
+  /** Binary shorthand for the goal { kind: 'flip', threshold }. */
+  readonly threshold?: number;
+  /** What to reach (default: flip at `threshold`, else at 0.5). */
+  readonly goal?: CounterfactualGoal;
   /** Inputs that may not change. */
   readonly immutable?: readonly string[];
   /** Allowed raw values [lo, hi] of a changed numeric input (default: the observed range, else mean ± 4 std). */
@@ -46,7 +58,7 @@ export interface ConstrainedCounterfactual {
   readonly changes: readonly CounterfactualChange[];
   /** Σ |Δ| in training-std units over the numeric changes, plus 1 per categorical change. */
   readonly distance: number;
-  /** The output at the changed input, from a forward pass of the re-encoded raw values; past the threshold by at least MARGIN. */
+  /** The head's output at the changed input, from a forward pass of the re-encoded raw values (the goal reached by at least MARGIN). */
   readonly prediction: number;
 }
 
@@ -54,7 +66,7 @@ export interface ConstrainedCounterfactual {
 const SCAN = 48;
 const BISECT = 60;
 const FAN = 4;
-/** A counterfactual's output clears the threshold by at least this much. */
+/** A counterfactual's output clears the threshold (or the other classes, or the range's ends) by at least this much. */
 export const MARGIN = 1e-9;
 
 interface Search {
@@ -62,8 +74,8 @@ interface Search {
   readonly head: OutputHead;
   readonly groups: readonly InputGroup[];
   readonly x: Float64Array;
-  readonly threshold: number;
-  readonly positive: boolean;
+  /** Whether row r of a forward pass's output activations reaches the goal. */
+  readonly reached: (out: Float64Array, r: number) => boolean;
   /** Allowed box per group in encoded units (numeric groups only). */
   readonly box: ([number, number] | undefined)[];
 }
@@ -81,13 +93,43 @@ interface Candidate {
 }
 
 /**
- * The decision is the other one, by a margin: a point exactly on the threshold would flip back
- * under another summation order, so a counterfactual must clear it by MARGIN.
+ * The goal as a test of one output row, by a margin: a point exactly on a boundary would fall
+ * back under another summation order, so a counterfactual must clear it by MARGIN.
  */
-function flipped(s: Search, out: Float64Array, r: number): boolean {
-  const p = readOutput(s.net, s.head, out, r);
-  return s.positive ? p <= s.threshold - MARGIN : p > s.threshold + MARGIN;
+function goalTest(net: Network, head: OutputHead, x: Float64Array, goal: CounterfactualGoal): Search['reached'] {
+  const units = net.layers[net.layers.length - 1].units;
+  switch (goal.kind) {
+    case 'flip': {
+      const positive = readOutput(net, head, forward(net, x, 1, createWorkspace(net, 1)), 0) > goal.threshold;
+      return (out, r) => {
+        const p = readOutput(net, head, out, r);
+        return positive ? p <= goal.threshold - MARGIN : p > goal.threshold + MARGIN;
+      };
+    }
+    case 'class': {
+      const wanted = new Set(goal.units);
+      return (out, r) => {
+        let best = -Infinity;
+        let other = -Infinity;
+        for (let c = 0; c < units; c++) {
+          const p = out[r * units + c];
+          if (wanted.has(c)) best = Math.max(best, p);
+          else other = Math.max(other, p);
+        }
+        return best > other + MARGIN;
+      };
+    }
+    case 'range': {
+      const lo = goal.lo + MARGIN * Math.max(1, Math.abs(goal.lo));
+      const hi = goal.hi - MARGIN * Math.max(1, Math.abs(goal.hi));
+      return (out, r) => {
+        const v = readOutput(net, head, out, r);
+        return v >= lo && v <= hi;
+      };
+    }
+  }
 }
+
 
 /** x with the candidate's categories set (numeric columns still x's). */
 function baseRow(s: Search, categories: ReadonlyMap<number, number>): Float64Array {
@@ -122,7 +164,7 @@ function place(s: Search, row: Float64Array, numeric: readonly number[], d: Floa
 }
 
 /**
- * The nearest t along each direction where the decision flips (Infinity where it does not): one
+ * The nearest t along each direction where the goal is reached (Infinity where it does not): one
  * forward pass over every direction's scan grid, then the bisections of all rays together.
  */
 function nearestCrossings(s: Search, base: Float64Array, numeric: readonly number[], dirs: readonly Float64Array[]): Float64Array {
@@ -147,7 +189,7 @@ function nearestCrossings(s: Search, base: Float64Array, numeric: readonly numbe
     const span = spans[r];
     if (!span) return;
     for (let j = 0; j <= SCAN; j++) {
-      if (!flipped(s, out, r * (SCAN + 1) + j)) continue;
+      if (!s.reached(out, r * (SCAN + 1) + j)) continue;
       const t = span[0] + ((span[1] - span[0]) * j) / SCAN;
       // Flipped where the ray enters the box (t > 0: x itself is outside an allowed range): nearest is the entry.
       if (j === 0) result[r] = t > 0 ? t : Infinity;
@@ -171,7 +213,7 @@ function nearestCrossings(s: Search, base: Float64Array, numeric: readonly numbe
     const mid = forward(s.net, B, open.length, ws);
     open.forEach((r, q) => {
       const t = lo[r] + (hi[r] - lo[r]) / 2;
-      if (flipped(s, mid, q)) hi[r] = t;
+      if (s.reached(mid, q)) hi[r] = t;
       else lo[r] = t;
     });
   }
@@ -240,7 +282,7 @@ function bestForSubset(s: Search, subset: readonly number[], dirsByDim: Map<numb
     choices.forEach((choice, q) => X.set(baseRow(s, choice), q * s.x.length));
     const out = forward(s.net, X, choices.length, createWorkspace(s.net, Math.max(1, choices.length)));
     choices.forEach((choice, q) => {
-      if (!best && flipped(s, out, q)) best = { subset, categories: choice, numeric, direction: new Float64Array(0), t: 0, cost: cats.length };
+      if (!best && s.reached(out, q)) best = { subset, categories: choice, numeric, direction: new Float64Array(0), t: 0, cost: cats.length };
     });
     return best;
   }
@@ -295,8 +337,8 @@ function rawOf(group: InputGroup, e: number): number {
 
 /**
  * The candidate as raw values, re-encoded and checked by a forward pass. The bisection's end is on
- * the flipped side in the encoded space; the raw round trip can move it by an ulp back onto the
- * threshold, so t is nudged outward (by at most ~1e-6 relative) until the re-encoded row flips.
+ * the goal's side in the encoded space; the raw round trip can move it by an ulp back onto the
+ * threshold, so t is nudged outward (by at most ~1e-6 relative) until the re-encoded row reaches the goal.
  */
 function verify(s: Search, candidate: Candidate): ConstrainedCounterfactual | undefined {
   const ws = createWorkspace(s.net, 1);
@@ -314,7 +356,7 @@ function verify(s: Search, candidate: Candidate): ConstrainedCounterfactual | un
     // A change that rounds away in raw units (the output sat on the threshold) is no change of that input.
     if (candidate.numeric.some((g) => raw.get(g) === rawOf(s.groups[g], s.x[s.groups[g].start]))) return undefined;
     const out = forward(s.net, row, 1, ws);
-    if (!flipped(s, out, 0)) continue;
+    if (!s.reached(out, 0)) continue;
     const inBox = candidate.numeric.every((g) => {
       const [lo, hi] = s.box[g] as [number, number];
       return row[s.groups[g].start] >= lo && row[s.groups[g].start] <= hi;
@@ -353,11 +395,8 @@ function boxes(groups: readonly InputGroup[], x: Float64Array, ranges: Counterfa
 export function constrainedCounterfactuals(
   net: Network, head: OutputHead, groups: readonly InputGroup[], x: Float64Array, options: CounterfactualOptions,
 ): ConstrainedCounterfactual[] {
-  const current = readOutput(net, head, forward(net, x, 1, createWorkspace(net, 1)), 0);
-  const s: Search = {
-    net, head, groups, x, threshold: options.threshold, positive: current > options.threshold,
-    box: boxes(groups, x, options.ranges),
-  };
+  const goal = options.goal ?? { kind: 'flip', threshold: options.threshold ?? 0.5 };
+  const s: Search = { net, head, groups, x, reached: goalTest(net, head, x, goal), box: boxes(groups, x, options.ranges) };
   const immutable = new Set(options.immutable ?? []);
   const mutable = groups.map((_g, i) => i).filter((i) => !immutable.has(groups[i].name));
   const maxChanges = options.maxChanges ?? 2;
