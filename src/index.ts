@@ -21,8 +21,8 @@
  */
 import type { ModelFile } from './model/schema.js';
 import { loadModel as loadModelFile, saveModel as saveModelFile } from './model/file.js';
-import type { ReadOptions, Table } from './data/csv.js';
-import { readTable } from './data/csv.js';
+import type { FileReadOptions, ReadOptions, Table } from './data/csv.js';
+import { readTable as readDataFile } from './data/csv.js';
 
 // Everything that runs anywhere (browser.ts exports the same): networks, training, model JSON,
 // tables from rows or CSV text, predict, evaluate, explain, attributions.
@@ -63,8 +63,21 @@ export function saveModel(path: string, model: ModelFile): void {
  * @throws DataError naming the file and the row.
  */
 export async function readCsv(path: string, options?: ReadOptions): Promise<Table> {
-  return readTable(path, options);
+  return readTable(path, { ...options, format: 'csv' });
 }
+
+/**
+ * Reads a data file into the same column table as {@link readCsv}: by `options.format`, else by
+ * extension — `.parquet` (typed columns; INT64 beyond ±2^53 refused), `.ndjson` / `.jsonl` (one
+ * JSON object per line; the union of keys, absent = missing; nested values refused), anything else
+ * CSV. The same type inference and encoders apply to all three.
+ *
+ * @throws DataError naming the file and the row (NDJSON: the line).
+ */
+export async function readTable(path: string, options?: FileReadOptions): Promise<Table> {
+  return readDataFile(path, options);
+}
+export type { DataFormat, FileReadOptions } from './data/formats.js';
 
 export {
   exportOnnx, modelToOnnx, decodeOnnx, onnxColumns, onnxMetadata, foldStandardization, OnnxExportError,

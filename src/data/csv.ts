@@ -11,8 +11,10 @@ import { open } from 'node:fs/promises';
 import { parse } from 'csv-parse';
 import { DataError, type ReadOptions, type Table } from './table.js';
 import { csvRecords, headerLineOf } from './csv-records.js';
+import { formatOf, type FileReadOptions } from './formats.js';
 
 export type { Column, ReadOptions, Table } from './table.js';
+export { DATA_FORMATS, formatOf, type DataFormat, type FileReadOptions } from './formats.js';
 export { LEVEL_CAP, DataError, columnOf, detectDelimiter, requireColumn, tableFromRows } from './table.js';
 
 const SNIFF_BYTES = 64 * 1024;
@@ -49,8 +51,23 @@ async function sniff(file: string): Promise<string> {
   }
 }
 
+/**
+ * Reads a data file into a Table, the one reader every command's `--data` goes through: the format
+ * from `options.format`, else from the extension (formats.ts); Parquet and NDJSON readers load on
+ * first use.
+ */
+export async function readTable(file: string, options: FileReadOptions = {}): Promise<Table> {
+  const format = options.format ?? formatOf(file);
+  switch (format) {
+    case 'csv': return readCsvTable(file, options);
+    case 'parquet': return (await import('./parquet.js')).readParquetTable(file, options);
+    case 'ndjson': return (await import('./ndjson.js')).readNdjsonTable(file, options);
+    default: throw new Error(`unknown data format ${format satisfies never}`);
+  }
+}
+
 /** Streams a CSV file into a Table. Every error is a DataError naming the file (and row, column where there is one). */
-export async function readTable(file: string, options: ReadOptions = {}): Promise<Table> {
+export async function readCsvTable(file: string, options: ReadOptions = {}): Promise<Table> {
   const records = csvRecords(file, await sniff(file), options);
   const parser = parse(records.parserOptions);
   const input = createReadStream(file);
