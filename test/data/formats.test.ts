@@ -3,6 +3,7 @@
  * (numbers, levels, codes, missing counts), chosen by extension or by `format`; their own errors
  * name the file and the line (NDJSON) or the row as the CSV would count it (Parquet: header = 1).
  */
+import { parquetWriteFile } from 'hyparquet-writer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatOf, readTable, requireColumn, type Table } from '../../src/data/csv.js';
 import { fitInputs } from '../../src/data/prepare.js';
@@ -154,13 +155,19 @@ describe('Parquet', () => {
     expect(() => fitInputs(table, { features: ['s'], standardize: true })).toThrow(`${file}: row 19, column s: "8O.5" is not a number, while 39 of the column's 40 values are`);
   });
 
-  it('timestamps read as ISO strings; NaN in a DOUBLE column is missing', async () => {
+  it('timestamps read as ISO strings, DATE columns as YYYY-MM-DD; NaN in a DOUBLE column is missing', async () => {
     const when = [new Date('2024-03-01T12:00:00Z'), new Date('2024-03-02T00:00:00Z')];
     const table = await readTable(writeParquet(dir, [
       { name: 't', data: when, type: 'TIMESTAMP' }, { name: 'v', data: [NaN, 1.5], type: 'DOUBLE' },
     ], 'time.parquet'));
     expect(requireColumn(table, 't').levels).toEqual(['2024-03-01T12:00:00.000Z', '2024-03-02T00:00:00.000Z']);
     expect(requireColumn(table, 'v')).toMatchObject({ missing: 1 });
+    const filename = `${dir}/date.parquet`;
+    parquetWriteFile({
+      filename, columnData: [{ name: 'd', data: [new Date('2024-01-05'), null] }],
+      schema: [{ name: 'root', num_children: 1 }, { name: 'd', type: 'INT32', converted_type: 'DATE', repetition_type: 'OPTIONAL' }],
+    });
+    expect(requireColumn(await readTable(filename), 'd')).toMatchObject({ levels: ['2024-01-05'], missing: 1 });
   });
 
   it('a JSON column of objects is refused naming row and column', async () => {
