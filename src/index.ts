@@ -28,6 +28,9 @@ import { readTable as readDataFile } from './data/csv.js';
 // tables from rows or CSV text, predict, evaluate, explain, attributions.
 export * from './portable.js';
 
+// Cross-validation, hyper-parameter search and the HTML report (their code loads on first use).
+export * from './analysis-node.js';
+
 // ---- Node only: threads, files, ONNX -------------------------------------------------------------
 
 /**

@@ -131,12 +131,8 @@ export function explain(
 export { explainNetwork, checkNotes } from './explain/index.js';
 export type { NetworkExplanation, Factor, ParamFactors, NotesReport, NoteFormula } from './explain/index.js';
 export type { ExplainDocument, ExplainModelOptions } from './app/explain-model.js';
-/**
- * Shapley values (exact up to 16 inputs) or integrated gradients of one raw record: the document
- * `chainrule explain --attributions … --json` adds (`method`, `base`, `prediction`, `values`, `gap`).
- */
-export { explainAttributions } from './app/attributions.js';
-export type { AttributionRequest, AttributionsDocument } from './app/attributions.js';
+// Attributions of one prediction and global importance, their options checked (analysis.ts).
+export * from './analysis.js';
 
 // ---- Predictions and training on model files -----------------------------------------------------
 
