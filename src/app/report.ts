@@ -11,7 +11,7 @@
 import type { Table } from '../data/csv.js';
 import type { EncodeStats } from '../model/encoding.js';
 import type { BinaryModel, ModelFile } from '../model/schema.js';
-import { encodedWidth, requireBinary } from '../model/schema.js';
+import { encodedWidth, negativeValue, requireBinary } from '../model/schema.js';
 import { modelToNetwork } from '../model/convert.js';
 import { encodeTable } from '../data/prepare.js';
 import type { Evaluation } from '../data/metrics.js';
@@ -179,7 +179,7 @@ function importanceSection(imp: ImportanceDocument | undefined): string {
 /** The whole page for a binary model. */
 export function renderBinaryReport(model: BinaryModel, data: BinaryReportData): string {
   const e = data.evaluation;
-  const negative = `not ${model.target.positive}`;
+  const negative = negativeValue(model.target);
   const summary: [string, string][] = [
     ['data', data.data.file], ['rows', String(data.data.rows)],
     ['task', `binary: ${model.target.name} = ${model.target.positive} (${data.data.positives} positive rows, ${pct(data.data.positives / data.data.rows)})`],

@@ -17,7 +17,7 @@ import type { Network } from '../math/network.js';
 import type { OptimizerName } from '../math/optimizers.js';
 import { optimizerConfig } from '../math/optimizers.js';
 import type { ModelFile } from '../model/schema.js';
-import { encodedWidth, taskOf } from '../model/schema.js';
+import { encodedWidth, taskOf, usualNegative } from '../model/schema.js';
 import { heads, type TaskName } from '../math/heads.js';
 import type { TargetEncoding, TaskChoice } from '../data/target.js';
 import {
@@ -121,7 +121,10 @@ export function targetEncodingOf(model: ModelFile): TargetEncoding {
 /** The model file's `target` field for an encoder (keys in the contract's order, absent ones left out). */
 function targetField(target: TargetEncoding): ModelFile['target'] {
   switch (target.task) {
-    case 'binary': return { name: target.name, positive: target.positive };
+    // `negative` only when a reader could not tell it from `positive`, so 0/1 and yes/no files keep their bytes.
+    case 'binary': return target.negative === undefined || target.negative === usualNegative(target.positive)
+      ? { name: target.name, positive: target.positive }
+      : { name: target.name, positive: target.positive, negative: target.negative };
     case 'multiclass': return { name: target.name, classes: target.classes };
     case 'regression': return target.mean !== undefined ? { name: target.name, mean: target.mean, std: target.std } : { name: target.name };
     default: {
@@ -225,6 +228,8 @@ export function trainModel(table: Table, config: TrainConfig): TrainOutcome {
     version: 2,
     task,
     inputs,
+    // The tokens the table was read with besides the defaults, so every command reads data as training did.
+    ...(table.missing?.length ? { missing: [...table.missing] } : {}),
     target: targetField(finalTarget),
     layers: networkLayers(net),
     loss: net.loss,

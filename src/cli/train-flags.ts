@@ -39,6 +39,7 @@ export async function readFoldTable(flags: FoldFlags): Promise<{ table: Table; t
   let target = flags.target;
   const table = await readTable(file, {
     keepLevels: flags.categorical,
+    missing: flags.missing,
     only: (header) => {
       target ??= defaultTarget(header);
       if (!header.includes(target)) throw new DataError(`${file}: target column "${target}" not found (columns: ${header.join(', ')})`);

@@ -8,7 +8,7 @@
  * columns share the column scans.
  */
 import type { CategoricalInput, ModelInput } from '../model/schema.js';
-import { encodedWidth } from '../model/schema.js';
+import { BINARY_PAIRS, encodedWidth } from '../model/schema.js';
 import type { Column, Table } from './table.js';
 import { DataError, LEVEL_CAP, requireColumn } from './table.js';
 import type { EncodeStats } from '../model/encoding.js';
@@ -22,8 +22,8 @@ export interface TargetSpec {
   positive: string;
 }
 
-const POSITIVE = ['1', 'true', 'yes', 'y', 't'];
-const NEGATIVE = ['0', 'false', 'no', 'n', 'f'];
+const POSITIVE = BINARY_PAIRS.map(([positive]) => positive);
+const NEGATIVE = BINARY_PAIRS.map(([, negative]) => negative);
 
 /** Receives notices and warnings meant for the user (the CLI prints them on stderr). */
 export type Notify = (message: string) => void;

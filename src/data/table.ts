@@ -19,6 +19,8 @@ export interface Table {
   columns: (Column | undefined)[];
   /** The file row of data row r (0-based): the header is row 1, so usually r + 2. */
   row(r: number): number;
+  /** The values read as missing besides MISSING_TOKENS (ReadOptions.missing), when there were any: train records them in the model. */
+  missing?: readonly string[];
 }
 
 export { DataError };
@@ -74,6 +76,7 @@ export class TableBuilder {
   private lines = new Uint32Array(1024);
   private n = 0;
   private shifted = false;
+  private readonly extraMissing: string[];
 
   constructor(private readonly file: string, readonly header: string[], options: ReadOptions) {
     const seen = new Set<string>();
@@ -82,7 +85,8 @@ export class TableBuilder {
       seen.add(name);
     });
     const only = typeof options.only === 'function' ? options.only(header) : options.only;
-    const missing = options.missing?.length ? new Set([...MISSING_TOKENS, ...options.missing.map((t) => t.trim())]) : MISSING_TOKENS;
+    this.extraMissing = extraMissing(options.missing);
+    const missing = this.extraMissing.length ? new Set([...MISSING_TOKENS, ...this.extraMissing]) : MISSING_TOKENS;
     this.builders = header.map((name) => (only && !only.includes(name)
       ? undefined
       : new ColumnBuilder(name, options.keepLevels?.includes(name) ?? false, missing)));
@@ -121,8 +125,14 @@ export class TableBuilder {
       n: this.n,
       columns: this.builders.map((b) => b?.finish(this.n)),
       row: lines ? (r) => lines[r] : (r) => r + 2,
+      ...(this.extraMissing.length ? { missing: this.extraMissing } : {}),
     };
   }
+}
+
+/** The given missing tokens, trimmed, without the defaults and repeats: what a model file records. */
+export function extraMissing(tokens: readonly string[] = []): string[] {
+  return [...new Set(tokens.map((t) => t.trim()))].filter((t) => !MISSING_TOKENS.has(t));
 }
 
 /** A table from rows already in memory (tests, small inputs); the same checks as the file reader. */

@@ -11,7 +11,7 @@ import { inferTarget } from './prepare.js';
 import { OptionsError } from '../errors.js';
 
 export type TargetEncoding =
-  | { task: 'binary'; name: string; positive: string }
+  | { task: 'binary'; name: string; positive: string; negative?: string }
   | { task: 'multiclass'; name: string; classes: string[] }
   | { task: 'regression'; name: string; mean?: number; std?: number };
 
@@ -94,7 +94,10 @@ export function fitTarget(table: Table, name: string, task: TaskName, options: T
   switch (task) {
     case 'binary': {
       const positive = options.positive ?? (init?.task === 'binary' ? init.positive : undefined);
-      return { task, ...inferTarget(table, name, positive) };
+      const spec = inferTarget(table, name, positive);
+      // The other value, so the model file can name the decision it makes when not positive.
+      const negative = column.levels.find((level) => level !== spec.positive);
+      return { task, ...spec, ...(negative !== undefined ? { negative } : {}) };
     }
     case 'multiclass':
       return { task, name, classes: fitClasses(table, column, init?.task === 'multiclass' ? init.classes : undefined) };

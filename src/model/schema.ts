@@ -63,6 +63,17 @@ function checkTrainingSchedule(training: Record<string, unknown>, ctx: z.Refinem
 }
 
 const trainingSchema = z.record(z.string(), z.unknown()).superRefine(checkTrainingSchedule).optional();
+/**
+ * `target.negative` (binary, optional): the target's other value, written only when it is not the
+ * usual partner of `positive` (see negativeValue), so a 0/1 or yes/no model keeps its bytes.
+ */
+const binaryTargetSchema = z.object({ name: z.string().min(1), positive: z.string(), negative: z.string().optional() });
+/**
+ * `missing` (optional): the values read as missing besides the default tokens, as training read
+ * them (`train --missing`); written only when there are some, so that every command reads a data
+ * file the way training did.
+ */
+const missingSchema = z.array(z.string()).optional();
 const thresholdSchema = finite.refine((t) => t > 0 && t < 1, { message: 'must be between 0 and 1' }).default(0.5);
 
 /** Version 1: always binary (no `task`). */
@@ -70,7 +81,8 @@ export const modelSchema = z.object({
   format: z.literal('chainrule/model'),
   version: z.literal(1),
   inputs: z.array(inputSchema).min(1),
-  target: z.object({ name: z.string().min(1), positive: z.string() }),
+  missing: missingSchema,
+  target: binaryTargetSchema,
   layers: z.array(layerSchema).min(1),
   loss: lossEnum.default('bce'),
   threshold: thresholdSchema,
@@ -81,6 +93,7 @@ const v2Base = {
   format: z.literal('chainrule/model'),
   version: z.literal(2),
   inputs: z.array(inputSchema).min(1),
+  missing: missingSchema,
   layers: z.array(layerSchema).min(1),
   training: trainingSchema,
 };
@@ -90,7 +103,7 @@ const v2Schemas = {
   binary: z.object({
     ...v2Base,
     task: z.literal('binary'),
-    target: z.object({ name: z.string().min(1), positive: z.string() }),
+    target: binaryTargetSchema,
     loss: lossEnum.default('bce'),
     threshold: thresholdSchema,
   }).passthrough(),
@@ -126,6 +139,8 @@ interface ModelBase {
   /** 2 for files written since tasks exist; version-1 files are binary. */
   version: 1 | 2;
   inputs: ModelInput[];
+  /** Values read as missing in data files besides the default tokens (train --missing); absent when none. */
+  missing?: string[];
   layers: ModelLayer[];
   loss: LossName;
   training?: Record<string, unknown>;
@@ -134,7 +149,8 @@ interface ModelBase {
 /** One sigmoid output, P(target = positive). `task` is absent only in a version-1 model built in code. */
 export interface BinaryModel extends ModelBase {
   task?: 'binary';
-  target: { name: string; positive: string };
+  /** `negative` only when it is not the usual partner of `positive` (negativeValue). */
+  target: { name: string; positive: string; negative?: string };
   threshold: number;
 }
 
@@ -168,6 +184,27 @@ export function isBinary(model: ModelFile): model is BinaryModel {
 export function requireBinary(model: ModelFile, what: string): BinaryModel {
   if (isBinary(model)) return model;
   throw new ModelFormatError('task', `${what} works on binary models only; this model's task is "${taskOf(model)}"`);
+}
+
+/** The usual pairs of a binary target's values (positive first): the ones train tells apart unaided. */
+export const BINARY_PAIRS: readonly (readonly [string, string])[] = [['1', '0'], ['true', 'false'], ['yes', 'no'], ['y', 'n'], ['t', 'f']];
+
+/** The usual partner of a positive value in its case (`Yes` → `No`, `TRUE` → `FALSE`), or undefined. */
+export function usualNegative(positive: string): string | undefined {
+  const pair = BINARY_PAIRS.find(([p]) => p === positive.toLowerCase());
+  if (!pair) return undefined;
+  const negative = pair[1];
+  if (positive === positive.toLowerCase()) return negative;
+  if (positive === positive.toUpperCase()) return negative.toUpperCase();
+  return negative[0].toUpperCase() + negative.slice(1);
+}
+
+/**
+ * The value a binary model decides when not positive: `target.negative` when the file records
+ * it, else the usual partner of `positive` (0 for 1, no for yes), else `not <positive>`.
+ */
+export function negativeValue(target: BinaryModel['target']): string {
+  return target.negative ?? usualNegative(target.positive) ?? `not ${target.positive}`;
 }
 
 /** The raw target value from the network's output for a regression model: out·std + mean, or out raw. */

@@ -267,7 +267,8 @@ async function train(
   const features = init ? init.inputs.map((input) => input.name) : flags.features;
   const table = await readTable(file, {
     keepLevels: flags.categorical,
-    missing: flags.missing,
+    // An --init model read its data with its tokens: the same unless --missing says otherwise.
+    missing: flags.missing ?? init?.missing,
     only: (header) => {
       targetName ??= defaultTarget(header);
       if (!header.includes(targetName)) {
