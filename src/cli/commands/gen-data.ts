@@ -13,7 +13,7 @@ interface GenFlags {
   rows: number;
   seed: number;
   schema: string;
-  out: string;
+  out?: string;
 }
 
 export type SchemaGenerator = (rows: number, seed: number) => { csv: string; summary: string };
@@ -61,12 +61,33 @@ export function registerGenData(program: Command): void {
     .option('--rows <n>', 'number of rows', positiveInteger('--rows'), 1000)
     .option('--seed <n>', 'random seed', integer('--seed'), 1)
     .option('--schema <name>', 'simple (2 features, binary), hr (HR-style columns, binary), level (3 classes) or salary (regression)', 'simple')
-    .requiredOption('--out <file>', 'CSV file to write')
-    .action((flags: GenFlags) => {
+    .option('--out <file>', 'CSV file to write, atomically (default: the CSV on stdout, the summary on stderr)')
+    .action(async (flags: GenFlags) => {
       const gen = generators[flags.schema];
       if (!gen) throw new UsageError(`--schema must be one of ${Object.keys(generators).join(', ')}, got ${flags.schema}`);
       const { csv, summary } = gen(flags.rows, flags.seed);
+      if (flags.out === undefined) {
+        await writeStdout(csv);
+        process.stderr.write(`gen-data: ${summary}\n`);
+        return;
+      }
       writeFileAtomic(flags.out, csv);
       process.stderr.write(`wrote ${flags.out}: ${summary}\n`);
     });
+}
+
+/**
+ * Writes `text` to stdout and waits until it is handed over. A reader that stops early (`| head`)
+ * closes the pipe: the EPIPE that follows ends the command quietly (exit 0, as a Unix filter
+ * ends); any other write error is a failure.
+ */
+function writeStdout(text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // The error also reaches the write's callback, which decides; without a listener it would throw.
+    process.stdout.on('error', () => {});
+    process.stdout.write(text, (err?: NodeJS.ErrnoException | null) => {
+      if (!err || err.code === 'EPIPE') resolve();
+      else reject(new Error(`stdout: cannot write (${err.code ?? err.message})`));
+    });
+  });
 }

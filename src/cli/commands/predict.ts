@@ -1,10 +1,16 @@
-/** `chainrule predict`: the prediction of the model's task for each row of a CSV file or a JSON input (scored by app/predict.ts). */
+/**
+ * `chainrule predict`: the prediction of the model's task for each row of a CSV file or a JSON
+ * input (scored by app/predict.ts), as a terminal table, one JSON document, or a CSV file that
+ * joins back to the input (`--out`, app/predictions-csv.ts).
+ */
 import type { Command } from 'commander';
 import { readTable } from '../../data/csv.js';
 import type { Table } from '../../data/csv.js';
 import type { EncodeStats } from '../../model/encoding.js';
-import { loadModel } from '../../model/file.js';
+import { checkWritable, loadModel, writeFileAtomic } from '../../model/file.js';
 import type { ModelFile } from '../../model/schema.js';
+import { negativeValue } from '../../model/schema.js';
+import { idColumn, predictionsCsv, rowNumbers, type KeyColumn } from '../../app/predictions-csv.js';
 import {
   predictRecords, predictTable, type BinaryPrediction, type MulticlassPrediction, type Prediction, type RegressionPrediction,
 } from '../../app/predict.js';
@@ -17,14 +23,21 @@ interface PredictFlags {
   data?: string;
   input?: string;
   json?: boolean;
+  out?: string;
+  id?: string;
 }
 
-/** Reads a CSV for scoring with `model`: only its inputs are stored, categorical ones with every level. */
-export function readForModel(model: ModelFile, file: string, extra: readonly string[] = []): Promise<Table> {
+/**
+ * Reads a CSV for scoring with `model`: only its inputs (and `extra`) are stored, categorical ones
+ * with every level, and `keep` columns with every value as written; the values the model's
+ * training read as missing (its `missing`) are missing here too.
+ */
+export function readForModel(model: ModelFile, file: string, extra: readonly string[] = [], keep: readonly string[] = []): Promise<Table> {
   const names = model.inputs.map((input) => input.name);
   return readTable(file, {
-    only: [...names, ...extra],
-    keepLevels: model.inputs.filter((input) => input.kind === 'categorical').map((input) => input.name),
+    only: [...names, ...extra, ...keep],
+    keepLevels: [...model.inputs.filter((input) => input.kind === 'categorical').map((input) => input.name), ...keep],
+    missing: model.missing,
   });
 }
 
@@ -57,14 +70,27 @@ export function registerPredict(program: Command): void {
     .requiredOption('--model <file>', 'model file')
     .option('--data <file>', 'CSV file of rows to score')
     .option('--input <json>', 'one row as a JSON object (or an array of them)')
-    .option('--json', 'print one JSON document')
+    .option('--json', 'print one JSON document (with --out too: the file gets the CSV, stdout the JSON)')
+    .option('--out <file>', 'write the predictions as CSV, one line per input row in order: the key column, then binary probability,label (label in the target\'s values); multiclass p_<class> per class,label; regression value. Written atomically; the table is not printed')
+    .option('--id <column>', 'with --data: copy this column of the data first in --out\'s CSV (default: a "row" column numbering the data rows from 1, the header not counted)')
     .action(async (flags: PredictFlags) => {
       if ((flags.data === undefined) === (flags.input === undefined)) throw new UsageError('give exactly one of --data FILE or --input JSON');
+      if (flags.id !== undefined && flags.out === undefined) throw new UsageError('--id COLUMN names the first column of --out\'s CSV: give --out FILE too');
+      if (flags.id !== undefined && flags.data === undefined) throw new UsageError('--id COLUMN is a column of --data FILE; --input rows have no id column');
       const model = loadModel(flags.model);
+      // Before any scoring: a folder that cannot take the file is said at once.
+      if (flags.out !== undefined) checkWritable(flags.out, '--out', (message) => new UsageError(message));
       const stats: EncodeStats = { unknown: {} };
       let predictions: Prediction[];
+      let key: (n: number) => KeyColumn = rowNumbers;
       if (flags.data !== undefined) {
-        predictions = predictTable(model, await readForModel(model, flags.data), { stats });
+        const id = flags.id;
+        const table = await readForModel(model, flags.data, [], id !== undefined ? [id] : []);
+        if (id !== undefined) {
+          const column = idColumn(table, id);
+          key = () => column;
+        }
+        predictions = predictTable(model, table, { stats });
       } else {
         try {
           predictions = predictRecords(model, parseInput(flags.input as string), { stats });
@@ -74,11 +100,15 @@ export function registerPredict(program: Command): void {
         }
       }
       warnUnknown(stats);
+      if (flags.out !== undefined) {
+        writeFileAtomic(flags.out, predictionsCsv(model, predictions, key(predictions.length)));
+        process.stderr.write(`wrote ${predictions.length} prediction${predictions.length === 1 ? '' : 's'} to ${flags.out}\n`);
+      }
       if (flags.json) {
         printJson({ predictions });
         return;
       }
-      process.stdout.write(`${formatPredictions(model, predictions)}\n`);
+      if (flags.out === undefined) process.stdout.write(`${formatPredictions(model, predictions)}\n`);
     });
 }
 
@@ -98,6 +128,7 @@ function formatPredictions(model: ModelFile, predictions: Prediction[]): string 
     return [`  row  ${model.target.name}`, ...lines].join('\n');
   }
   const { positive, name } = model.target;
-  const lines = (predictions as BinaryPrediction[]).map((p, i) => `${row(i)}  ${p.probability.toFixed(6)}  ${p.label === 1 ? positive : 'not ' + positive}`);
+  const negative = negativeValue(model.target);
+  const lines = (predictions as BinaryPrediction[]).map((p, i) => `${row(i)}  ${p.probability.toFixed(6)}  ${p.label === 1 ? positive : negative}`);
   return [`  row  probability  decision (${name}, threshold ${model.threshold})`, ...lines].join('\n');
 }
