@@ -9,7 +9,12 @@
  * types, …) are left out, which protobuf allows because unknown fields are skipped by readers.
  * The schema is parsed by protobufjs, which does the wire encoding.
  */
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type { Root, Type } from 'protobufjs';
+
+// Required on first use, not imported: protobufjs and its long.js (which compiles WebAssembly as it
+// loads) cost ~25 ms, and the library entry re-exports ONNX export. ONNX export is Node-only.
+const requireHere = createRequire(import.meta.url);
 
 export const ONNX_PROTO_SUBSET = `
 syntax = "proto3";
@@ -112,11 +117,11 @@ message OperatorSetIdProto {
 }
 `;
 
-let root: protobuf.Root | undefined;
+let root: Root | undefined;
 
 /** The ONNX message types, parsed once (field names kept in the schema's snake_case). */
-export function onnxTypes(): { ModelProto: protobuf.Type } {
-  root ??= protobuf.parse(ONNX_PROTO_SUBSET, { keepCase: true }).root;
+export function onnxTypes(): { ModelProto: Type } {
+  root ??= (requireHere('protobufjs') as typeof import('protobufjs')).parse(ONNX_PROTO_SUBSET, { keepCase: true }).root;
   return { ModelProto: root.lookupType('onnx.ModelProto') };
 }
 
