@@ -8,7 +8,6 @@
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { parse } from 'csv-parse';
 import { DataError, type ReadOptions, type Table } from './table.js';
 import { csvRecords, headerLineOf } from './csv-records.js';
 import { formatOf, type FileReadOptions } from './formats.js';
@@ -68,6 +67,8 @@ export async function readTable(file: string, options: FileReadOptions = {}): Pr
 
 /** Streams a CSV file into a Table. Every error is a DataError naming the file (and row, column where there is one). */
 export async function readCsvTable(file: string, options: ReadOptions = {}): Promise<Table> {
+  // Loaded on first read, not with the library entry (DESIGN.md: parsers load on first use).
+  const { parse } = await import('csv-parse');
   const records = csvRecords(file, await sniff(file), options);
   const parser = parse(records.parserOptions);
   const input = createReadStream(file);
