@@ -190,13 +190,19 @@ describe('predict --out', () => {
     expect(readCsv(join(dir, 'in.csv')).rows.map((r) => r[0])).toEqual(['1', '2']);
   });
 
-  it('an --id column not in the data: exit 2 naming it, no file written', async () => {
+  it('an --id column not in the data, or named like an output column: exit 2 naming it, no file written', async () => {
     const dir = tempDir();
     await ok(['train', '--quiet', '--epochs', '5', '--out', 'm.json'], dir);
     const r = await runCliAsync(['predict', '--model', 'm.json', '--data', BUNDLED, '--id', 'employee_id', '--out', 'p.csv'], dir);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^chainrule: .*promotion\.csv: --id column "employee_id" not found \(columns: years_experience, performance_score, promoted\)\n$/);
     expect(readdirSync(dir).sort()).toEqual(['m.json']);
+    // An id column named like an output column would make a file of two "label" columns.
+    writeFileSync(join(dir, 'named.csv'), 'label,years_experience,performance_score\nA-1,3,70\n');
+    const clash = await runCliAsync(['predict', '--model', 'm.json', '--data', 'named.csv', '--id', 'label', '--out', 'p.csv'], dir);
+    expect(clash.status).toBe(2);
+    expect(clash.stderr).toBe('chainrule: --id label: the output has a column of that name already (probability, label); a join could not tell them apart\n');
+    expect(existsSync(join(dir, 'p.csv'))).toBe(false);
   });
 
   it('an unwritable --out is exit 2 before any scoring (data that cannot be scored is not even read), leaving no file', async () => {
@@ -286,6 +292,18 @@ describe('train --missing is recorded in the model file', () => {
     expect(y3[0]).toBe('-');
     const alone = await ok(['predict', '--model', 'm.json', '--input', JSON.stringify({ x: null, y: Number(y3[1]) }), '--json'], dir);
     expect(predictions[2].probability).toBe(JSON.parse(alone.stdout).predictions[0].probability);
+  });
+
+  it('cv reads --missing too: "-" with --missing - gives the folds of the same file with those cells blank', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'dashed.csv'), dashed());
+    writeFileSync(join(dir, 'blank.csv'), dashed().replace(/^-,/gm, ','));
+    const flags = ['--target', 'answer', '--folds', '2', '--epochs', '5', '--json'];
+    const [dashedRun, blankRun] = await Promise.all([
+      ok(['cv', '--data', 'dashed.csv', '--missing', '-', ...flags], dir),
+      ok(['cv', '--data', 'blank.csv', ...flags], dir),
+    ]);
+    expect(JSON.parse(dashedRun.stdout)).toEqual(JSON.parse(blankRun.stdout));
   });
 
   it('the schema: `missing` must be a list of strings and `target.negative` a string, named when not; version-1 files take them too', () => {
