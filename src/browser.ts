@@ -16,4 +16,10 @@
  *
  * @packageDocumentation
  */
+import * as zod from 'zod';
+import { provideZod } from './model/load-zod.js';
+
 export * from './portable.js';
+
+// A bundle cannot require zod on first use as Node does (model/load-zod.ts): it comes with this entry.
+provideZod(zod);

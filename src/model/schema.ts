@@ -1,45 +1,17 @@
 /**
  * The model file, format "chainrule/model" (DESIGN.md). Version 2 carries `task` (binary,
  * multiclass, regression) and a target shaped for it; version-1 files load as binary. Validated
- * with zod on load; an error names the offending field by its path, e.g. `layers[1].weights[0][2]`.
+ * with zod on load (zod and the schemas load on the first parse); an error names the offending
+ * field by its path, e.g. `layers[1].weights[0][2]`.
  * Over 250 lines because the three tasks' shapes and their head checks belong together.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
+import { loadZod, type ZodModule } from './load-zod.js';
 import { isElementActivationName, LAYER_ACTIVATIONS, type ActivationName } from '../math/activations.js';
 import { losses, LOSSES, type LossName } from '../math/losses.js';
 import { heads, TASKS, type TaskName } from '../math/heads.js';
 import { checkSchedule, ScheduleError } from '../train/schedules.js';
 import { ModelFormatError } from '../errors.js';
-
-// The enums are the tables' names (activations.ts, losses.ts), so a new record is a valid model field at once.
-const activationEnum = z.enum(LAYER_ACTIVATIONS as readonly ActivationName[] as [ActivationName, ...ActivationName[]]);
-const lossEnum = z.enum(LOSSES as readonly LossName[] as [LossName, ...LossName[]]);
-
-const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
-
-export const numericInputSchema = z.object({
-  name: z.string().min(1),
-  kind: z.literal('numeric'),
-  mean: finite.optional(),
-  std: finite.optional(),
-  /** The range seen in training (raw units), for counterfactuals; optional. */
-  min: finite.optional(),
-  max: finite.optional(),
-}).refine((v) => (v.mean === undefined) === (v.std === undefined), { message: 'mean and std go together' });
-
-export const categoricalInputSchema = z.object({
-  name: z.string().min(1),
-  kind: z.literal('categorical'),
-  categories: z.array(z.string()).min(1),
-});
-
-export const inputSchema = z.discriminatedUnion('kind', [numericInputSchema, categoricalInputSchema]);
-
-export const layerSchema = z.object({
-  activation: activationEnum,
-  weights: z.array(z.array(finite).min(1)).min(1),
-  bias: z.array(finite).min(1),
-});
 
 /**
  * `training.schedule` (optional; files without one load as before): the learning-rate schedule
@@ -62,76 +34,118 @@ function checkTrainingSchedule(training: Record<string, unknown>, ctx: z.Refinem
   }
 }
 
-const trainingSchema = z.record(z.string(), z.unknown()).superRefine(checkTrainingSchedule).optional();
 /**
- * `target.negative` (binary, optional): the target's other value, written only when it is not the
- * usual partner of `positive` (see negativeValue), so a 0/1 or yes/no model keeps its bytes.
+ * The schemas, built on the first parse with zod required then (load-zod.ts): importing zod costs
+ * more than the library's whole import budget.
  */
-const binaryTargetSchema = z.object({ name: z.string().min(1), positive: z.string(), negative: z.string().optional() });
-/**
- * `missing` (optional): the values read as missing besides the default tokens, as training read
- * them (`train --missing`); written only when there are some, so that every command reads a data
- * file the way training did.
- */
-const missingSchema = z.array(z.string()).optional();
-const thresholdSchema = finite.refine((t) => t > 0 && t < 1, { message: 'must be between 0 and 1' }).default(0.5);
+function buildSchemas(z: ZodModule['z']) {
+  // The enums are the tables' names (activations.ts, losses.ts), so a new record is a valid model field at once.
+  const activationEnum = z.enum(LAYER_ACTIVATIONS as readonly ActivationName[] as [ActivationName, ...ActivationName[]]);
+  const lossEnum = z.enum(LOSSES as readonly LossName[] as [LossName, ...LossName[]]);
 
-/** Version 1: always binary (no `task`). */
-export const modelSchema = z.object({
-  format: z.literal('chainrule/model'),
-  version: z.literal(1),
-  inputs: z.array(inputSchema).min(1),
-  missing: missingSchema,
-  target: binaryTargetSchema,
-  layers: z.array(layerSchema).min(1),
-  loss: lossEnum.default('bce'),
-  threshold: thresholdSchema,
-  training: trainingSchema,
-}).passthrough();
+  const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
 
-const v2Base = {
-  format: z.literal('chainrule/model'),
-  version: z.literal(2),
-  inputs: z.array(inputSchema).min(1),
-  missing: missingSchema,
-  layers: z.array(layerSchema).min(1),
-  training: trainingSchema,
-};
+  const numericInputSchema = z.object({
+    name: z.string().min(1),
+    kind: z.literal('numeric'),
+    mean: finite.optional(),
+    std: finite.optional(),
+    /** The range seen in training (raw units), for counterfactuals; optional. */
+    min: finite.optional(),
+    max: finite.optional(),
+  }).refine((v) => (v.mean === undefined) === (v.std === undefined), { message: 'mean and std go together' });
 
-/** Version 2, one schema per task (parseModel dispatches on `task`, so errors name the right field). */
-const v2Schemas = {
-  binary: z.object({
-    ...v2Base,
-    task: z.literal('binary'),
+  const categoricalInputSchema = z.object({
+    name: z.string().min(1),
+    kind: z.literal('categorical'),
+    categories: z.array(z.string()).min(1),
+  });
+
+  const inputSchema = z.discriminatedUnion('kind', [numericInputSchema, categoricalInputSchema]);
+
+  const layerSchema = z.object({
+    activation: activationEnum,
+    weights: z.array(z.array(finite).min(1)).min(1),
+    bias: z.array(finite).min(1),
+  });
+
+  const trainingSchema = z.record(z.string(), z.unknown()).superRefine(checkTrainingSchedule).optional();
+  /**
+   * `target.negative` (binary, optional): the target's other value, written only when it is not the
+   * usual partner of `positive` (see negativeValue), so a 0/1 or yes/no model keeps its bytes.
+   */
+  const binaryTargetSchema = z.object({ name: z.string().min(1), positive: z.string(), negative: z.string().optional() });
+  /**
+   * `missing` (optional): the values read as missing besides the default tokens, as training read
+   * them (`train --missing`); written only when there are some, so that every command reads a data
+   * file the way training did.
+   */
+  const missingSchema = z.array(z.string()).optional();
+  const thresholdSchema = finite.refine((t) => t > 0 && t < 1, { message: 'must be between 0 and 1' }).default(0.5);
+
+  /** Version 1: always binary (no `task`). */
+  const modelSchema = z.object({
+    format: z.literal('chainrule/model'),
+    version: z.literal(1),
+    inputs: z.array(inputSchema).min(1),
+    missing: missingSchema,
     target: binaryTargetSchema,
+    layers: z.array(layerSchema).min(1),
     loss: lossEnum.default('bce'),
     threshold: thresholdSchema,
-  }).passthrough(),
-  multiclass: z.object({
-    ...v2Base,
-    task: z.literal('multiclass'),
-    target: z.object({
-      name: z.string().min(1),
-      classes: z.array(z.string()).min(2, { message: 'a multiclass target needs at least 2 classes' })
-        .refine((c) => new Set(c).size === c.length, { message: 'classes must be distinct' }),
-    }),
-    loss: lossEnum.default('cross_entropy'),
-  }).passthrough(),
-  regression: z.object({
-    ...v2Base,
-    task: z.literal('regression'),
-    target: z.object({
-      name: z.string().min(1),
-      mean: finite.optional(),
-      std: finite.refine((v) => v > 0, { message: 'must be positive' }).optional(),
-    }).refine((v) => (v.mean === undefined) === (v.std === undefined), { message: 'mean and std go together' }),
-    loss: lossEnum.default('mse'),
-  }).passthrough(),
-} as const;
+    training: trainingSchema,
+  }).passthrough();
 
-export type NumericInput = z.infer<typeof numericInputSchema>;
-export type CategoricalInput = z.infer<typeof categoricalInputSchema>;
-export type ModelInput = z.infer<typeof inputSchema>;
+  const v2Base = {
+    format: z.literal('chainrule/model'),
+    version: z.literal(2),
+    inputs: z.array(inputSchema).min(1),
+    missing: missingSchema,
+    layers: z.array(layerSchema).min(1),
+    training: trainingSchema,
+  };
+
+  /** Version 2, one schema per task (parseModel dispatches on `task`, so errors name the right field). */
+  const v2Schemas = {
+    binary: z.object({
+      ...v2Base,
+      task: z.literal('binary'),
+      target: binaryTargetSchema,
+      loss: lossEnum.default('bce'),
+      threshold: thresholdSchema,
+    }).passthrough(),
+    multiclass: z.object({
+      ...v2Base,
+      task: z.literal('multiclass'),
+      target: z.object({
+        name: z.string().min(1),
+        classes: z.array(z.string()).min(2, { message: 'a multiclass target needs at least 2 classes' })
+          .refine((c) => new Set(c).size === c.length, { message: 'classes must be distinct' }),
+      }),
+      loss: lossEnum.default('cross_entropy'),
+    }).passthrough(),
+    regression: z.object({
+      ...v2Base,
+      task: z.literal('regression'),
+      target: z.object({
+        name: z.string().min(1),
+        mean: finite.optional(),
+        std: finite.refine((v) => v > 0, { message: 'must be positive' }).optional(),
+      }).refine((v) => (v.mean === undefined) === (v.std === undefined), { message: 'mean and std go together' }),
+      loss: lossEnum.default('mse'),
+    }).passthrough(),
+  } as const;
+  const head = z.object({ format: z.literal('chainrule/model'), version: z.union([z.literal(1), z.literal(2)]) });
+  return { numericInputSchema, categoricalInputSchema, inputSchema, modelSchema, v2Schemas, head };
+}
+
+type Schemas = ReturnType<typeof buildSchemas>;
+let built: Schemas | undefined;
+const schemas = (): Schemas => (built ??= buildSchemas(loadZod().z));
+
+export type NumericInput = z.infer<Schemas['numericInputSchema']>;
+export type CategoricalInput = z.infer<Schemas['categoricalInputSchema']>;
+export type ModelInput = z.infer<Schemas['inputSchema']>;
 export type ModelLayer = { activation: ActivationName; weights: number[][]; bias: number[] };
 
 interface ModelBase {
@@ -260,7 +274,8 @@ function issueError(error: z.ZodError): ModelFormatError {
 
 /** Dispatches on `version`, then on `task`, so an error names the field of the right shape. */
 function parseShape(value: unknown): ModelFile {
-  const head = z.object({ format: z.literal('chainrule/model'), version: z.union([z.literal(1), z.literal(2)]) }).safeParse(value);
+  const { head: headSchema, modelSchema, v2Schemas } = schemas();
+  const head = headSchema.safeParse(value);
   if (!head.success) {
     if (head.error.issues[0].path[0] === 'version') {
       const got = (value as { version?: unknown }).version;
