@@ -80,16 +80,30 @@ export function decisions(model: ModelFile, outputs: Float64Array): Prediction[]
       return { probabilities, label: classes[best] };
     });
   }
-  if (model.task === 'regression') return Array.from(outputs, (v): RegressionPrediction => ({ value: regressionValue(model, v) }));
+  // Plain loops rather than Array.from(typed array, fn): /predict makes these per request.
+  const out: Prediction[] = new Array(outputs.length);
+  if (model.task === 'regression') {
+    for (let r = 0; r < outputs.length; r++) out[r] = { value: regressionValue(model, outputs[r]) };
+    return out;
+  }
   const { threshold } = model;
-  return Array.from(outputs, (probability): BinaryPrediction => ({ probability, label: probability > threshold ? 1 : 0 }));
+  for (let r = 0; r < outputs.length; r++) {
+    const probability = outputs[r];
+    out[r] = { probability, label: probability > threshold ? 1 : 0 };
+  }
+  return out;
 }
 
 /** Scores raw records (input name → value); throws InputError naming the column (and row, of several) of a bad one. */
 export function predictRecords(model: ModelFile, records: readonly Record<string, unknown>[], options: PredictOptions = {}): Prediction[] {
   checkColumns(model, records);
   const { X, n } = encodeRecords(model.inputs, records, options.stats);
-  const p = predict(options.net ?? modelToNetwork(model), X, n);
+  return predictEncoded(model, options.net ?? modelToNetwork(model), X, n);
+}
+
+/** Scores n rows already encoded with the model's encoders (X [n × encoded width]); throws InputError as predictRecords does. */
+export function predictEncoded(model: ModelFile, net: Network, X: Float64Array, n: number): Prediction[] {
+  const p = predict(net, X, n);
   // An input that overflows inside the network (∞ − ∞ → NaN) gets a clear error, not a NaN probability.
   assertFinitePredictions(p, model.inputs, X);
   return decisions(model, p);

@@ -148,7 +148,9 @@ export function backward(
 /** Probabilities (output activations) for n rows, in a new array [n × outputs]. */
 export function predict(net: Network, X: Float64Array, n: number): Float64Array {
   const batch = Math.min(Math.max(n, 1), 4096);
-  const ws = createWorkspace(net, batch);
+  // Forward buffers only: a server predicts per request, and the backward buffers and gradients were over half of each call's allocations.
+  const sized = () => net.layers.map((layer) => new Float64Array(batch * layer.units));
+  const ws: Workspace = { capacity: batch, Z: sized(), A: sized(), dZ: [], dA: [], grads: { weights: [], bias: [] } };
   const k = inputSize(net);
   const m = outputSize(net);
   const result = new Float64Array(n * m);

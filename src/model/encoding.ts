@@ -89,30 +89,56 @@ export function parseNumeric(value: unknown, field: string): number | undefined 
   return x;
 }
 
+/**
+ * One input's encoder: writes the encoded columns of one raw value into out[at …] (the input's
+ * span; a categorical input writes every one-hot column). Throws InputError for a malformed or
+ * overflowing value. `column` is where the input's columns start within an encoded row.
+ */
+export interface InputEncoder {
+  readonly input: ModelInput;
+  readonly column: number;
+  readonly encode: (value: unknown, out: Float64Array, at: number, stats?: EncodeStats) => void;
+}
+
+/** Each input's encoder, its rule (scaling or category lookup) prepared once. */
+export function inputEncoders(inputs: readonly ModelInput[]): InputEncoder[] {
+  let column = 0;
+  return inputs.map((input): InputEncoder => {
+    const at = column;
+    column += inputSpan(input);
+    if (input.kind === 'numeric') {
+      const scaling = numericScaling(input);
+      return {
+        input, column: at, encode: (value, out, c) => {
+          const scaled = scaleNumeric(scaling, parseNumeric(value, input.name) ?? NaN);
+          if (!Number.isFinite(scaled)) throw new InputError(input.name, `${input.name}: ${overflowDetail(input, JSON.stringify(value))}`);
+          out[c] = scaled;
+        },
+      };
+    }
+    const lookup = categoryLookup(input);
+    const span = input.categories.length;
+    return {
+      input, column: at, encode: (value, out, c, stats) => {
+        const hot = lookup(categoryLevel(value));
+        for (let j = 0; j < span; j++) out[c + j] = j === hot ? 1 : 0;
+        if (hot < 0 && stats) stats.unknown[input.name] = (stats.unknown[input.name] ?? 0) + 1;
+      },
+    };
+  });
+}
+
 /** A record's encoder for these inputs, with each input's rule prepared once (for encoding many records). */
 export type RecordEncoder = (record: Record<string, unknown>, out: Float64Array, offset?: number, stats?: EncodeStats) => void;
 
 export function recordEncoder(inputs: readonly ModelInput[]): RecordEncoder {
-  const rules = inputs.map((input) => input.kind === 'numeric'
-    ? { input, scaling: numericScaling(input), lookup: undefined }
-    : { input, scaling: undefined, lookup: categoryLookup(input) });
+  const encoders = inputEncoders(inputs);
   return (record, out, offset = 0, stats) => {
-    let c = offset;
-    for (const { input, scaling, lookup } of rules) {
+    for (const { input, column, encode } of encoders) {
       if (!(input.name in record)) {
         throw new InputError(input.name, `${input.name}: missing input (the model needs ${inputs.map((i) => i.name).join(', ')})`);
       }
-      const value = record[input.name];
-      if (input.kind === 'numeric') {
-        const scaled = scaleNumeric(scaling as NumericScaling, parseNumeric(value, input.name) ?? NaN);
-        if (!Number.isFinite(scaled)) throw new InputError(input.name, `${input.name}: ${overflowDetail(input, JSON.stringify(value))}`);
-        out[c++] = scaled;
-      } else {
-        const at = (lookup as (level: string) => number)(categoryLevel(value));
-        for (let j = 0; j < input.categories.length; j++) out[c + j] = j === at ? 1 : 0;
-        if (at < 0 && stats) stats.unknown[input.name] = (stats.unknown[input.name] ?? 0) + 1;
-        c += input.categories.length;
-      }
+      encode(record[input.name], out, offset + column, stats);
     }
   };
 }

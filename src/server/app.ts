@@ -17,8 +17,10 @@ import type { ModelFile } from '../model/schema.js';
 import { modelToNetwork } from '../model/convert.js';
 import { loadModelAsync, ModelFileError } from '../model/file.js';
 import { registerAdmin } from './admin.js';
-import { parsePredictBody, RequestError } from './requests.js';
-import { predictRecords, toRequestError } from './predict.js';
+import { RequestError } from './requests.js';
+import { toRequestError } from './predict.js';
+import { predictBody } from './predict-body.js';
+import { predictReplySchema } from './predict-reply.js';
 import { InputError } from '../errors.js';
 import { registerExplain } from './explain.js';
 
@@ -161,10 +163,13 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.get('/health', async () => ({ status: 'ok', model: served.summary, ...(options.shareModel ? { shareModel: true } : {}) }));
   if (options.shareModel) app.get('/model', async () => served.model);
 
-  app.post('/predict', async (request) => {
+  app.post('/predict', async (request, reply) => {
     const { model, net } = served;
-    const records = parsePredictBody(request.body);
-    return predictRecords(model, net, records);
+    const result = predictBody(model, net, request.body);
+    // Set only once scoring succeeded: an error reply keeps the default serializer. A custom
+    // serializer leaves the content type unset, so it is named here as fastify's default has it.
+    reply.type('application/json; charset=utf-8').serializer(reply.compileSerializationSchema(predictReplySchema(model)));
+    return result;
   });
 
   registerExplain(app, () => served.model);
