@@ -18,6 +18,7 @@ import type { ModelFile } from '../model/schema.js';
 import type { Attributions, InputGroup, OutputHead } from '../explain/attributions/index.js';
 import { inputGroups, integratedGradients, outputAt, shapleyValues } from '../explain/attributions/index.js';
 import { createNaming } from '../explain/naming.js';
+import { fitBounded } from '../explain/large.js';
 import { InputError } from '../errors.js';
 import type { ExplainDocument, ExplainModelOptions } from './explain-model.js';
 import { explainModel } from './explain-model.js';
@@ -229,9 +230,10 @@ export function explainWithAttributions(
   model: ModelFile, input: Record<string, unknown>, target: number | string, options: ExplainWithAttributionsOptions = {},
 ): ExplainWithAttributionsDocument {
   const doc = explainModel(model, input, target, { lr: options.lr, param: options.param });
-  return {
+  // A large model's bounded document stays within its size limit with the additions too.
+  return fitBounded({
     ...doc,
     ...(options.attributions ? { attributions: explainAttributions(model, input, options.attributions) } : {}),
     ...(options.counterfactuals ? { counterfactuals: explainCounterfactuals(model, input, options.counterfactuals) } : {}),
-  };
+  });
 }

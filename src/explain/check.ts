@@ -33,24 +33,38 @@ export function backpropGradients(net: Network, x: readonly number[], y: SampleT
   return { weights: grads.weights.map((w) => Float64Array.from(w)), bias: grads.bias.map((b) => Float64Array.from(b)) };
 }
 
+/** (L(θ+h) − L(θ−h))/2h for `buffer[index]` of `copy`, restoring it after use. */
+function centralDifference(copy: Network, buffer: Float64Array, index: number, x: readonly number[], y: SampleTarget, step: number): number {
+  const old = buffer[index];
+  const h = step * Math.max(1, Math.abs(old));
+  buffer[index] = old + h;
+  const up = lossAt(copy, x, y);
+  buffer[index] = old - h;
+  const down = lossAt(copy, x, y);
+  buffer[index] = old;
+  return (up - down) / (2 * h);
+}
+
 /**
  * Central finite differences (L(θ+h) − L(θ−h))/2h for every parameter, in the layout of
  * Gradients. Works on one private copy of the network, restoring each parameter after use.
  */
 export function finiteDifferenceGradients(net: Network, x: readonly number[], y: SampleTarget, step = FD_STEP): Gradients {
   const copy = cloneNetwork(net);
-  const fd = (buffer: Float64Array, index: number): number => {
-    const old = buffer[index];
-    const h = step * Math.max(1, Math.abs(old));
-    buffer[index] = old + h;
-    const up = lossAt(copy, x, y);
-    buffer[index] = old - h;
-    const down = lossAt(copy, x, y);
-    buffer[index] = old;
-    return (up - down) / (2 * h);
-  };
   return {
-    weights: copy.layers.map((layer) => Float64Array.from(layer.weights, (_, k) => fd(layer.weights, k))),
-    bias: copy.layers.map((layer) => Float64Array.from(layer.bias, (_, k) => fd(layer.bias, k))),
+    weights: copy.layers.map((layer) => Float64Array.from(layer.weights, (_, k) => centralDifference(copy, layer.weights, k, x, y, step))),
+    bias: copy.layers.map((layer) => Float64Array.from(layer.bias, (_, k) => centralDifference(copy, layer.bias, k, x, y, step))),
   };
+}
+
+/**
+ * The same central difference for one parameter (weights[j][i] of layer l, bias[j] when i is
+ * undefined), bit for bit what finiteDifferenceGradients gives it: for explaining a few
+ * parameters of a large network. `copy` is the caller's private copy (cloneNetwork), left unchanged.
+ */
+export function finiteDifferenceAt(
+  copy: Network, x: readonly number[], y: SampleTarget, l: number, j: number, i: number | undefined, step = FD_STEP,
+): number {
+  const layer = copy.layers[l];
+  return i === undefined ? centralDifference(copy, layer.bias, j, x, y, step) : centralDifference(copy, layer.weights, j * layer.inputs + i, x, y, step);
 }

@@ -4,13 +4,14 @@
  * model's inputs) how the prediction depends on each input. Works on any network; the model is
  * never changed (finite differences and the step use copies).
  */
-import type { Gradients, Network } from '../math/network.js';
+import type { Network } from '../math/network.js';
 import type { ModelInput } from '../model/schema.js';
-import type { ParamFactors, StepReport } from './types.js';
+import type { ParamFactors, StepReport, Truncation } from './types.js';
 import { createNaming, forEachParameter } from './naming.js';
 import { traceSample } from './trace.js';
-import { parameterChain } from './factors.js';
 import { backpropGradients, finiteDifferenceGradients, type SampleTarget } from './check.js';
+import { flatIndex, nestedGradients, paramRecord } from './records.js';
+import { explainLargeNetwork, isLargeNetwork } from './large.js';
 import { gradientStep } from './step.js';
 import type { DecisionLabels, InputExplanation } from './prediction.js';
 import { explainInputs } from './prediction.js';
@@ -35,27 +36,25 @@ export interface NetworkExplanation {
   readonly gradients: { readonly layers: { weights: number[][]; bias: number[] }[] };
   readonly factors: ParamFactors[];
   readonly check: {
-    /** max |backprop − finite difference| over every parameter. */
+    /** max |backprop − finite difference| over every parameter (a large network: over the listed factors). */
     readonly maxAbsDiff: number;
-    /** max |factor product − backprop| over every parameter. */
+    /** max |factor product − backprop| over the same parameters. */
     readonly maxProductDiff: number;
+    /** A large network only: how many parameters the check covers (the listed factors). */
+    readonly parameters?: number;
   };
   readonly step: StepReport;
-  /** Every parameter name, in file order (what `param` accepts). */
-  readonly parameters: string[];
+  /** Every parameter name, in file order (what `param` accepts); absent for a large network. */
+  readonly parameters?: string[];
   readonly inputs?: InputExplanation[];
+  /** A large network explained without `param`: only some factors are listed (large.ts). */
+  readonly truncated?: true;
+  readonly truncation?: Truncation;
 }
 
 export const DEFAULT_LR = 0.5;
 
 export { UnknownParameterError };
-
-function nested(net: Network, grads: Gradients): { weights: number[][]; bias: number[] }[] {
-  return net.layers.map((layer, l) => ({
-    weights: Array.from({ length: layer.units }, (_, j) => Array.from(grads.weights[l].subarray(j * layer.inputs, (j + 1) * layer.inputs))),
-    bias: Array.from(grads.bias[l]),
-  }));
-}
 
 /**
  * `y` is the target of a one-output network, or one target per output unit (a softmax head's
@@ -67,6 +66,14 @@ export function explainNetwork(net: Network, x: readonly number[], y: SampleTarg
   if (typeof y !== 'number' && y.length !== outputs) throw new RangeError(`explain needs ${outputs} targets (one per output unit), got ${y.length}`);
   if (typeof y === 'number' && outputs !== 1) throw new RangeError(`explain needs ${outputs} targets (one per output unit) for this network, got one number`);
   if (x.length !== net.layers[0].inputs) throw new RangeError(`explain needs ${net.layers[0].inputs} encoded inputs, got ${x.length}`);
+  // One rule for every face: a large network gets the bounded document (large.ts).
+  if (isLargeNetwork(net)) return explainLargeNetwork(net, x, y, { ...options, lr: options.lr ?? DEFAULT_LR });
+  return explainEveryParameter(net, x, y, options);
+}
+
+/** The full document, every parameter's factors and finite difference, whatever the network's size. */
+export function explainEveryParameter(net: Network, x: readonly number[], y: SampleTarget, options: ExplainOptions = {}): NetworkExplanation {
+  const outputs = net.layers[net.layers.length - 1].units;
   const naming = createNaming(net);
   const trace = traceSample(net, x, y);
   const grads = backpropGradients(net, x, y);
@@ -75,23 +82,13 @@ export function explainNetwork(net: Network, x: readonly number[], y: SampleTarg
   let maxAbsDiff = 0;
   let maxProductDiff = 0;
   forEachParameter(net, (l, j, i) => {
-    const index = i === undefined ? j : j * net.layers[l].inputs + i;
+    const index = flatIndex(net, l, j, i);
     const gradient = i === undefined ? grads.bias[l][index] : grads.weights[l][index];
     const finiteDifference = i === undefined ? fd.bias[l][index] : fd.weights[l][index];
-    const chain = parameterChain(net, trace, naming, l, j, i);
+    const record = paramRecord(net, trace, naming, l, j, i, gradient, finiteDifference);
     maxAbsDiff = Math.max(maxAbsDiff, Math.abs(gradient - finiteDifference));
-    maxProductDiff = Math.max(maxProductDiff, Math.abs(chain.product - gradient));
-    factors.push({
-      param: naming.param(l, j, i),
-      label: naming.label(l, j, i),
-      layer: l,
-      kind: i === undefined ? 'bias' : 'weight',
-      unit: j,
-      ...(i === undefined ? {} : { input: i }),
-      ...chain,
-      gradient,
-      finiteDifference,
-    });
+    maxProductDiff = Math.max(maxProductDiff, Math.abs(record.product - gradient));
+    factors.push(record);
   });
   const parameters = factors.map((f) => f.param);
   let shown = factors;
@@ -104,7 +101,7 @@ export function explainNetwork(net: Network, x: readonly number[], y: SampleTarg
     prediction: trace.yhat,
     target: typeof y === 'number' ? y : y[0],
     ...(outputs > 1 ? { outputs: [...trace.a[net.layers.length - 1]] } : {}),
-    gradients: { layers: nested(net, grads) },
+    gradients: { layers: nestedGradients(net, grads) },
     factors: shown,
     check: { maxAbsDiff, maxProductDiff },
     step: gradientStep(net, grads, x, y, options.lr ?? DEFAULT_LR, naming),

@@ -69,6 +69,10 @@ export function renderExplanation(
     : Object.entries(doc.prediction).map(([c, p]) => `P(${c}) ${num(p)}`).join(', ');
   const target = typeof doc.target === 'number' ? num(doc.target) : doc.target;
   lines.push(`prediction ŷ = ${shown}${decision}    target y = ${target}    loss L = ${num(doc.loss)}`);
+  const cut = doc.truncation;
+  if (cut) {
+    lines.push(`a large model: the factors of ${cut.factorsShown} of its ${cut.parameters} parameters (the output layer's, then the largest |gradient|); --param NAME for any other, e.g. --param layers[0].weights[0][0]`);
+  }
   lines.push('');
   lines.push('each gradient as its chain-rule factors (output side first, as the notes write them):');
   const widths = columnWidths(doc.factors.flatMap(factorRows));
@@ -77,7 +81,8 @@ export function renderExplanation(
     lines.push(...renderParam(f, widths));
   }
   lines.push('');
-  lines.push(`check: max |backprop − finite difference| = ${num(doc.check.maxAbsDiff, 3)};  max |product − backprop| = ${num(doc.check.maxProductDiff, 3)}`);
+  const over = doc.check.parameters === undefined ? '' : ` (over the ${doc.check.parameters} parameters listed)`;
+  lines.push(`check: max |backprop − finite difference| = ${num(doc.check.maxAbsDiff, 3)};  max |product − backprop| = ${num(doc.check.maxProductDiff, 3)}${over}`);
   lines.push('');
   const step = doc.step;
   lines.push(`one gradient-descent step, ${step.rule} with η = ${num(step.lr)}:`);

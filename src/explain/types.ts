@@ -70,3 +70,23 @@ export interface StepReport {
   readonly lossAfter: number;
   readonly parameters: readonly StepRecord[];
 }
+
+/**
+ * What the bounded explanation of a large network (explain/large.ts) lists, what it leaves out,
+ * and how to ask for the rest.
+ */
+export interface Truncation {
+  /** Every parameter of the network. */
+  readonly parameters: number;
+  /** Factors listed: the output layer's, then the others with the largest |gradient|. */
+  readonly factorsShown: number;
+  readonly factorsLeftOut: number;
+  readonly outputLayerFactors: number;
+  readonly topGradientFactors: number;
+  /** `all`: `gradients` holds every gradient; `left out`: over its share of the budget, absent. */
+  readonly gradients: 'all' | 'left out';
+  /** The document's size limit in bytes of JSON (1 MiB). */
+  readonly maxBytes: number;
+  /** In words: what is listed and how to get any other parameter's factors. */
+  readonly note: string;
+}

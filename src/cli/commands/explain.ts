@@ -132,6 +132,10 @@ export function registerExplain(program: Command): void {
         if (err instanceof InputError) throw new UsageError(`${FLAG_OF[err.field] ?? '--input'}: ${err.message}`);
         throw err;
       }
+      // A large model's document is bounded (explain/large.ts): say so once, where --json leaves room.
+      if (doc.truncation) {
+        process.stderr.write(`explain: a large model (${doc.truncation.parameters} parameters): the factors of ${doc.truncation.factorsShown} are listed; name any other with --param, e.g. --param layers[0].weights[0][0]\n`);
+      }
       if (flags.json) {
         printJson(doc);
         return;
