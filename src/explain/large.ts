@@ -1,15 +1,11 @@
 /**
- * The explanation of a large network, within bounds. A network with more than
- * FULL_EXPLAIN_PARAMETERS parameters, or whose full document would pass FULL_EXPLAIN_BYTES (a deep
- * chain repeats every factor above a parameter in its chain, so its document grows with depth²),
- * is not explained parameter by parameter: the backward pass gives every gradient at once, then
- * factors (and finite differences) are built only for the parameters listed — the output layer's
- * and the others with the largest |gradient| — and only while the document stays within
- * BOUNDED_EXPLAIN_BYTES of JSON. `param` asks for any one parameter's factors instead.
+ * The explanation of a large network (size.ts isLargeNetwork: over 5,000 parameters, or a full
+ * document estimated over 16 MiB), within bounds. It is not explained parameter by parameter:
+ * the backward pass gives every gradient at once, then factors (and finite differences) are
+ * built only for the parameters listed — the output layer's and the others with the largest
+ * |gradient| — and only while the document stays within BOUNDED_EXPLAIN_BYTES of JSON. `param` asks for any one parameter's factors instead.
  * Browser-safe, like the rest of explain/.
  */
-import { activations } from '../math/activations.js';
-import { losses } from '../math/losses.js';
 import type { Gradients, Network } from '../math/network.js';
 import { cloneNetwork } from '../math/network.js';
 import { UnknownParameterError } from '../errors.js';
@@ -22,13 +18,8 @@ import { backpropGradients, finiteDifferenceAt, type SampleTarget } from './chec
 import { gradientStep } from './step.js';
 import { explainInputs } from './prediction.js';
 import { gradientAt, nestedGradients, paramRecord } from './records.js';
+import { BOUNDED_EXPLAIN_BYTES, chainShapes, factorBytes, jsonBytes, parameterCount } from './size.js';
 
-/** Above this many parameters a network's explanation is bounded (DESIGN.md, HTTP /explain). */
-export const FULL_EXPLAIN_PARAMETERS = 5000;
-/** The bounded document's size limit: bytes of its JSON. */
-export const BOUNDED_EXPLAIN_BYTES = 1024 * 1024;
-/** A full document estimated over this is bounded too, whatever the parameter count. */
-export const FULL_EXPLAIN_BYTES = 16 * 1024 * 1024;
 /** The output layer's factors listed at most. */
 export const OUTPUT_LAYER_FACTORS = 200;
 /** The other parameters with the largest |gradient| listed at most. */
@@ -39,64 +30,6 @@ const GRADIENTS_BYTES = 512 * 1024;
 const RESERVE_BYTES = 64 * 1024;
 /** A step record { param, old, lr, gradient, new } in JSON, at most. */
 const STEP_RECORD_BYTES = 160;
-/** Measured JSON sizes of a factor record and of a δ-sum term (bytes; see the estimate below). */
-const TERM_BYTES = 230;
-const SUM_TERM_BYTES = 130;
-const PARAM_BYTES = 400;
-
-const encoder = new TextEncoder();
-
-function jsonBytes(value: unknown): number {
-  return encoder.encode(JSON.stringify(value) ?? '').length;
-}
-
-export function parameterCount(net: Network): number {
-  return net.layers.reduce((n, layer) => n + layer.units * (layer.inputs + 1), 0);
-}
-
-/**
- * Per layer, the shape of one of its parameters' chains as factors.ts builds it: how many factor
- * records, how many δ-sum terms, and whether a simplified copy of the chain follows.
- */
-function chainShapes(net: Network): { terms: number; sums: number; simplified: boolean }[] {
-  const last = net.layers.length - 1;
-  // Only sigmoid + BCE adds the simplified copy (factors.ts parameterChain).
-  const fused = losses[net.loss].fusedWith === 'sigmoid';
-  const slopeFactor = (l: number) => {
-    const spec = activations[net.layers[l].activation];
-    return spec.scope === 'row' || !spec.factor ? 0 : 1;
-  };
-  const shapes = new Array<{ terms: number; sums: number; simplified: boolean; single: boolean }>(net.layers.length);
-  for (let l = last; l >= 0; l--) {
-    const act = slopeFactor(l);
-    if (l === last) {
-      shapes[l] = { terms: 1 + act, sums: 0, simplified: fused, single: true };
-      continue;
-    }
-    const above = net.layers[l + 1];
-    shapes[l] = above.units === 1
-      ? { terms: shapes[l + 1].terms + 1 + act, sums: shapes[l + 1].sums, simplified: fused && shapes[l + 1].single, single: shapes[l + 1].single }
-      : { terms: 1 + act, sums: above.units, simplified: false, single: false };
-  }
-  // + 1: the local factor ∂z/∂θ.
-  return shapes.map((s) => ({ terms: s.terms + 1, sums: s.sums, simplified: s.simplified }));
-}
-
-/** Estimated JSON bytes of one factor record of layer l's parameters. */
-function factorBytes(shape: { terms: number; sums: number; simplified: boolean }): number {
-  return PARAM_BYTES + shape.terms * TERM_BYTES * (shape.simplified ? 2 : 1) + shape.sums * SUM_TERM_BYTES;
-}
-
-/** Estimated JSON bytes of the full document (every parameter's factors). */
-export function estimatedFullBytes(net: Network): number {
-  const shapes = chainShapes(net);
-  return net.layers.reduce((n, layer, l) => n + layer.units * (layer.inputs + 1) * factorBytes(shapes[l]), 0);
-}
-
-/** The one rule: which networks get the bounded document. */
-export function isLargeNetwork(net: Network): boolean {
-  return parameterCount(net) > FULL_EXPLAIN_PARAMETERS || estimatedFullBytes(net) > FULL_EXPLAIN_BYTES;
-}
 
 interface Coord {
   readonly l: number;
