@@ -220,16 +220,34 @@ export function importancePlot(rows: readonly { input: string; mean: number; std
   });
 }
 
-/** Partial dependence (the mean, thick) over ICE curves (one thin line per kept row). */
-export function dependencePlot(pd: { input: string; grid: readonly number[]; average: readonly number[]; ice: { rows: readonly number[]; values: readonly (readonly number[])[] } }): string {
+interface DependenceCurves { input: string; class?: string; grid: readonly number[]; average: readonly number[]; ice: { rows: readonly number[]; values: readonly (readonly number[])[] } }
+
+/**
+ * Partial dependence (the mean, thick) over ICE curves (one thin line per kept row). A probability
+ * is drawn on [0, 1]; a regression value (`valueLabel`, the target's name) on the curves' own range.
+ */
+export function dependencePlot(pd: DependenceCurves, valueLabel?: string): string {
   const ice = pd.ice.values.flatMap((values, i) => values.map((v, j) => ({ x: pd.grid[j], y: v, row: pd.ice.rows[i] })));
   const mean = pd.average.map((v, j) => ({ x: pd.grid[j], y: v }));
   return draw({
+    // Room for a raw value's tick labels (100,000).
+    ...(valueLabel === undefined ? {} : { marginLeft: 64 }),
     x: { label: `${pd.input} →`, grid: true },
-    y: { domain: [0, 1], label: '↑ predicted probability', grid: true },
+    y: valueLabel === undefined ? { domain: [0, 1], label: '↑ predicted probability', grid: true } : { label: `↑ predicted ${valueLabel}`, grid: true },
     marks: [
       Plot.line(ice, { x: 'x', y: 'y', z: 'row', stroke: '#999', strokeOpacity: 0.35, strokeWidth: 1 }),
       Plot.line(mean, { x: 'x', y: 'y', stroke: SECOND, strokeWidth: 3 }),
     ],
+  });
+}
+
+/** Multiclass partial dependence of one input: each class's mean probability curve (ICE left out: k sets would hide the means). */
+export function classDependencePlot(curves: readonly DependenceCurves[]): string {
+  const points = curves.flatMap((c) => c.average.map((v, j) => ({ x: c.grid[j], y: v, class: c.class ?? '' })));
+  return draw({
+    x: { label: `${curves[0]?.input ?? ''} →`, grid: true },
+    y: { domain: [0, 1], label: '↑ predicted probability', grid: true },
+    color: { domain: curves.map((c) => c.class ?? ''), scheme: 'tableau10', legend: true },
+    marks: [Plot.line(points, { x: 'x', y: 'y', stroke: 'class', z: 'class', strokeWidth: 2.5 })],
   });
 }

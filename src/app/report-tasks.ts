@@ -1,8 +1,9 @@
 /**
  * `chainrule report` for the multiclass and regression tasks. Multiclass: the per-class table
  * (precision, recall, F1, support), the confusion heat map and one-vs-rest ROC curves; regression:
- * predicted against actual, the residuals, and MSE/RMSE/MAE/R². The metrics are `evaluate --json`'s
- * (src/app/evaluate.ts); the page shell and the training section are the binary report's.
+ * predicted against actual, the residuals, and MSE/RMSE/MAE/R²; then, as for binary, permutation
+ * importance and partial dependence (per class; in raw units). The metrics are `evaluate --json`'s
+ * (src/app/evaluate.ts); the page shell, the training and importance sections are the binary report's.
  */
 import type { Table } from '../data/csv.js';
 import type { EncodeStats } from '../model/encoding.js';
@@ -16,7 +17,8 @@ import { areaUnder, rocCurve, type RocPoint } from '../data/curves.js';
 import { classIndex, fitTarget, rawTargets } from '../data/target.js';
 import { evaluateMulticlassModel, evaluateRegressionModel } from './evaluate.js';
 import { heatmapPlot, ovrRocPlot, predictedActualPlot, residualPlot, type RegressionPoint } from './report-plots.js';
-import { describeNetwork, escapeHtml, figure, fmt, page, pct, showValue } from './report.js';
+import type { ImportanceDocument } from './importance.js';
+import { describeNetwork, escapeHtml, figure, fmt, importanceSection, page, pct, reportImportance, showValue } from './report.js';
 
 export interface MulticlassReportData {
   task: 'multiclass';
@@ -25,6 +27,8 @@ export interface MulticlassReportData {
   /** Per class, the area under its one-vs-rest ROC curve (that class's probability as the score). */
   oneVsRest: { class: string; auc: number }[];
   unknownCategories: Record<string, number>;
+  /** As `chainrule importance --json` with its defaults (absent below 2 rows). */
+  importance?: ImportanceDocument;
 }
 
 export interface RegressionReportData {
@@ -32,6 +36,8 @@ export interface RegressionReportData {
   data: { file: string; rows: number };
   evaluation: RegressionEvaluation;
   unknownCategories: Record<string, number>;
+  /** As `chainrule importance --json` with its defaults (absent below 2 rows or for a constant target). */
+  importance?: ImportanceDocument;
 }
 
 /** The network's outputs [n × units] for every row. */
@@ -73,7 +79,9 @@ export function multiclassReportData(model: MulticlassModel, table: Table, file:
     rocs.push(roc);
     return { class: name, auc: roc.length ? areaUnder(roc) : Number.NaN };
   });
-  const data: MulticlassReportData = { task: 'multiclass', data: { file, rows: table.n }, evaluation, oneVsRest, unknownCategories: stats.unknown };
+  const data: MulticlassReportData = {
+    task: 'multiclass', data: { file, rows: table.n }, evaluation, oneVsRest, unknownCategories: stats.unknown, importance: reportImportance(model, table),
+  };
   curves.set(data, rocs);
   return data;
 }
@@ -83,7 +91,9 @@ export function regressionReportData(model: RegressionModel, table: Table, file:
   const stats: EncodeStats = { unknown: {} };
   const { out } = outputs(model, table, stats);
   const y = rawTargets(table, model.target.name);
-  const data: RegressionReportData = { task: 'regression', data: { file, rows: table.n }, evaluation, unknownCategories: stats.unknown };
+  const data: RegressionReportData = {
+    task: 'regression', data: { file, rows: table.n }, evaluation, unknownCategories: stats.unknown, importance: reportImportance(model, table),
+  };
   scatter.set(data, Array.from(y, (actual, i) => ({ actual, predicted: regressionValue(model, out[i]) })));
   return data;
 }
@@ -104,7 +114,7 @@ export function renderMulticlassReport(model: MulticlassModel, data: MulticlassR
     figure('confusion', 'Confusion matrix', heatmapPlot(e.confusion, e.classes), 'Rows by actual and predicted class (the class of the largest probability).'),
     figure('roc', 'One-vs-rest ROC curves', ovrRocPlot(data.oneVsRest.map((c, i) => ({ ...c, roc: rocs[i] ?? [] })).filter((c) => c.roc.length > 0)), 'Per class: true against false positive rate with that class\'s probability as the score and every other class as negative; the dashed diagonal is a random score.'),
   ];
-  return page(model, summary, metrics, data.unknownCategories, `<h2>Per class</h2>\n${perClass}\n<h2>How well it decides</h2>\n<div class="plots">${plots.join('\n')}</div>`, data);
+  return page(model, summary, metrics, data.unknownCategories, `<h2>Per class</h2>\n${perClass}\n<h2>How well it decides</h2>\n<div class="plots">${plots.join('\n')}</div>\n${importanceSection(data.importance)}`, data);
 }
 
 export function renderRegressionReport(model: RegressionModel, data: RegressionReportData): string {
@@ -120,5 +130,5 @@ export function renderRegressionReport(model: RegressionModel, data: RegressionR
     figure('predicted', 'Predicted against actual', predictedActualPlot(points), 'Every row\'s prediction against its actual value; the dashed diagonal is a perfect prediction.'),
     figure('residuals', 'Residuals', residualPlot(points), 'Actual minus predicted against the prediction; the dashed line is zero. A pattern here is what the model misses.'),
   ];
-  return page(model, summary, metrics, data.unknownCategories, `<h2>How close it predicts</h2>\n<div class="plots">${plots.join('\n')}</div>`, data);
+  return page(model, summary, metrics, data.unknownCategories, `<h2>How close it predicts</h2>\n<div class="plots">${plots.join('\n')}</div>\n${importanceSection(data.importance, model.target.name)}`, data);
 }

@@ -3,8 +3,9 @@
  * header (data, rows, task, network, training flags, seed, metrics), then the task's plots; for
  * binary: ROC with AUC, precision–recall with average precision, calibration with the Brier score,
  * the confusion matrix at the threshold, precision/recall/F1 across thresholds, permutation
- * importance and partial dependence with ICE (src/app/importance.ts), and the loss curves from
- * the model's history (multiclass and regression pages: src/app/report-tasks.ts).
+ * importance and partial dependence with ICE (src/app/importance.ts; every task's page has them),
+ * and the loss curves from the model's history (multiclass and regression pages:
+ * src/app/report-tasks.ts).
  * Styles are inline, plots are inline SVG, the numbers are also in a JSON data island
  * (`<script type="application/json" id="report-data">`); nothing is fetched.
  */
@@ -12,6 +13,7 @@ import type { Table } from '../data/csv.js';
 import type { EncodeStats } from '../model/encoding.js';
 import type { BinaryModel, ModelFile } from '../model/schema.js';
 import { encodedWidth, negativeValue, requireBinary } from '../model/schema.js';
+import { InputError } from '../errors.js';
 import { modelToNetwork } from '../model/convert.js';
 import { encodeTable } from '../data/prepare.js';
 import type { Evaluation } from '../data/metrics.js';
@@ -23,7 +25,7 @@ import {
 import { scoreRows, targetLabels } from './evaluate.js';
 import { importanceForTable, type ImportanceDocument, type ImportanceOptions } from './importance.js';
 import { multiclassReportData, regressionReportData, renderMulticlassReport, renderRegressionReport } from './report-tasks.js';
-import { dependencePlot, importancePlot, calibrationPlot, confusionPlot, lossPlot, lrPlot, prPlot, rocPlot, thresholdPlot, type LossPoint } from './report-plots.js';
+import { classDependencePlot, dependencePlot, importancePlot, calibrationPlot, confusionPlot, lossPlot, lrPlot, prPlot, rocPlot, thresholdPlot, type LossPoint } from './report-plots.js';
 
 /** Everything the binary report shows, as numbers (also embedded in the page). */
 export interface BinaryReportData {
@@ -70,7 +72,7 @@ export function binaryReportData(model: BinaryModel, table: Table, file: string)
     calibration: calibrationBins(probability, y),
     thresholds: thresholdSweep(probability, y),
     unknownCategories: stats.unknown,
-    importance: table.n >= 2 ? importanceForTable(model, table, REPORT_IMPORTANCE) : undefined,
+    importance: reportImportance(model, table),
   };
 }
 
@@ -166,13 +168,42 @@ export function trainingSection(model: ModelFile): string {
     : '<p class="note">The model file has no training history (no loss curves to show).</p>'}</div>`;
 }
 
-/** Permutation importance bars, then partial dependence with ICE per numeric input. */
-function importanceSection(imp: ImportanceDocument | undefined): string {
+/**
+ * The report's importance (`chainrule importance`'s defaults), or none below 2 rows or where the
+ * metric is undefined (R² of a constant target).
+ */
+export function reportImportance(model: ModelFile, table: Table): ImportanceDocument | undefined {
+  if (table.n < 2) return undefined;
+  try {
+    return importanceForTable(model, table, REPORT_IMPORTANCE);
+  } catch (err) {
+    if (err instanceof InputError && err.field === 'metric') return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Permutation importance bars, then partial dependence per numeric input: with ICE for a
+ * probability (binary) or a value (regression, `target` names it); multiclass one figure per
+ * input with a curve per class.
+ */
+export function importanceSection(imp: ImportanceDocument | undefined, target?: string): string {
   if (!imp) return '';
   const plots = [figure('importance', `Permutation importance (${imp.metric})`, importancePlot(imp.importances, imp.metric),
     `How much ${imp.metric} drops (from ${fmt(imp.baseline)}) when one input's values are shuffled across the rows: the mean over ${imp.repeats} shuffles (seed ${imp.seed}), the black line ± one standard deviation.`)];
-  imp.partialDependence.forEach((pd, i) => plots.push(figure(`pd${i}`, `Partial dependence: ${pd.input}`, dependencePlot(pd),
-    `The predicted probability as ${pd.input} is set to each of ${pd.grid.length} values for every row, the other inputs kept: the mean over all rows (thick) and ${pd.ice.rows.length} single rows (ICE, grey).`)));
+  const inputs = [...new Set(imp.partialDependence.map((pd) => pd.input))];
+  inputs.forEach((input, i) => {
+    const curves = imp.partialDependence.filter((pd) => pd.input === input);
+    const [pd] = curves;
+    const how = `as ${input} is set to each of ${pd.grid.length} values for every row, the other inputs kept`;
+    if (imp.task === 'multiclass') {
+      plots.push(figure(`pd${i}`, `Partial dependence: ${input}`, classDependencePlot(curves), `Each class's predicted probability ${how}: the mean over all rows.`));
+    } else {
+      const what = imp.output === 'value' ? `The predicted ${target ?? 'value'}` : 'The predicted probability';
+      plots.push(figure(`pd${i}`, `Partial dependence: ${input}`, dependencePlot(pd, imp.output === 'value' ? target ?? 'value' : undefined),
+        `${what} ${how}: the mean over all rows (thick) and ${pd.ice.rows.length} single rows (ICE, grey).`));
+    }
+  });
   return `<h2>What it relies on</h2>\n<div class="plots">${plots.join('\n')}</div>`;
 }
 

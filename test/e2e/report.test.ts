@@ -80,8 +80,8 @@ describe('chainrule report in Chromium', () => {
   });
 
   it.each([
-    ['level', 'multiclass', ['confusion', 'roc', 'loss'], 'macroF1', 'macro F1'],
-    ['salary', 'regression', ['predicted', 'residuals', 'loss'], 'rmse', 'RMSE'],
+    ['level', 'multiclass', ['confusion', 'roc', 'importance', 'pd0', 'pd1', 'loss'], 'macroF1', 'macro F1'],
+    ['salary', 'regression', ['predicted', 'residuals', 'importance', 'pd0', 'pd1', 'loss'], 'rmse', 'RMSE'],
   ])('%s (%s): zero page errors and zero network requests, every plot present; the screenshot is saved', async (name, _task, ids, key, label) => {
     const data = join(process.cwd(), `data/${name}.csv`);
     const train = runCli(['train', '--data', data, '--target', name, '--layers', '8', '--epochs', '30', '--quiet', '--out', `${name}.json`], dir);

@@ -49,6 +49,11 @@ describe('chainrule report', () => {
     const evaluated = JSON.parse(runCli(['evaluate', '--model', `${name}.json`, '--data', data, '--json'], dir).stdout);
     expect(island.task).toBe(task);
     expect(island.evaluation).toEqual(evaluated);
+    // What it relies on: `chainrule importance --json` with its defaults, drawn for this task too.
+    const importance = runCli(['importance', '--model', `${name}.json`, '--data', data, '--json'], dir);
+    expect(importance.status, importance.stderr).toBe(0);
+    expect(island.importance).toEqual(JSON.parse(importance.stdout));
+    expect(html).toContain('data-plot="importance"');
     if (task === 'regression') {
       for (const [label, key] of [['MSE', 'mse'], ['RMSE', 'rmse'], ['MAE', 'mae'], ['R²', 'r2']]) expect(html).toContain(`<th>${label}</th><td>${(evaluated[key] as number).toFixed(4)}</td>`);
     } else {

@@ -169,7 +169,10 @@ describe('the multiclass and regression pages', () => {
       for (let j = 0; j < 3; j++) expect(data.evaluation.confusion[c][j]).toBe(predicted.filter((p, i) => truth[i] === c && p === j).length);
       expect(data.oneVsRest[c].auc).toBeCloseTo(mannWhitney(probs.map((p) => p[c]), truth.map((t) => (t === c ? 1 : 0))), 12);
     }
-    expect([...html.matchAll(/<figure class="plot" data-plot="(\w+)"/g)].map((m) => m[1])).toEqual(['confusion', 'roc']);
+    expect([...html.matchAll(/<figure class="plot" data-plot="(\w+)"/g)].map((m) => m[1])).toEqual(['confusion', 'roc', 'importance', 'pd0']);
+    // Importance is accuracy of the argmax; partial dependence has one curve set per class.
+    expect(data.importance.baseline).toBeCloseTo(predicted.filter((p, i) => p === truth[i]).length / 150, 12);
+    expect(data.importance.partialDependence.map((pd: { class: string }) => pd.class)).toEqual(classes);
     expect(html).toContain('<table class="classes" id="per-class">');
     expect((html.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(2);
     expect(html).not.toMatch(/\b(src|href)\s*=/i);
@@ -195,7 +198,12 @@ describe('the multiclass and regression pages', () => {
     expect(data.evaluation.rmse).toBeCloseTo(Math.sqrt(mse), 9);
     expect(data.evaluation.mae).toBeCloseTo(actual.reduce((s, a, i) => s + Math.abs(a - pred[i]), 0) / n, 9);
     expect(data.evaluation.r2).toBeCloseTo(1 - (mse * n) / tss, 9);
-    expect([...html.matchAll(/<figure class="plot" data-plot="(\w+)"/g)].map((m) => m[1])).toEqual(['predicted', 'residuals']);
+    expect([...html.matchAll(/<figure class="plot" data-plot="(\w+)"/g)].map((m) => m[1])).toEqual(['predicted', 'residuals', 'importance', 'pd0']);
+    // Importance is the drop of R²; partial dependence is in raw units: this model is linear, 6 per unit of x.
+    expect(data.importance.metric).toBe('r2');
+    expect(data.importance.baseline).toBeCloseTo(1 - (mse * n) / tss, 9);
+    const pd = data.importance.partialDependence[0];
+    expect((pd.average[1] - pd.average[0]) / (pd.grid[1] - pd.grid[0])).toBeCloseTo(6, 9);
     expect(html).toContain(`RMSE</th><td>${Math.sqrt(mse).toFixed(4)}`);
   });
 });
