@@ -24,7 +24,7 @@ describe('npm pack --dry-run', () => {
   it('ships the library entry with its types, the CLI and the bundled data', () => {
     for (const path of [
       'package.json', 'README.md', 'LICENSE', 'data/promotion.csv',
-      'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/model/onnx.js', 'dist/model/onnx.d.ts',
+      'dist/index.js', 'dist/index.d.ts', 'dist/browser.js', 'dist/browser.d.ts', 'dist/cli/main.js', 'dist/model/onnx.js', 'dist/model/onnx.d.ts',
     ]) expect(files).toContain(path);
   });
 
@@ -37,8 +37,13 @@ describe('npm pack --dry-run', () => {
   });
 
   it('has an exports map with types that point at shipped files, the bin, and engines', () => {
-    expect(pkg.exports['.']).toEqual({ types: './dist/index.d.ts', import: './dist/index.js', default: './dist/index.js' });
-    for (const target of Object.values(pkg.exports['.'] as Record<string, string>)) expect(files).toContain(target.replace(/^\.\//, ''));
+    const browser = { types: './dist/browser.d.ts', default: './dist/browser.js' };
+    expect(pkg.exports['.']).toEqual({ browser, types: './dist/index.d.ts', import: './dist/index.js', default: './dist/index.js' });
+    // The browser condition first: Node never matches it, bundlers for the web match it before import.
+    expect(Object.keys(pkg.exports['.'] as object)[0]).toBe('browser');
+    expect(pkg.exports['./browser']).toEqual(browser);
+    const targets = (entry: unknown): string[] => (typeof entry === 'string' ? [entry] : Object.values(entry as object).flatMap(targets));
+    for (const target of targets(pkg.exports)) expect(files).toContain(target.replace(/^\.\//, ''));
     expect(files).toContain(pkg.bin.chainrule.replace(/^\.\//, ''));
     expect(readFileSync(new URL(pkg.bin.chainrule, `file://${ROOT}`), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
     expect(pkg.engines.node).toBe('>=20.19');

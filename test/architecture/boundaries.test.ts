@@ -7,19 +7,19 @@
  * included) as long as nothing it reaches, directly or through other modules, imports a Node
  * builtin or csv-parse's Node entry.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { pairViolations, readGraph, webViolations } from './imports.js';
+import { pairViolations, reachable, readGraph, webViolations } from './imports.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-function sourcesUnder(dir: string, out = new Map<string, string>()): Map<string, string> {
+function sourcesUnder(dir: string, out = new Map<string, string>(), ext = /\.(ts|mts)$/): Map<string, string> {
   for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) sourcesUnder(path, out);
-    else if (/\.(ts|mts)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
+    if (entry.isDirectory()) sourcesUnder(path, out, ext);
+    else if (ext.test(entry.name) && !entry.name.endsWith('.d.ts')) {
       out.set(relative('.', path).split(sep).join('/'), readFileSync(join(ROOT, path), 'utf8'));
     }
   }
@@ -89,7 +89,23 @@ describe('the checker (made-up graphs)', () => {
       "src/explain/b.ts imports 'csv-parse', reached from web/ by web/src/main.ts:1 → '../../src/explain/a.js', src/explain/a.ts:1 → './b.js', src/explain/b.ts:2 → 'csv-parse': nothing the playground loads may import a Node builtin or csv-parse's Node entry",
     ]);
   });
+
+  it('checks the library\'s browser entry the same way, in sources and in built .js files, naming the entry', () => {
+    const browser = { where: 'the browser entry', who: 'a page importing chainrule' };
+    const edges = graph({
+      'dist/browser.js': "export * from './portable.js';",
+      'dist/portable.js': "export { readCsv } from './data/csv.js';\nexport { fit } from './train/fit.js';",
+      'dist/data/csv.js': "import { createReadStream } from 'node:fs';",
+      'dist/train/fit.js': '',
+    });
+    expect([...reachable(edges, ['dist/browser.js'])].sort()).toEqual(['dist/browser.js', 'dist/data/csv.js', 'dist/portable.js', 'dist/train/fit.js']);
+    expect(webViolations(edges, ['dist/browser.js'], browser)).toEqual([
+      "dist/data/csv.js imports 'node:fs', reached from the browser entry by dist/browser.js:1 → './portable.js', dist/portable.js:1 → './data/csv.js', dist/data/csv.js:1 → 'node:fs': nothing a page importing chainrule loads may import a Node builtin or csv-parse's Node entry",
+    ]);
+  });
 });
+
+const BROWSER_ENTRY = { where: 'the browser entry', who: 'a page importing chainrule' };
 
 describe('the real sources keep DESIGN.md\'s boundaries', () => {
   const sources = sourcesUnder('src', sourcesUnder('web/src'));
@@ -109,5 +125,30 @@ describe('the real sources keep DESIGN.md\'s boundaries', () => {
     const roots = [...sources.keys()].filter((file) => file.startsWith('web/src/'));
     expect(roots.length).toBeGreaterThan(10);
     expect(webViolations(edges, roots)).toEqual([]);
+  });
+});
+
+describe('the library\'s browser entry (package.json "browser" condition) reaches nothing Node-only', () => {
+  it('in the sources: src/browser.ts and all it loads (the Node entry, checked the same way, does reach node:fs)', () => {
+    const edges = readGraph(sourcesUnder('src'));
+    const reached = reachable(edges, ['src/browser.ts']);
+    // A floor, and the use cases the entry is for, so an entry that lost its re-exports cannot pass.
+    for (const file of ['src/portable.ts', 'src/app/train-model.ts', 'src/app/explain-model.ts', 'src/app/attributions.ts', 'src/data/csv-text.ts', 'src/model/json.ts']) {
+      expect(reached.has(file), file).toBe(true);
+    }
+    expect(reached.size).toBeGreaterThan(40);
+    expect(webViolations(edges, ['src/browser.ts'], BROWSER_ENTRY)).toEqual([]);
+    expect(webViolations(edges, ['src/index.ts'], BROWSER_ENTRY).some((v) => v.includes("imports 'node:fs")), 'control: the Node entry').toBe(true);
+  });
+
+  it('in what ships: dist/browser.js and all it loads (npm run build first)', () => {
+    if (!existsSync(join(ROOT, 'dist/browser.js'))) throw new Error('dist/browser.js is not built: run npm run build');
+    const built = sourcesUnder('dist', new Map(), /\.js$/);
+    for (const file of [...built.keys()]) if (file.startsWith('dist/web/')) built.delete(file);
+    const edges = readGraph(built);
+    const reached = reachable(edges, ['dist/browser.js']);
+    expect(reached.has('dist/app/train-model.js')).toBe(true);
+    expect(reached.size).toBeGreaterThan(40);
+    expect(webViolations(edges, ['dist/browser.js'], BROWSER_ENTRY)).toEqual([]);
   });
 });

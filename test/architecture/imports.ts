@@ -139,12 +139,23 @@ export function pairViolations(edges: readonly Edge[], rules: readonly Rule[] = 
   return out;
 }
 
+/** Who a browser-safety check is for, as its messages name them. */
+export interface BrowserRoots {
+  /** Where the roots are (`web/`, `the browser entry`). */
+  where: string;
+  /** What loads them (`the playground`, `a page importing chainrule`). */
+  who: string;
+}
+
+const PLAYGROUND: BrowserRoots = { where: 'web/', who: 'the playground' };
+
 /**
- * Everything reachable from web/src (the playground and its worker), through any number of our
- * modules, must be browser-safe: no Node builtin (node:fs, worker_threads, …) and not csv-parse's
- * Node entry. Each violation prints the chain from the web file that reaches it.
+ * Everything reachable from `roots` (web/src: the playground and its worker; or the library's
+ * browser entry), through any number of our modules, must be browser-safe: no Node builtin
+ * (node:fs, worker_threads, …) and not csv-parse's Node entry. Each violation prints the chain from
+ * the root that reaches it.
  */
-export function webViolations(edges: readonly Edge[], roots: readonly string[]): string[] {
+export function webViolations(edges: readonly Edge[], roots: readonly string[], name: BrowserRoots = PLAYGROUND): string[] {
   const out = new Map<string, Edge[]>();
   const parent = new Map<string, Edge | null>();
   const queue: string[] = [];
@@ -172,6 +183,24 @@ export function webViolations(edges: readonly Edge[], roots: readonly string[]):
   return [...out.values()].map((chain) => {
     const last = chain[chain.length - 1];
     const path = chain.map((e) => `${where(e)} → '${e.specifier}'`).join(', ');
-    return `${last.from} imports '${last.specifier}', reached from web/ by ${path}: nothing the playground loads may import a Node builtin or csv-parse's Node entry`;
+    return `${last.from} imports '${last.specifier}', reached from ${name.where} by ${path}: nothing ${name.who} loads may import a Node builtin or csv-parse's Node entry`;
   });
+}
+
+/** Every file of ours that `roots` load, directly or through other modules (roots included). */
+export function reachable(edges: readonly Edge[], roots: readonly string[]): Set<string> {
+  const byFile = new Map<string, Edge[]>();
+  for (const e of edges) byFile.set(e.from, [...(byFile.get(e.from) ?? []), e]);
+  const seen = new Set(roots);
+  const queue = [...roots];
+  while (queue.length) {
+    const file = queue.shift() as string;
+    for (const e of byFile.get(file) ?? []) {
+      if (e.to && !seen.has(e.to)) {
+        seen.add(e.to);
+        queue.push(e.to);
+      }
+    }
+  }
+  return seen;
 }
