@@ -71,9 +71,9 @@ export function numericScale(input: ModelInput): { shift: number; scale: number 
 }
 
 /**
- * The explained output: which unit of the output layer, read as what. Only the binary task exists
- * today, where it is P(positive) = the one sigmoid unit. A task that reads its output otherwise
- * (a class's probability, a value in raw units) adds its case here and nowhere else.
+ * The explained output: which unit of the output layer, read as what: binary P(positive) (the one
+ * sigmoid unit), multiclass P(class) (that class's softmax unit), regression the value in raw
+ * units (the linear unit · the target's std + its mean). app/explained-output.ts picks it per task.
  */
 export interface OutputHead {
   readonly output: 'probability' | 'value';
