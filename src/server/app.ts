@@ -23,6 +23,7 @@ import { predictBody } from './predict-body.js';
 import { predictReplySchema } from './predict-reply.js';
 import { InputError } from '../errors.js';
 import { registerExplain } from './explain.js';
+import type { ExplainPoolOptions } from './explain-pool.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -44,6 +45,8 @@ export interface AppOptions {
   cors?: readonly string[];
   /** fastify's pino logger: false (default) for none, or options such as { level, stream }. */
   logger?: FastifyServerOptions['logger'];
+  /** /explain's worker threads and queue (explain-pool.ts). */
+  explain?: ExplainPoolOptions;
 }
 
 /** Methods each route answers, for 405 replies on the known paths. */
@@ -172,7 +175,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     return result;
   });
 
-  registerExplain(app, () => served.model);
+  registerExplain(app, () => served.model, options.explain);
 
   if (webRoot && existsSync(join(webRoot, 'index.html'))) {
     app.register(fastifyStatic, { root: webRoot, prefix: '/', index: 'index.html' });
