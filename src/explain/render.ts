@@ -7,6 +7,9 @@ import type { ParamFactors } from './types.js';
 import { NOTE_NETS, type NotesReport } from './notes/check.js';
 import { num } from './format.js';
 
+/** Columns wider than this are not padded to: their cells run on. */
+const MAX_ALIGNED = 60;
+
 /** Display width: code points, combining marks not counted. */
 function width(s: string): number {
   let n = 0;
@@ -75,7 +78,8 @@ export function renderExplanation(
   }
   lines.push('');
   lines.push('each gradient as its chain-rule factors (output side first, as the notes write them):');
-  const widths = columnWidths(doc.factors.flatMap(factorRows));
+  // Capped: one long cell (a deep chain's simplified product) would pad every row of every factor to its width.
+  const widths = columnWidths(doc.factors.flatMap(factorRows)).map((w) => Math.min(w, MAX_ALIGNED));
   for (const f of doc.factors) {
     lines.push('');
     lines.push(...renderParam(f, widths));
