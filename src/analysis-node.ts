@@ -48,8 +48,8 @@ export async function crossValidate(table: Table, options: CrossValidateConfig):
  * @throws OptionsError naming the option (`grid.lr` for a bad grid value).
  */
 export async function tune(table: Table, options: TuneConfig): Promise<TuneResult> {
-  const { space, random, folds, metric, jobs, onProgress, train } = parseTuneOptions(options);
   const search = await import('./app/tune.js');
+  const { space, random, folds, metric, jobs, onProgress, train } = parseTuneOptions(options, search.TUNE_METRICS);
   const points = random !== undefined ? search.randomPoints(space, random, train.seed) : search.gridPoints(space);
   return search.tune(table, points.map((params) => trialOf(train, params)), { folds, metric, jobs, onProgress });
 }

@@ -12,8 +12,7 @@ import {
   callback, check, given, isPlainObject, object, oneOf, parseTrainOptions, positiveInteger, quote, rule, trainRules,
   type Rule,
 } from './options.js';
-import type { NumericRange, Trial, TrialParams } from './tune.js';
-import { TUNE_METRICS } from './tune.js';
+import type { NumericRange, Trial, TrialParams, TUNE_METRICS } from './tune.js';
 
 /** Train options that make no sense inside a fold (as `cv`'s flags leave out --init, --checkpoint, --threads). */
 const NOT_IN_FOLDS = ['init', 'onEpoch', 'notify', 'resume', 'checkpointEvery', 'onCheckpoint', 'shouldStop', 'pool'] as const;
@@ -109,14 +108,18 @@ function checkGridValue(base: FoldTrainOptions, key: string, value: unknown): vo
   }
 }
 
-/** `tune`'s options checked: the search space (each value checked as train's option), the base train options and the search settings. */
-export function parseTuneOptions(options: unknown): {
+/**
+ * `tune`'s options checked: the search space (each value checked as train's option), the base
+ * train options and the search settings. `metrics` are tune.ts's, passed in so that checking
+ * does not load the search code with the library.
+ */
+export function parseTuneOptions(options: unknown, metrics: readonly string[]): {
   space: [string, readonly unknown[] | NumericRange][]; random?: number; folds: number; metric: string; jobs: number;
   onProgress?: (done: number, total: number) => void; train: FoldTrainOptions;
 } {
   const { own, train } = splitChecked('tune', options, {
     grid: object('an object of option: [values], such as { hidden: [[2], [4]], lr: [0.1, 0.5] }'),
-    random: positiveInteger(), folds: foldCount(), metric: oneOf(TUNE_METRICS), jobs: positiveInteger(), onProgress: callback(),
+    random: positiveInteger(), folds: foldCount(), metric: oneOf(metrics), jobs: positiveInteger(), onProgress: callback(),
   }, ['grid'], isPlainObject(options) && isPlainObject(options.grid) ? Object.keys(options.grid) : []);
   const grid = own.grid as Record<string, unknown>;
   const entries = Object.entries(grid);
