@@ -11,7 +11,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { pairViolations, reachable, readGraph, webViolations } from './imports.js';
+import { nodeGlobalUses, pairViolations, reachable, readGraph, webViolations } from './imports.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -103,6 +103,21 @@ describe('the checker (made-up graphs)', () => {
       "dist/data/csv.js imports 'node:fs', reached from the browser entry by dist/browser.js:1 → './portable.js', dist/portable.js:1 → './data/csv.js', dist/data/csv.js:1 → 'node:fs': nothing a page importing chainrule loads may import a Node builtin or csv-parse's Node entry",
     ]);
   });
+
+  it('finds run-time uses of Node globals (Buffer, process, require, …), not property names, types, typeof guards or own names', () => {
+    expect(nodeGlobalUses('src/x.ts', [
+      "const b = Buffer.from('x');",
+      'const pid = process.pid;',
+      'const guarded = typeof process !== "undefined";',
+      'const viaGlobal = (globalThis as { process?: unknown }).process;',
+      'const key = { process: 1, Buffer: 2 };',
+      'let typed: Buffer | undefined;',
+      'function f(err: NodeJS.ErrnoException): void {}',
+      'class C { require(): void {} }',
+      'const m = require("zod");',
+    ].join('\n'))).toEqual(['src/x.ts:1 uses Buffer', 'src/x.ts:2 uses process', 'src/x.ts:9 uses require']);
+    expect(nodeGlobalUses('src/y.ts', 'function g(process: { pid: number }) { return process.pid; }')).toEqual([]);
+  });
 });
 
 const BROWSER_ENTRY = { where: 'the browser entry', who: 'a page importing chainrule' };
@@ -139,6 +154,15 @@ describe('the library\'s browser entry (package.json "browser" condition) reache
     expect(reached.size).toBeGreaterThan(40);
     expect(webViolations(edges, ['src/browser.ts'], BROWSER_ENTRY)).toEqual([]);
     expect(webViolations(edges, ['src/index.ts'], BROWSER_ENTRY).some((v) => v.includes("imports 'node:fs")), 'control: the Node entry').toBe(true);
+  });
+
+  it('nothing the browser entry or the playground loads uses a Node global at run time (Buffer, process, require, …)', () => {
+    const sources = sourcesUnder('src', sourcesUnder('web/src'));
+    const edges = readGraph(sources);
+    const roots = ['src/browser.ts', ...[...sources.keys()].filter((file) => file.startsWith('web/src/'))];
+    const uses = (files: Iterable<string>) => [...files].flatMap((file) => nodeGlobalUses(file, sources.get(file) ?? ''));
+    expect(uses(reachable(edges, roots))).toEqual([]);
+    expect(uses(reachable(edges, ['src/index.ts'])).some((u) => u.endsWith('uses Buffer')), 'control: the Node entry reaches Buffer').toBe(true);
   });
 
   it('in what ships: dist/browser.js and all it loads (npm run build first)', () => {

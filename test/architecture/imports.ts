@@ -204,3 +204,53 @@ export function reachable(edges: readonly Edge[], roots: readonly string[]): Set
   }
   return seen;
 }
+
+/** Node's globals that a browser does not define: using one is a ReferenceError there (`Buffer is not defined`). */
+export const NODE_GLOBALS: ReadonlySet<string> = new Set(['Buffer', 'process', 'require', 'module', 'exports', '__dirname', '__filename', 'global', 'setImmediate']);
+
+/** True when `node` sits inside a type (erased by tsc): `let b: Buffer`, `NodeJS.ErrnoException`. */
+function inType(node: ts.Node): boolean {
+  for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
+    if (ts.isTypeNode(n)) return true;
+    if (ts.isExpression(n) || ts.isStatement(n)) return false;
+  }
+  return false;
+}
+
+/** Names a file declares itself (variables, parameters, functions, classes, imports): those shadow a global. */
+function declaredNames(source: ts.SourceFile): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if ((ts.isVariableDeclaration(node) || ts.isParameter(node) || ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node)
+      || ts.isImportSpecifier(node) || ts.isImportClause(node) || ts.isNamespaceImport(node) || ts.isBindingElement(node))
+      && node.name && ts.isIdentifier(node.name)) names.add(node.name.text);
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return names;
+}
+
+/**
+ * Run-time uses of a Node global in one file, as `file:line uses Buffer`. Not uses: a property
+ * name (`globalThis.process`, `{ process }` as a key), a type, `typeof process` (a guard), a name the
+ * file declares itself.
+ */
+export function nodeGlobalUses(file: string, text: string): string[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const own = declaredNames(source);
+  const out: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) && NODE_GLOBALS.has(node.text) && !own.has(node.text)) {
+      const parent = node.parent;
+      const isName = (ts.isPropertyAccessExpression(parent) && parent.name === node)
+        || ((ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent) || ts.isMethodDeclaration(parent)
+          || ts.isPropertySignature(parent) || ts.isMethodSignature(parent) || ts.isGetAccessor(parent) || ts.isSetAccessor(parent)
+          || ts.isEnumMember(parent)) && parent.name === node)
+        || ts.isQualifiedName(parent) || ts.isTypeOfExpression(parent) || ts.isExportSpecifier(parent);
+      if (!isName && !inType(node)) out.push(`${file}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1} uses ${node.text}`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return out;
+}
