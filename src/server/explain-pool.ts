@@ -20,6 +20,8 @@ export interface ExplainPoolOptions {
 }
 
 export const DEFAULT_EXPLAIN_QUEUE = 32;
+/** How much lower the workers' scheduling priority is than the event loop's (Linux nice). */
+const NICE_INCREMENT = 10;
 /** Seconds a client is asked to wait when the queue is full. */
 export const RETRY_AFTER_SECONDS = 1;
 
@@ -82,7 +84,8 @@ export function createExplainPool(options: ExplainPoolOptions = {}): ExplainPool
     async run(model, input, target, explainOptions) {
       if (pending >= threads + queue) throw new ExplainQueueFullError(pending - threads);
       // Idle workers stay a while (unreferenced, so they never hold the process open), then end.
-      pool ??= new Piscina({ filename: workerUrl().href, minThreads: 0, maxThreads: threads, idleTimeout: 30_000 });
+      // Niced: when the cores are short, the event loop (/health, /predict) runs first.
+      pool ??= new Piscina({ filename: workerUrl().href, minThreads: 0, maxThreads: threads, idleTimeout: 30_000, niceIncrement: NICE_INCREMENT });
       const task: ExplainTask = { ...sharedModel(model), input, target, options: explainOptions };
       pending++;
       try {
