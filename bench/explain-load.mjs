@@ -6,11 +6,12 @@
 // one hr row, while a worker thread (its own event loop, so autocannon's work does not delay it)
 // GETs /health every --every ms, one at a time. Prints per model: its parameters, the explain
 // document's bytes, explain req/s, non-2xx and errors, /health p50/p99/max and how many answered,
-// and the server process's peak RSS (Linux VmHWM). Goal: /health p99 < 50 ms, RSS bounded.
+// and the server process's peak RSS (Linux VmHWM); first /health alone for 3 s, the machine's own
+// latency floor (on a shared machine it moves the figures). Goal: /health p99 < 50 ms, RSS bounded.
 // Usage: npm run build && node bench/explain-load.mjs [--layers 128,128 --layers 32,32] [--duration 10] [--connections 16] [--every 20] [--json]
 import autocannon from 'autocannon';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -31,6 +32,7 @@ const { values } = parseArgs({
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 const every = Number(values.every);
+const IDLE_SECONDS = 3;
 
 function chainrule(args) {
   return execFileSync(process.execPath, [cli, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -97,6 +99,21 @@ function quantile(sorted, q) {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN;
 }
 
+/** Starts the /health poller; `stop()` resolves to its latency summary. */
+function poll(url) {
+  const poller = new Worker(POLLER, { eval: true, workerData: { url, every } });
+  const polled = new Promise((resolve, reject) => { poller.once('message', resolve); poller.once('error', reject); });
+  return {
+    async stop() {
+      poller.postMessage('stop');
+      const { latencies, failures } = await polled;
+      await poller.terminate();
+      const sorted = [...latencies].sort((a, b) => a - b);
+      return { answered: latencies.length, failures, p50ms: quantile(sorted, 0.5), p99ms: quantile(sorted, 0.99), maxms: sorted[sorted.length - 1] };
+    },
+  };
+}
+
 async function run(layers, dir, csv) {
   const model = join(dir, `model-${layers.replace(/,/g, 'x')}.json`);
   chainrule(['train', '--data', csv, '--target', 'is_promoted', '--layers', layers, '--epochs', '1', '--out', model, '--quiet']);
@@ -110,20 +127,22 @@ async function run(layers, dir, csv) {
     if (one.status !== 200) throw new Error(`/explain answered ${one.status}: ${doc.toString().slice(0, 200)}`);
     const truncated = JSON.parse(doc.toString()).truncated === true;
     const idleRss = peakRssMb(child.pid);
-    const poller = new Worker(POLLER, { eval: true, workerData: { url, every } });
-    const polled = new Promise((resolve, reject) => { poller.once('message', resolve); poller.once('error', reject); });
+    // The machine's own noise first: /health alone for IDLE_SECONDS, then under load.
+    const idle = poll(url);
+    await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
+    const quiet = await idle.stop();
+    const load = [loadavg()[0]];
+    const busy = poll(url);
     const result = await autocannon({
       url: `${url}/explain`, method: 'POST', headers: { 'content-type': 'application/json' }, body,
       connections, duration, timeout: 60,
     });
-    poller.postMessage('stop');
-    const { latencies, failures } = await polled;
-    await poller.terminate();
-    const sorted = [...latencies].sort((a, b) => a - b);
+    const health = await busy.stop();
+    load.push(loadavg()[0]);
     return {
-      layers, parameters, documentBytes: doc.length, truncated,
+      layers, parameters, documentBytes: doc.length, truncated, loadAverage: load,
       explain: { requestsPerSecond: result.requests.average, total: result.requests.total, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts, p99ms: result.latency.p99 },
-      health: { answered: latencies.length, failures, p50ms: quantile(sorted, 0.5), p99ms: quantile(sorted, 0.99), maxms: sorted[sorted.length - 1] },
+      health, healthIdle: quiet,
       rssMb: { beforeLoad: idleRss, peak: peakRssMb(child.pid) },
     };
   } finally {
@@ -145,8 +164,9 @@ try {
       const f = (x) => (x === null ? 'n/a' : x.toFixed(1));
       console.log(`${r.layers} (${r.parameters} parameters; document ${r.documentBytes} bytes${r.truncated ? ', truncated' : ''}):`
         + ` explain ${r.explain.requestsPerSecond.toFixed(1)} req/s (${r.explain.total} done, p99 ${r.explain.p99ms} ms, non-2xx ${r.explain.non2xx}, errors ${r.explain.errors}, timeouts ${r.explain.timeouts});`
-        + ` /health ${r.health.answered} answered, p50 ${f(r.health.p50ms)} ms, p99 ${f(r.health.p99ms)} ms, max ${f(r.health.maxms)} ms, ${r.health.failures} failed;`
-        + ` server RSS ${f(r.rssMb.beforeLoad)} MB before load, peak ${f(r.rssMb.peak)} MB`);
+        + ` /health ${r.health.answered} answered, p50 ${f(r.health.p50ms)} ms, p99 ${f(r.health.p99ms)} ms, max ${f(r.health.maxms)} ms, ${r.health.failures} failed`
+        + ` (without load: p50 ${f(r.healthIdle.p50ms)} ms, p99 ${f(r.healthIdle.p99ms)} ms, max ${f(r.healthIdle.maxms)} ms);`
+        + ` server RSS ${f(r.rssMb.beforeLoad)} MB before load, peak ${f(r.rssMb.peak)} MB; load average ${r.loadAverage.map((x) => x.toFixed(1)).join(' → ')}`);
     }
   }
 } finally {
