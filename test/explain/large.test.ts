@@ -149,3 +149,15 @@ describe('a chain of 300 layers of width 1 (600 parameters)', () => {
     for (const f of doc.factors) expect(Math.abs(f.product - f.gradient), f.param).toBeLessThan(1e-12);
   });
 });
+
+describe('a 256,256 model on 2 inputs (66,817 parameters)', () => {
+  it('leaves out gradients (over its 512 KiB share), says so, and lists the first 200 output-layer factors', () => {
+    const model = wideModel(2, [256, 256], 5);
+    const doc = explainModel(model, wideRecord(2), 0);
+    expect(jsonBytes(doc)).toBeLessThanOrEqual(MiB);
+    expect(doc).not.toHaveProperty('gradients');
+    expect(doc.truncation).toMatchObject({ parameters: 66817, gradients: 'left out', outputLayerFactors: 200 });
+    expect(doc.truncation!.note).toContain('`gradients` is left out');
+    expect(doc.factors.filter((f) => f.layer === 2).map((f) => f.param)).toEqual(Array.from({ length: 200 }, (_, i) => `layers[2].weights[0][${i}]`));
+  });
+});
