@@ -54,26 +54,42 @@ async function open(hash = '', width = 1400, url = server.url): Promise<Page> {
 
 interface CardState { kind: string; param: string; term: string; note: string; value: number; numbers: Record<string, number>; verdicts: string[] }
 
-/** The notes card as the page shows it: the step's kind, parameter, factor index, note number and values (full precision). */
-const card = (page: Page): Promise<CardState> => page.$eval('[data-testid=notes-step]', (el) => {
-  const e = el as HTMLElement;
+/**
+ * The notes card as the page shows it at step `n` (1-based): the step's kind, parameter, factor
+ * index, note number and values (full precision), read in the same page task that sees the
+ * counter at `step n`, so a render in between cannot pair one step's counter with another's card.
+ */
+const cardAt = async (page: Page, n: number): Promise<CardState> => (await (await page.waitForFunction((step) => {
+  if (!document.querySelector('[data-testid=notes-counter]')?.textContent?.startsWith(`step ${step} `)) return null;
+  const e = document.querySelector('[data-testid=notes-step]') as HTMLElement;
   const numbers: Record<string, number> = {};
-  el.querySelectorAll('[data-testid=notes-number]').forEach((n) => { numbers[n.getAttribute('data-name')!] = Number(n.getAttribute('data-value')); });
+  e.querySelectorAll('[data-testid=notes-number]').forEach((x) => { numbers[x.getAttribute('data-name')!] = Number(x.getAttribute('data-value')); });
   return {
     kind: e.dataset.kind!, param: e.dataset.param!, term: e.dataset.term!, note: e.dataset.note!,
-    value: Number(el.querySelector('[data-testid=notes-value]')?.getAttribute('data-value')),
-    numbers, verdicts: [...el.querySelectorAll('[data-testid=note-line]')].map((n) => n.getAttribute('data-verdict')!),
+    value: Number(e.querySelector('[data-testid=notes-value]')?.getAttribute('data-value')),
+    numbers, verdicts: [...e.querySelectorAll('[data-testid=note-line]')].map((x) => x.getAttribute('data-verdict')!),
   };
-});
+}, n)).jsonValue())!;
 
-/** Walks every step with the → key, from the first; returns each step's card. */
-async function walk(page: Page): Promise<CardState[]> {
+/**
+ * The number of steps of `net`'s lesson, once it is the lesson on the page. The Notes control
+ * opens Net 1, and a switch to Net 2 reaches the page one animation frame after the click: until
+ * then the counter still says Net 1's "step 1 of 27" (under load, long enough for a walk to take 27
+ * as the length and stop at w11's factor 2 of Net 2's 66 steps). The net's button, the counter
+ * and the card are set in one update, so with the button pressed the counter is that net's.
+ */
+async function lessonLength(page: Page, net: 'net1' | 'net2'): Promise<number> {
+  await page.waitForSelector(`[data-testid=notes-${net}][aria-pressed=true]`, { state: 'attached' });
+  return Number((await page.textContent('[data-testid=notes-counter]'))!.match(/of (\d+)/)![1]);
+}
+
+/** Walks every step of `net`'s lesson with the → key, from the first; returns each step's card. */
+async function walk(page: Page, net: 'net1' | 'net2'): Promise<CardState[]> {
+  const total = await lessonLength(page, net);
   await page.keyboard.press('Home');
-  const total = Number((await page.textContent('[data-testid=notes-counter]'))!.match(/of (\d+)/)![1]);
   const cards: CardState[] = [];
   for (let k = 0; k < total; k++) {
-    await page.waitForFunction((n) => document.querySelector('[data-testid=notes-counter]')?.textContent?.startsWith(`step ${n} `), k + 1);
-    cards.push(await card(page));
+    cards.push(await cardAt(page, k + 1));
     await page.keyboard.press('ArrowRight');
   }
   return cards;
@@ -140,7 +156,7 @@ describe('the playground as a teacher', () => {
     await page.getByRole('button', { name: 'Notes', exact: true }).click();
     await page.waitForSelector('[data-testid=notes-step]');
     expect(await attr(page, '[data-testid=notes-net1]', 'aria-pressed')).toBe('true');
-    const cards = await walk(page);
+    const cards = await walk(page, 'net1');
     expect([...new Set(cards.map((c) => c.note).filter(Boolean))].sort()).toEqual(['(1)', '(2)', '(3)', '(4)', '(5)', '(6)', '(7)']);
     const c = await notesCase(page);
     expect(c.model.layers[0].activation).toBe('linear');
@@ -162,7 +178,7 @@ describe('the playground as a teacher', () => {
     await page.dispatchEvent('[data-testid=net1-w2]', 'change');
     await page.waitForFunction(() => document.querySelector('[data-testid=notes-model]')?.textContent?.includes('-2.25'));
     await page.click('[data-testid=notes-next]');
-    const again = await walk(page);
+    const again = await walk(page, 'net1');
     const edited = await notesCase(page);
     expect(edited.record).toEqual({ x: -1.7 });
     expect(edited.target).toBe(1);
@@ -171,15 +187,13 @@ describe('the playground as a teacher', () => {
     await page.close();
   });
 
-  // Retried: twice in about ten runs under load one card of the walk was missing (w11's factor 3),
-  // never on a rerun; the cause is not found yet (see the session's closing note).
-  it('Net 2 is the live 2-2-1 run with the notes\' names; every factor equals `chainrule explain --json`; the sign slips are flagged', { retry: 2 }, async () => {
+  it('Net 2 is the live 2-2-1 run with the notes\' names; every factor equals `chainrule explain --json`; the sign slips are flagged', async () => {
     const page = await open('#dataset=promotion&hidden=2&activation=sigmoid&optimizer=sgd&lr=0.5&batch=10&epoch=30');
     await page.waitForFunction(() => document.querySelector('[data-testid=epoch]')?.textContent === '30');
     await page.click('[data-testid=notes]');
     await page.click('[data-testid=notes-net2]');
-    await page.waitForFunction(() => document.querySelector('[data-testid=notes-counter]')?.textContent?.includes('of'));
-    const cards = await walk(page);
+    const cards = await walk(page, 'net2');
+    expect(cards).toHaveLength(66);
     const c = await notesCase(page);
     expect(c.record).toHaveProperty('years_experience');
     const doc = cliExplain(c, 'net2');
@@ -242,11 +256,11 @@ describe('the playground as a teacher', () => {
     const page = await open('#dataset=promotion&hidden=2&activation=sigmoid&optimizer=sgd&lr=0.5&batch=10&epoch=0&speed=5');
     await page.click('[data-testid=notes]');
     await page.click('[data-testid=notes-net2]');
-    await page.waitForFunction(() => document.querySelector('[data-testid=notes-counter]')?.textContent?.includes('of'));
     // A factor step of the hidden layer: its value moves with the weights.
+    const at = (await lessonLength(page, 'net2')) - 4;
     await page.keyboard.press('End');
     for (let k = 0; k < 4; k++) await page.keyboard.press('ArrowLeft');
-    const start = (await card(page)).value;
+    const start = (await cardAt(page, at)).value;
     const { frames, seconds } = await page.evaluate(async () => {
       let count = 0;
       let on = true;
@@ -261,7 +275,7 @@ describe('the playground as a teacher', () => {
     });
     await page.waitForSelector('[data-testid=play][data-running=false]');
     const epochs = Number(await page.textContent('[data-testid=epoch]'));
-    const end = (await card(page)).value;
+    const end = (await cardAt(page, at)).value;
     const cost = await page.evaluate(() => ['chainrule:receive', 'chainrule:render'].map((name) => {
       const d = performance.getEntriesByName(name, 'measure').map((e) => e.duration).sort((a, b) => a - b);
       return `${name.slice(10)} mean ${(d.reduce((s, x) => s + x, 0) / Math.max(1, d.length)).toFixed(2)} ms p95 ${(d[Math.floor(d.length * 0.95)] ?? 0).toFixed(2)} ms (n=${d.length})`;
