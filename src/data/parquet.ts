@@ -7,7 +7,7 @@
  * is row 2.
  */
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
-import type { FileMetaData, SchemaTree } from 'hyparquet';
+import type { AsyncBuffer, FileMetaData, SchemaTree } from 'hyparquet';
 import { DataError, TableBuilder, type ReadOptions, type Table } from './table.js';
 import { CellError, cellText } from './typed-cells.js';
 
@@ -20,11 +20,13 @@ function cannotRead(file: string, err: unknown): DataError {
   return new DataError(`${file}: not a readable Parquet file (${(err as Error).message})`);
 }
 
-async function openParquet(file: string): Promise<{ buffer: Awaited<ReturnType<typeof asyncBufferFromFile>>; metadata: FileMetaData }> {
+/** The file, its metadata and its top-level columns; a damaged footer or schema is a DataError. */
+async function openParquet(file: string): Promise<{ buffer: AsyncBuffer; metadata: FileMetaData; columns: SchemaTree[] }> {
   try {
     const buffer = await asyncBufferFromFile(file);
     if (buffer.byteLength === 0) throw new DataError(`${file}: empty file (not a Parquet file)`);
-    return { buffer, metadata: await parquetMetadataAsync(buffer) };
+    const metadata = await parquetMetadataAsync(buffer);
+    return { buffer, metadata, columns: parquetSchema(metadata).children };
   } catch (err) {
     throw cannotRead(file, err);
   }
@@ -36,8 +38,7 @@ function isDate(column: SchemaTree): boolean {
 
 /** Reads a Parquet file into a Table. Every error is a DataError naming the file (and row, column where there is one). */
 export async function readParquetTable(file: string, options: ReadOptions = {}): Promise<Table> {
-  const { buffer, metadata } = await openParquet(file);
-  const columns = parquetSchema(metadata).children;
+  const { buffer, metadata, columns } = await openParquet(file);
   const header = columns.map((column) => column.element.name);
   // Resolved once here, so that only the stored columns are decoded.
   const only = typeof options.only === 'function' ? options.only(header) : options.only;
@@ -62,6 +63,10 @@ export async function readParquetTable(file: string, options: ReadOptions = {}):
       });
     } catch (err) {
       throw cannotRead(file, err);
+    }
+    // A damaged footer may promise more rows than the pages hold: refuse rather than pad.
+    if (wanted.length > 0 && rows.length !== rowEnd - rowStart) {
+      throw new DataError(`${file}: not a readable Parquet file (a row group of ${rowEnd - rowStart} rows per its metadata decoded ${rows.length})`);
     }
     for (let i = 0; i < rowEnd - rowStart; i++) {
       const row = rows[i] ?? [];
