@@ -40,6 +40,7 @@ export async function readFoldTable(flags: FoldFlags): Promise<{ table: Table; t
   const table = await readTable(file, {
     keepLevels: flags.categorical,
     missing: flags.missing,
+    format: flags.format,
     only: (header) => {
       target ??= defaultTarget(header);
       if (!header.includes(target)) throw new DataError(`${file}: target column "${target}" not found (columns: ${header.join(', ')})`);

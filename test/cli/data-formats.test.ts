@@ -60,6 +60,39 @@ describe('the same data as CSV, Parquet and NDJSON', () => {
   });
 });
 
+describe('--format overrides the extension', () => {
+  const dir = tempDir();
+  const rows = fixtureRows(80);
+
+  it('train --format ndjson on a .txt file, evaluate --format parquet on a .bin file: as if named by their extensions', async () => {
+    const csv = writeCsv(dir, rows);
+    const txt = writeNdjson(dir, rows, 'rows.txt');
+    const bin = writeFixtureParquet(dir, rows, 'rows.bin');
+    const [a, b] = await Promise.all([
+      runCliAsync(['train', '--data', csv, ...TRAIN, '--out', 'a.json'], dir),
+      runCliAsync(['train', '--data', txt, '--format', 'ndjson', ...TRAIN, '--out', 'b.json'], dir),
+    ]);
+    expect(a.status, a.stderr).toBe(0);
+    expect(b.status, b.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'b.json')).equals(readFileSync(join(dir, 'a.json')))).toBe(true);
+    const [fromCsv, fromBin, asCsv] = await Promise.all([
+      runCliAsync(['evaluate', '--model', 'a.json', '--data', csv, '--json'], dir),
+      runCliAsync(['evaluate', '--model', 'a.json', '--data', bin, '--format', 'parquet', '--json'], dir),
+      runCliAsync(['evaluate', '--model', 'a.json', '--data', bin, '--json'], dir),
+    ]);
+    expect(fromBin.status, fromBin.stderr).toBe(0);
+    expect(fromBin.stdout).toBe(fromCsv.stdout);
+    expect(asCsv.status).toBe(2); // read as CSV: a binary file is not text
+    expect(asCsv.stderr).toContain(`${bin}: not a text file`);
+  });
+
+  it('an unknown --format: exit 2 naming the choices', async () => {
+    const r = await runCliAsync(['train', '--data', 'x.csv', '--format', 'xml'], dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('chainrule: --format must be one of csv, parquet, ndjson, got xml\n');
+  });
+});
+
 describe('mistakes in Parquet and NDJSON: exit 2 naming the place', () => {
   const dir = tempDir();
 

@@ -7,10 +7,13 @@ import { loadModel } from '../../model/file.js';
 import { UsageError } from '../errors.js';
 import { printJson } from '../options.js';
 import { readForModel, warnUnknown } from './predict.js';
+import type { DataFormat } from '../../data/formats.js';
+import { formatOption } from '../format-flag.js';
 
 interface EvaluateFlags {
   model: string;
   data: string;
+  format?: DataFormat;
   threshold?: number;
   json?: boolean;
 }
@@ -85,7 +88,8 @@ export function registerEvaluate(program: Command): void {
     .command('evaluate')
     .description('the metrics of the model\'s task on labelled data: binary accuracy, precision, recall, F1, ROC AUC, log loss, confusion; multiclass per-class table and confusion matrix; regression MSE, RMSE, MAE, R²')
     .requiredOption('--model <file>', 'model file')
-    .requiredOption('--data <file>', 'CSV file with the model\'s inputs and its target column')
+    .requiredOption('--data <file>', 'data file (CSV, Parquet or NDJSON) with the model\'s inputs and its target column')
+    .addOption(formatOption())
     .option('--threshold <p>', 'binary models: decision threshold (default: the model\'s); probability > threshold is positive', threshold)
     .option('--json', 'print one JSON document: binary rows, accuracy, precision, recall, f1, rocAuc, logLoss, threshold, confusion {tp, fp, tn, fn}; multiclass rows, accuracy, macroF1, weightedF1, logLoss, classes, perClass, confusion [[…]]; regression rows, mse, rmse, mae, r2')
     .addHelpText('after', `
@@ -97,7 +101,7 @@ weighted averages, as scikit-learn's classification_report. Regression: R² = 1 
 with ȳ the mean of these rows, every metric in the target's raw units.`)
     .action(async (flags: EvaluateFlags) => {
       const model = loadModel(flags.model);
-      const table = await readForModel(model, flags.data, [model.target.name]);
+      const table = await readForModel(model, flags.data, [model.target.name], [], flags.format);
       const stats: EncodeStats = { unknown: {} };
       if (flags.threshold !== undefined && model.task !== 'binary' && model.task !== undefined) {
         throw new UsageError(`--threshold is only for binary models; this model's task is ${model.task}`);

@@ -10,6 +10,8 @@ import { renderAttributions, renderCounterfactuals } from '../../explain/render-
 import { UsageError } from '../errors.js';
 import { integer, jsonObject, nameList, positiveInteger, positiveNumber, printJson } from '../options.js';
 import { readForModel } from './predict.js';
+import type { DataFormat } from '../../data/formats.js';
+import { formatOption } from '../format-flag.js';
 
 interface ExplainFlags {
   model: string;
@@ -20,6 +22,7 @@ interface ExplainFlags {
   lr?: number;
   attributions?: string;
   background?: string;
+  format?: DataFormat;
   backgroundSize?: number;
   baseline?: Record<string, unknown>;
   seed?: number;
@@ -67,7 +70,7 @@ async function attributionRequest(model: ModelFile, flags: ExplainFlags): Promis
     if (stray) throw new UsageError(`${stray} needs --attributions shapley or integrated-gradients`);
     return undefined;
   }
-  const background = flags.background !== undefined ? await readForModel(model, flags.background, []) : undefined;
+  const background = flags.background !== undefined ? await readForModel(model, flags.background, [], [], flags.format) : undefined;
   return {
     method: flags.attributions, background, backgroundSize: flags.backgroundSize, baseline: flags.baseline,
     seed: flags.seed, ...(flags.class !== undefined ? { class: flags.class } : {}),
@@ -108,7 +111,8 @@ export function registerExplain(program: Command): void {
     .option('--param <name>', 'show only this parameter (w1, w11, b3, layers[0].weights[1][0], layer[0].w[1][0], …)')
     .option('--lr <eta>', 'learning rate of the illustrated gradient-descent step (default: the model\'s, else 0.5)', positiveNumber('--lr'))
     .option('--attributions <method>', 'add attributions: shapley or integrated-gradients')
-    .option('--background <file>', 'shapley: CSV of background rows (sampled down to --background-size)')
+    .option('--background <file>', 'shapley: data file (CSV, Parquet or NDJSON) of background rows (sampled down to --background-size)')
+    .addOption(formatOption('--background'))
     .option('--background-size <n>', 'shapley: background rows kept from a larger file (default 100, at most 1000)', positiveInteger('--background-size'))
     .option('--baseline <json>', 'one baseline row as a JSON object, or @file.json (default: every input missing)', jsonObject('--baseline'))
     .option('--seed <n>', 'seed of the background sample and of the permutation estimate (default 0)', integer('--seed'))

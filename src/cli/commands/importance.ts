@@ -8,10 +8,13 @@ import { InputError } from '../../errors.js';
 import { UsageError } from '../errors.js';
 import { integer, positiveInteger, printJson } from '../options.js';
 import { readForModel, warnUnknown } from './predict.js';
+import type { DataFormat } from '../../data/formats.js';
+import { formatOption } from '../format-flag.js';
 
 interface ImportanceFlags {
   model: string;
   data: string;
+  format?: DataFormat;
   repeats: number;
   seed: number;
   metric: string;
@@ -42,7 +45,8 @@ export function registerImportance(program: Command): void {
     .command('importance')
     .description('permutation importance of each input (the drop of the metric when its column is shuffled, mean ± std) and partial dependence / ICE')
     .requiredOption('--model <file>', 'model file')
-    .requiredOption('--data <file>', 'CSV file with the model\'s inputs and its target column')
+    .requiredOption('--data <file>', 'data file (CSV, Parquet or NDJSON) with the model\'s inputs and its target column')
+    .addOption(formatOption())
     .option('--repeats <n>', 'shuffles per input', positiveInteger('--repeats'), 5)
     .option('--seed <n>', 'seed of the shuffles', integer('--seed'), 0)
     .option('--metric <name>', `binary ${IMPORTANCE_METRICS_BY_TASK.binary.join(', ')}; multiclass ${IMPORTANCE_METRICS_BY_TASK.multiclass.join(', ')}; regression ${IMPORTANCE_METRICS_BY_TASK.regression.join(', ')} (auto: accuracy for a classifier, r2 for regression)`, 'auto')
@@ -63,7 +67,7 @@ input and class, with "class"; --class keeps one class), of the value in raw uni
 regression.`)
     .action(async (flags: ImportanceFlags) => {
       const model = loadModel(flags.model);
-      const table = await readForModel(model, flags.data, [model.target.name]);
+      const table = await readForModel(model, flags.data, [model.target.name], [], flags.format);
       const stats: EncodeStats = { unknown: {} };
       let doc: ImportanceDocument;
       try {

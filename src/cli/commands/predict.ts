@@ -5,7 +5,8 @@
  */
 import type { Command } from 'commander';
 import { readTable } from '../../data/csv.js';
-import type { Table } from '../../data/csv.js';
+import type { DataFormat, Table } from '../../data/csv.js';
+import { formatOption } from '../format-flag.js';
 import type { EncodeStats } from '../../model/encoding.js';
 import { checkWritable, loadModel, writeFileAtomic } from '../../model/file.js';
 import type { ModelFile } from '../../model/schema.js';
@@ -21,6 +22,7 @@ import { printJson } from '../options.js';
 interface PredictFlags {
   model: string;
   data?: string;
+  format?: DataFormat;
   input?: string;
   json?: boolean;
   out?: string;
@@ -32,12 +34,15 @@ interface PredictFlags {
  * with every level, and `keep` columns with every value as written; the values the model's
  * training read as missing (its `missing`) are missing here too.
  */
-export function readForModel(model: ModelFile, file: string, extra: readonly string[] = [], keep: readonly string[] = []): Promise<Table> {
+export function readForModel(
+  model: ModelFile, file: string, extra: readonly string[] = [], keep: readonly string[] = [], format?: DataFormat,
+): Promise<Table> {
   const names = model.inputs.map((input) => input.name);
   return readTable(file, {
     only: [...names, ...extra, ...keep],
     keepLevels: [...model.inputs.filter((input) => input.kind === 'categorical').map((input) => input.name), ...keep],
     missing: model.missing,
+    format,
   });
 }
 
@@ -68,7 +73,8 @@ export function registerPredict(program: Command): void {
     .command('predict')
     .description('for each input row: binary, the probability and decision; multiclass, each class\'s probability and the most probable class; regression, the value')
     .requiredOption('--model <file>', 'model file')
-    .option('--data <file>', 'CSV file of rows to score')
+    .option('--data <file>', 'data file of rows to score: CSV, Parquet or NDJSON')
+    .addOption(formatOption())
     .option('--input <json>', 'one row as a JSON object (or an array of them)')
     .option('--json', 'print one JSON document (with --out too: the file gets the CSV, stdout the JSON)')
     .option('--out <file>', 'write the predictions as CSV, one line per input row in order: the key column, then binary probability,label (label in the target\'s values); multiclass p_<class> per class,label; regression value. Written atomically; the table is not printed')
@@ -85,7 +91,7 @@ export function registerPredict(program: Command): void {
       let key: (n: number) => KeyColumn = rowNumbers;
       if (flags.data !== undefined) {
         const id = flags.id;
-        const table = await readForModel(model, flags.data, [], id !== undefined ? [id] : []);
+        const table = await readForModel(model, flags.data, [], id !== undefined ? [id] : [], flags.format);
         if (id !== undefined) {
           const column = idColumn(table, id);
           key = () => column;

@@ -4,10 +4,13 @@ import { checkWritable, loadModel, writeFileAtomic } from '../../model/file.js';
 import { UsageError } from '../errors.js';
 import { buildReport } from '../../app/report.js';
 import { readForModel } from './predict.js';
+import type { DataFormat } from '../../data/formats.js';
+import { formatOption } from '../format-flag.js';
 
 interface ReportFlags {
   model: string;
   data: string;
+  format?: DataFormat;
   out: string;
 }
 
@@ -16,7 +19,8 @@ export function registerReport(program: Command): void {
     .command('report')
     .description('an HTML report of a model on labelled data: model card, metrics, the task\'s plots (binary: ROC, precision-recall, calibration, confusion, thresholds; multiclass: per-class table, confusion heat map, one-vs-rest ROC; regression: predicted vs actual, residuals) and loss curves')
     .requiredOption('--model <file>', 'model file')
-    .requiredOption('--data <file>', 'CSV file with the model\'s inputs and its target column')
+    .requiredOption('--data <file>', 'data file (CSV, Parquet or NDJSON) with the model\'s inputs and its target column')
+    .addOption(formatOption())
     .option('--out <file>', 'where to write the HTML page', 'report.html')
     .addHelpText('after', `
 The page is one file: styles inline, plots as inline SVG (Observable Plot), the numbers also in a
@@ -25,7 +29,7 @@ JSON block (id "report-data"); opening it makes no network request.`)
       // Before the work: a report that cannot be written is the user's input, named as --out.
       checkWritable(flags.out, '--out', (message) => new UsageError(message));
       const model = loadModel(flags.model);
-      const table = await readForModel(model, flags.data, [model.target.name]);
+      const table = await readForModel(model, flags.data, [model.target.name], [], flags.format);
       writeFileAtomic(flags.out, buildReport(model, table, flags.data));
       process.stdout.write(`report written to ${flags.out}\n`);
     });

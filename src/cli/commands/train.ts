@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { createProgressView, epochSender, type ProgressMessage } from '../progress.js';
-import { readTable, DataError } from '../../data/csv.js';
+import { readTable, DataError, type DataFormat } from '../../data/csv.js';
 import { encodeTarget } from '../../data/prepare.js';
 import { TASKS } from '../../math/heads.js';
 import type { TaskChoice } from '../../data/target.js';
@@ -30,9 +30,11 @@ import { bundledData } from '../paths.js';
 import { constantLoss, lossWarning } from '../train-notices.js';
 import { SCHEDULE_HELP, scheduleFlag, scheduleSpec } from '../schedule-flag.js';
 import { BUNDLED_EPOCHS, BUNDLED_MONOTONE, MONOTONE_HELP, monotoneFlag, monotoneSpec } from '../monotone-flag.js';
+import { formatOption } from '../format-flag.js';
 
 export interface TrainFlags {
   data?: string;
+  format?: DataFormat;
   target?: string;
   task?: TaskChoice;
   positive?: string;
@@ -76,7 +78,7 @@ export interface TrainFlags {
 const SHAPING = [
   'data', 'target', 'task', 'positive', 'features', 'categorical', 'numeric', 'layers', 'activation', 'loss', 'optimizer',
   'lr', 'epochs', 'batchSize', 'val', 'patience', 'l2', 'classWeight', 'threshold', 'seed', 'init', 'standardize', 'shuffle',
-  'checkpointEvery', 'checkpoint', 'schedule', 'missing', 'monotone',
+  'checkpointEvery', 'checkpoint', 'schedule', 'missing', 'monotone', 'format',
 ] as const satisfies readonly (keyof TrainFlags)[];
 /** --epochs may grow to train on; checkpoint cadence and place do not change the run. */
 const CHANGEABLE: ReadonlySet<string> = new Set(['epochs', 'checkpointEvery', 'checkpoint']);
@@ -131,7 +133,8 @@ export function registerTrain(program: Command): void {
   program
     .command('train')
     .description('train a network on a CSV file (default: the bundled promotion data and the notes\' 2-2-1 network)')
-    .option('--data <file>', 'training data, CSV with a header row (default: bundled data/promotion.csv)')
+    .option('--data <file>', 'training data: CSV with a header row, Parquet or NDJSON (default: bundled data/promotion.csv)')
+    .addOption(formatOption())
     .option('--target <column>', 'the target column (default: "promoted", or the last column)')
     .option('--task <auto|binary|multiclass|regression>', 'auto (default): the --init model\'s task, else two values → binary, any text → multiclass, numbers → regression; printed on stderr', taskChoice)
     .option('--positive <value>', 'binary only: the target value that counts as positive')
@@ -269,6 +272,7 @@ async function train(
     keepLevels: flags.categorical,
     // An --init model read its data with its tokens: the same unless --missing says otherwise.
     missing: flags.missing ?? init?.missing,
+    format: flags.format,
     only: (header) => {
       targetName ??= defaultTarget(header);
       if (!header.includes(targetName)) {
