@@ -5,6 +5,7 @@
  * different versions of a producer still line up. Two passes over the file, each parsing one line
  * at a time: the first finds the keys (a header must be known before the first row is stored),
  * the second stores the values; memory stays that of the columns. Row numbers are line numbers.
+ * Keys come in JavaScript's object order, which puts integer-like keys ("2") before the others.
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
