@@ -17,7 +17,10 @@ function cannotRead(file: string, err: unknown): DataError {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return new DataError(`${file}: no such file`);
   if (code) return new DataError(`${file}: cannot read (${code})`);
-  return new DataError(`${file}: not a readable Parquet file (${(err as Error).message})`);
+  const message = (err as Error).message;
+  // No Parquet magic at the end: most likely text with a .parquet name.
+  const hint = message.includes('PAR1') ? '; if it is CSV, --format csv reads it as such' : '';
+  return new DataError(`${file}: not a readable Parquet file (${message})${hint}`);
 }
 
 /** The file, its metadata and its top-level columns; a damaged footer or schema is a DataError. */

@@ -177,7 +177,8 @@ describe('Parquet', () => {
 
   it('not a Parquet file, or none: said so', async () => {
     const fake = writeIn(dir, 'fake.parquet', 'x,y\n1,2\n');
-    await expect(readTable(fake)).rejects.toThrow(`${fake}: not a readable Parquet file (`);
+    await expect(readTable(fake)).rejects.toThrow(`${fake}: not a readable Parquet file (parquet file invalid (footer != PAR1)); if it is CSV, --format csv reads it as such`);
+    await expect(readTable(fake, { format: 'csv' })).resolves.toMatchObject({ n: 1 });
     const empty = writeIn(dir, 'empty.parquet', '');
     await expect(readTable(empty)).rejects.toThrow(`${empty}: empty file (not a Parquet file)`);
     await expect(readTable(`${dir}/absent.parquet`)).rejects.toThrow(`${dir}/absent.parquet: no such file`);
