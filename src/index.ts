@@ -22,7 +22,7 @@
 import type { ModelFile } from './model/schema.js';
 import { loadModel as loadModelFile, saveModel as saveModelFile } from './model/file.js';
 import type { FileReadOptions, ReadOptions, Table } from './data/csv.js';
-import { readTable as readDataFile } from './data/csv.js';
+import type { ThreadPool } from './accel/threadPool.js';
 
 // Everything that runs anywhere (browser.ts exports the same): networks, training, model JSON,
 // tables from rows or CSV text, predict, evaluate, explain, attributions.
@@ -41,7 +41,10 @@ export * from './analysis-node.js';
  * workers do not keep the process alive; `await pool.close()` ends them. One fit at a time per
  * pool; Node only.
  */
-export { createThreadPool } from './accel/threads.js';
+export async function createThreadPool(threads: number | 'auto'): Promise<ThreadPool> {
+  // Loaded here, not with the library (worker_threads and the pool's workers are for a few callers).
+  return (await import('./accel/threads.js')).createThreadPool(threads);
+}
 
 /**
  * Reads and validates a model file (format `chainrule/model`, version 1).
@@ -78,7 +81,8 @@ export async function readCsv(path: string, options?: ReadOptions): Promise<Tabl
  * @throws DataError naming the file and the row (NDJSON: the line).
  */
 export async function readTable(path: string, options?: FileReadOptions): Promise<Table> {
-  return readDataFile(path, options);
+  // The readers (file streams, csv-parse, Parquet) load on the first read, not with the library.
+  return (await import('./data/csv.js')).readTable(path, options);
 }
 export type { DataFormat, FileReadOptions } from './data/formats.js';
 
