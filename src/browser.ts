@@ -17,9 +17,11 @@
  * @packageDocumentation
  */
 import * as zod from 'zod';
-import { provideZod } from './model/load-zod.js';
+import * as csvSync from 'csv-parse/browser/esm/sync';
+import { provide } from './on-demand.js';
 
 export * from './portable.js';
 
-// A bundle cannot require zod on first use as Node does (model/load-zod.ts): it comes with this entry.
-provideZod(zod);
+// A bundle cannot require packages on first use as Node does (on-demand.ts): they come with this entry.
+provide('zod', zod);
+provide('csv-parse/sync', csvSync);

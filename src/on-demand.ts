@@ -1,27 +1,36 @@
 /**
- * zod on first use. Importing it costs ~60 ms (some hundred files), more than DESIGN.md's whole
- * 50 ms budget for importing the library, yet model files are parsed synchronously (loadModel,
- * parseModel). So the schemas are built on the first parse, with zod required then: in Node
- * through `process.getBuiltinModule` (no static node: import, so this module stays browser-safe);
- * a bundle for browsers hands it over once with {@link provideZod} (browser.ts does).
+ * Packages loaded on first use. Importing zod costs ~60 ms (some hundred files) and csv-parse's
+ * one-file synchronous parser ~10 ms, against DESIGN.md's 50 ms for importing the whole library;
+ * yet model files and CSV text are parsed synchronously (loadModel, parseModel, tableFromCsv). So
+ * they are required on the first call: in Node through `process.getBuiltinModule` (no static node:
+ * import, so this module stays browser-safe); a browser bundle hands its static imports over once
+ * with {@link provide} (browser.ts, and the playground's upload.ts).
  */
 import type * as Zod from 'zod';
+import type * as CsvSync from 'csv-parse/browser/esm/sync';
 
-export type ZodModule = typeof Zod;
-
-let zod: ZodModule | undefined;
-
-/** Gives the zod module to use (a browser bundle's static import); the first one given stays. */
-export function provideZod(module: ZodModule): void {
-  zod ??= module;
+/** What each name gives. */
+export interface OnDemand {
+  zod: typeof Zod;
+  /** csv-parse's synchronous parser (the browser build, or in Node its own `csv-parse/sync`). */
+  'csv-parse/sync': Pick<typeof CsvSync, 'parse'>;
 }
 
-/** The zod module, required on the first call in Node. */
-export function loadZod(): ZodModule {
-  if (zod) return zod;
+const loaded: Partial<OnDemand> = {};
+
+/** Gives the module to use for `name` (a bundle's static import); the first one given stays. */
+export function provide<K extends keyof OnDemand>(name: K, module: OnDemand[K]): void {
+  loaded[name] ??= module;
+}
+
+/** The module for `name`, required on the first call in Node. */
+export function onDemand<K extends keyof OnDemand>(name: K): OnDemand[K] {
+  const have = loaded[name];
+  if (have) return have;
   const nodeModule = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:module') as
     | typeof import('node:module') | undefined;
-  if (!nodeModule) throw new Error('chainrule: zod was not provided (a browser bundle imports chainrule\'s browser entry, which provides it)');
-  zod = nodeModule.createRequire(import.meta.url)('zod') as ZodModule;
-  return zod;
+  if (!nodeModule) throw new Error(`chainrule: ${name} was not provided (a bundle for browsers imports chainrule's browser entry, which provides it)`);
+  const module = nodeModule.createRequire(import.meta.url)(name) as OnDemand[K];
+  loaded[name] = module;
+  return module;
 }

@@ -6,7 +6,7 @@
  * Over 250 lines because the three tasks' shapes and their head checks belong together.
  */
 import type { z } from 'zod';
-import { loadZod, type ZodModule } from './load-zod.js';
+import { onDemand, type OnDemand } from '../on-demand.js';
 import { isElementActivationName, LAYER_ACTIVATIONS, type ActivationName } from '../math/activations.js';
 import { losses, LOSSES, type LossName } from '../math/losses.js';
 import { heads, TASKS, type TaskName } from '../math/heads.js';
@@ -35,10 +35,10 @@ function checkTrainingSchedule(training: Record<string, unknown>, ctx: z.Refinem
 }
 
 /**
- * The schemas, built on the first parse with zod required then (load-zod.ts): importing zod costs
+ * The schemas, built on the first parse with zod required then (on-demand.ts): importing zod costs
  * more than the library's whole import budget.
  */
-function buildSchemas(z: ZodModule['z']) {
+function buildSchemas(z: OnDemand['zod']['z']) {
   // The enums are the tables' names (activations.ts, losses.ts), so a new record is a valid model field at once.
   const activationEnum = z.enum(LAYER_ACTIVATIONS as readonly ActivationName[] as [ActivationName, ...ActivationName[]]);
   const lossEnum = z.enum(LOSSES as readonly LossName[] as [LossName, ...LossName[]]);
@@ -141,7 +141,7 @@ function buildSchemas(z: ZodModule['z']) {
 
 type Schemas = ReturnType<typeof buildSchemas>;
 let built: Schemas | undefined;
-const schemas = (): Schemas => (built ??= buildSchemas(loadZod().z));
+const schemas = (): Schemas => (built ??= buildSchemas(onDemand('zod').z));
 
 export type NumericInput = z.infer<Schemas['numericInputSchema']>;
 export type CategoricalInput = z.infer<Schemas['categoricalInputSchema']>;

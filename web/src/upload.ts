@@ -7,8 +7,13 @@
 import { DataError } from '../../src/errors.js';
 import type { Table } from '../../src/data/table.js';
 import { tableFromCsv } from '../../src/data/csv-text.js';
+import * as csvSync from 'csv-parse/browser/esm/sync';
+import { provide } from '../../src/on-demand.js';
 import { encodeTable, encodeTarget, fitInputs, inferTarget, selectFeatures, type TargetSpec } from '../../src/data/prepare.js';
 import type { ModelInput } from '../../src/model/schema.js';
+
+// The page has no require: tableFromCsv's parser is handed over here (src/on-demand.ts).
+provide('csv-parse/sync', csvSync);
 
 /** What the page sends the worker: the file's text itself, so both build the identical table. */
 export interface UploadSpec {
