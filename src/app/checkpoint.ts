@@ -8,12 +8,17 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import * as zodModule from 'zod';
 import { z } from 'zod';
 import { readJsonFile, writeFileAtomic } from '../model/file.js';
 import type { ModelFile } from '../model/schema.js';
 import { encodedWidth, formatPath, ModelFormatError, parseModel } from '../model/schema.js';
 import type { FitState } from '../train/fit.js';
 import { CheckpointError } from '../errors.js';
+import { provide } from '../on-demand.js';
+
+// zod is imported here anyway: the model schema takes this copy rather than requiring its own.
+provide('zod', zodModule);
 
 export const CHECKPOINT_FORMAT = 'chainrule/checkpoint';
 

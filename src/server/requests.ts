@@ -3,8 +3,13 @@
  * names the field (a body key such as `rows`, or a model input such as `years_experience`) and,
  * for many rows, the row's 0-based index.
  */
+import * as zodModule from 'zod';
 import { z } from 'zod';
 import { RequestError } from '../errors.js';
+import { provide } from '../on-demand.js';
+
+// zod is imported here anyway: the model schema takes this copy rather than requiring its own.
+provide('zod', zodModule);
 
 export { RequestError };
 
