@@ -27,8 +27,9 @@ export function provide<K extends keyof OnDemand>(name: K, module: OnDemand[K]):
 export function onDemand<K extends keyof OnDemand>(name: K): OnDemand[K] {
   const have = loaded[name];
   if (have) return have;
+  // Typed by hand: a type import of node:module would read, to the bundle's import check, as a Node import.
   const nodeModule = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:module') as
-    | typeof import('node:module') | undefined;
+    | { createRequire(from: string): (id: string) => unknown } | undefined;
   if (!nodeModule) throw new Error(`chainrule: ${name} was not provided (a bundle for browsers imports chainrule's browser entry, which provides it)`);
   const module = nodeModule.createRequire(import.meta.url)(name) as OnDemand[K];
   loaded[name] = module;

@@ -120,8 +120,9 @@ function goalTest(net: Network, head: OutputHead, x: Float64Array, goal: Counter
       };
     }
     case 'range': {
-      const lo = goal.lo + MARGIN * Math.max(1, Math.abs(goal.lo));
-      const hi = goal.hi - MARGIN * Math.max(1, Math.abs(goal.hi));
+      // An open end stays infinite (−∞ + margin·∞ would be NaN, and NaN is never reached).
+      const lo = Number.isFinite(goal.lo) ? goal.lo + MARGIN * Math.max(1, Math.abs(goal.lo)) : goal.lo;
+      const hi = Number.isFinite(goal.hi) ? goal.hi - MARGIN * Math.max(1, Math.abs(goal.hi)) : goal.hi;
       return (out, r) => {
         const v = readOutput(net, head, out, r);
         return v >= lo && v <= hi;
