@@ -31,8 +31,9 @@ function bar(value: number, largest: number): string {
   return `${left}│${right}`.trimEnd();
 }
 
-function heading(doc: RenderableAttributions): string {
-  const output = doc.output === 'probability' ? `P(${doc.class ?? 'positive'})` : 'the output';
+/** `target`: the target column's name, for a regression model's heading ("Shapley values of salary"). */
+function heading(doc: RenderableAttributions, target?: string): string {
+  const output = doc.output === 'probability' ? `P(${doc.class ?? 'positive'})` : (target ?? 'the output');
   if (doc.method === 'shapley') {
     const how = doc.exact
       ? 'exact, all coalitions'
@@ -43,7 +44,7 @@ function heading(doc: RenderableAttributions): string {
   return `Integrated gradients of ${output} from the baseline (${doc.nodes ?? '?'} Gauss–Legendre nodes${doc.exact ? '' : ', not converged'})`;
 }
 
-export function renderAttributions(doc: RenderableAttributions): string {
+export function renderAttributions(doc: RenderableAttributions, target?: string): string {
   const sorted = [...doc.values].sort((a, b) => Math.abs(b.value) - Math.abs(a.value) || a.input.localeCompare(b.input));
   const largest = Math.max(0, ...sorted.map((v) => Math.abs(v.value)));
   const nameWidth = Math.max(...sorted.map((v) => v.input.length));
@@ -51,7 +52,7 @@ export function renderAttributions(doc: RenderableAttributions): string {
   const valueWidth = Math.max(...cells.map((c) => c.length));
   const sum = doc.values.reduce((s, v) => s + v.value, 0);
   const lines = [
-    heading(doc),
+    heading(doc, target),
     `  base ${num(doc.base, 6)} + Σφ ${signed(sum, 6)} = ${num(doc.base + sum, 6)}; prediction ${num(doc.prediction, 6)} (gap ${doc.gap.toExponential(1)})`,
     ...sorted.map((v, i) => `  ${v.input.padEnd(nameWidth)}  ${cells[i].padStart(valueWidth)}  ${bar(v.value, largest)}`),
   ];

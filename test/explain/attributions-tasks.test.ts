@@ -260,6 +260,10 @@ describe('regression (data/salary.csv): attributions in raw units', () => {
     one.attributions.values.forEach((v: { value: number }, i: number) => expect(Math.abs(v.value - brute.values[i])).toBeLessThan(tol));
     // Raw units: in the thousands of currency units, not the standardised target's ones.
     expect(Math.max(...brute.values.map(Math.abs))).toBeGreaterThan(1000);
+    // The terminal heading names the target column, and its base line is the document's base.
+    const text = await run(['explain', '--model', 'salary.json', '--input', JSON.stringify(salaryInput), '--target', '50000', '--attributions', 'shapley', '--baseline', JSON.stringify(baseline)]);
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout).toContain('Shapley values of salary (exact, all coalitions; against one baseline row)');
   });
 
   it('integrated gradients in raw units: completeness below 1e-6, conductance sums to each value', async () => {

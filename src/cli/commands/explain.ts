@@ -145,7 +145,7 @@ export function registerExplain(program: Command): void {
         return;
       }
       let text = renderExplanation(doc);
-      if (doc.attributions) text += `\n${renderAttributions(doc.attributions)}`;
+      if (doc.attributions) text += `\n${renderAttributions(doc.attributions, model.target.name)}`;
       if (doc.counterfactuals) text += `\n${renderCounterfactuals(doc.counterfactuals)}`;
       process.stdout.write(text);
     });
