@@ -239,6 +239,10 @@ describe('gen-data without --out', () => {
       expect(piped.stderr).toMatch(/^gen-data: 300 rows, /);
       expect(file.stdout).toBe('');
     }
+    // A sample of one class has no AUC: the summary says so rather than printing NaN.
+    const few = await ok(['gen-data', '--schema', 'hr', '--rows', '3', '--seed', '1'], dir);
+    expect(few.stderr).toContain('no ROC AUC (the sample holds one class only)');
+    expect(few.stderr).not.toContain('NaN');
   });
 
   it('a reader that stops after the first chunk (as `| head` does) ends it with exit 0 and no error on stderr', async () => {

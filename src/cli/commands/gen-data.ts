@@ -34,7 +34,10 @@ export const generators: Record<string, SchemaGenerator> = {
     const data = generateHr(rows, createRng(seed));
     return {
       csv: hrCsv(data.rows),
-      summary: `${rows} rows, ${data.positives} promoted (${((100 * data.positives) / Math.max(rows, 1)).toFixed(1)}%), ROC AUC of the true score on this sample ${data.truthAuc.toFixed(4)}`,
+      summary: `${rows} rows, ${data.positives} promoted (${((100 * data.positives) / Math.max(rows, 1)).toFixed(1)}%), ${Number.isFinite(data.truthAuc)
+        ? `ROC AUC of the true score on this sample ${data.truthAuc.toFixed(4)}`
+        // One class only (a few rows): AUC is undefined, so say that instead of printing NaN.
+        : 'no ROC AUC (the sample holds one class only)'}`,
     };
   },
   level(rows, seed) {
