@@ -187,10 +187,16 @@ export function reportImportance(model: ModelFile, table: Table): ImportanceDocu
  * probability (binary) or a value (regression, `target` names it); multiclass one figure per
  * input with a curve per class.
  */
+/** How a reader names each importance metric (the JSON keeps scikit-learn's scorer names). */
+const METRIC_LABELS: Readonly<Record<string, string>> = {
+  accuracy: 'accuracy', 'roc-auc': 'ROC AUC', 'neg-log-loss': '−log loss', r2: 'R²', 'neg-mse': '−MSE', 'neg-mae': '−MAE',
+};
+
 export function importanceSection(imp: ImportanceDocument | undefined, target?: string): string {
   if (!imp) return '';
-  const plots = [figure('importance', `Permutation importance (${imp.metric})`, importancePlot(imp.importances, imp.metric),
-    `How much ${imp.metric} drops (from ${fmt(imp.baseline)}) when one input's values are shuffled across the rows: the mean over ${imp.repeats} shuffles (seed ${imp.seed}), the black line ± one standard deviation.`)];
+  const metric = METRIC_LABELS[imp.metric] ?? imp.metric;
+  const plots = [figure('importance', `Permutation importance (${metric})`, importancePlot(imp.importances, metric),
+    `How much ${metric} drops (from ${fmt(imp.baseline)}) when one input's values are shuffled across the rows: the mean over ${imp.repeats} shuffles (seed ${imp.seed}), the black line ± one standard deviation.`)];
   const inputs = [...new Set(imp.partialDependence.map((pd) => pd.input))];
   inputs.forEach((input, i) => {
     const curves = imp.partialDependence.filter((pd) => pd.input === input);

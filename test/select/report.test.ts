@@ -201,6 +201,7 @@ describe('the multiclass and regression pages', () => {
     expect([...html.matchAll(/<figure class="plot" data-plot="(\w+)"/g)].map((m) => m[1])).toEqual(['predicted', 'residuals', 'importance', 'pd0']);
     // Importance is the drop of R²; partial dependence is in raw units: this model is linear, 6 per unit of x.
     expect(data.importance.metric).toBe('r2');
+    expect(html).toContain('Permutation importance (R²)');
     expect(data.importance.baseline).toBeCloseTo(1 - (mse * n) / tss, 9);
     const pd = data.importance.partialDependence[0];
     expect((pd.average[1] - pd.average[0]) / (pd.grid[1] - pd.grid[0])).toBeCloseTo(6, 9);
