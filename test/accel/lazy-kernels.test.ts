@@ -1,7 +1,8 @@
 /**
  * Importing the library assembles, compiles and instantiates none of chainrule's WebAssembly
  * kernels: they are built on the first fit that wants them. A child process wraps
- * WebAssembly.Module and WebAssembly.Instance before importing dist/index.js and counts the
+ * WebAssembly.Module and WebAssembly.Instance before importing dist/index.js (and, apart, the
+ * bundle users import, dist/bundle/index.js) and counts the
  * modules that import env.mem (every kernel module does; a dependency's own WebAssembly, such as
  * long.js's, does not). The same child then runs a 2-2-1 fit and a dense fit, to show that the
  * counter sees the kernels when they are built.
@@ -12,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { assertBuilt, REPO } from '../cli/helpers.js';
 
-const script = `
+const script = (entry: string) => `
 const W = globalThis.WebAssembly;
 const counts = { modules: 0, instances: 0 };
 const isKernel = (module) => W.Module.imports(module).some((i) => i.module === 'env' && i.name === 'mem');
@@ -26,7 +27,7 @@ W.Instance = new Proxy(W.Instance, { construct(target, args) {
   if (isKernel(args[0])) counts.instances++;
   return Reflect.construct(target, args);
 } });
-const lib = await import(${JSON.stringify(pathToFileURL(join(REPO, 'dist/index.js')).href)});
+const lib = await import(${JSON.stringify(pathToFileURL(join(REPO, entry)).href)});
 const afterImport = { ...counts };
 const rows = 64;
 const X = Float64Array.from({ length: 12 * rows }, (_, i) => Math.sin(i));
@@ -40,9 +41,9 @@ console.log(JSON.stringify({ afterImport, after221, afterDense: { ...counts } })
 `;
 
 describe('kernels are built on first use, not at import', () => {
-  it('importing dist/index.js compiles and instantiates no kernel; the first 2-2-1 fit and the first dense fit do', () => {
+  it.each(['dist/index.js', 'dist/bundle/index.js'])('importing %s compiles and instantiates no kernel; the first 2-2-1 fit and the first dense fit do', (entry) => {
     assertBuilt();
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script(entry)], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const { afterImport, after221, afterDense } = JSON.parse(r.stdout);

@@ -1,8 +1,9 @@
 /**
  * What importing the library entry loads (DESIGN.md: at most 50 ms over a bare node start;
- * kernels, schemas and parsers load on first use): the static import graph of dist/index.js —
- * `import … from` and `export … from`, not dynamic `import()` — reaches none of the heavy
- * packages. Not a timing (that is `npm run bench:import`): a package that comes back into the
+ * kernels, schemas and parsers load on first use): the static import graph of dist/index.js and
+ * of the bundle users import (dist/bundle/index.js, package.json's exports) — `import … from` and
+ * `export … from`, not dynamic `import()` — reaches none of the heavy packages, and the bundle's
+ * is a handful of files (Node reading each module was most of the cost). Not a timing (that is `npm run bench:import`): a package that comes back into the
  * graph fails here on any machine. The same walk over the report and the server finds their
  * packages, so the walk itself can see them.
  */
@@ -25,6 +26,11 @@ function packageOf(specifier: string): string | undefined {
 
 /** The bare specifiers a built file and all it statically imports import, each with the (first) file that does. */
 function staticPackages(entry: string): Map<string, string> {
+  return staticGraph(entry).packages;
+}
+
+/** The files a built file statically imports (itself included), and their bare specifiers as {@link staticPackages}. */
+function staticGraph(entry: string): { files: Set<string>; packages: Map<string, string> } {
   const seen = new Set<string>();
   const found = new Map<string, string>();
   const visit = (file: string): void => {
@@ -40,7 +46,7 @@ function staticPackages(entry: string): Map<string, string> {
     }
   };
   visit(join(REPO, entry));
-  return found;
+  return { files: seen, packages: found };
 }
 
 describe('the library entry\'s static import graph (npm run build first)', () => {
@@ -49,6 +55,17 @@ describe('the library entry\'s static import graph (npm run build first)', () =>
     const reached = staticPackages('dist/index.js');
     const heavy = [...reached].filter(([spec]) => HEAVY.includes(packageOf(spec) ?? '')).map(([spec, file]) => `${spec} (imported by ${file})`);
     expect(heavy).toEqual([]);
+  });
+
+  it('the bundle, dist/bundle/index.js, reaches none of them either, in a few files', () => {
+    expect(existsSync(join(REPO, 'dist/bundle/index.js')), 'dist/bundle/index.js is missing: run npm run build').toBe(true);
+    const { files, packages } = staticGraph('dist/bundle/index.js');
+    const heavy = [...packages].filter(([spec]) => HEAVY.includes(packageOf(spec) ?? '')).map(([spec, file]) => `${spec} (imported by ${file})`);
+    expect(heavy).toEqual([]);
+    expect([...files].filter((file) => !file.startsWith(join(REPO, 'dist/bundle/')))).toEqual([]);
+    // The entry and the chunks it shares with the lazy ones; dist/index.js reaches some 80 modules.
+    expect(files.size).toBeLessThanOrEqual(10);
+    expect(staticGraph('dist/index.js').files.size).toBeGreaterThan(40);
   });
 
   it('the same walk finds the report\'s and the server\'s packages', () => {

@@ -11,7 +11,7 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 
 describe('npm pack --dry-run', () => {
   let files: string[];
-  let pkg: { exports: Record<string, unknown>; bin: Record<string, string>; engines: Record<string, string>; files: string[] };
+  let pkg: { main: string; exports: Record<string, unknown>; bin: Record<string, string>; engines: Record<string, string>; files: string[] };
   beforeAll(() => {
     // --ignore-scripts: prepack would rebuild dist while other test files spawn the CLI from it.
     const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
@@ -24,7 +24,7 @@ describe('npm pack --dry-run', () => {
   it('ships the library entry with its types, the CLI and the bundled data', () => {
     for (const path of [
       'package.json', 'README.md', 'LICENSE', 'data/promotion.csv',
-      'dist/index.js', 'dist/index.d.ts', 'dist/browser.js', 'dist/browser.d.ts', 'dist/cli/main.js', 'dist/model/onnx.js', 'dist/model/onnx.d.ts',
+      'dist/index.js', 'dist/bundle/index.js', 'dist/index.d.ts', 'dist/browser.js', 'dist/browser.d.ts', 'dist/cli/main.js', 'dist/model/onnx.js', 'dist/model/onnx.d.ts',
     ]) expect(files).toContain(path);
   });
 
@@ -38,7 +38,9 @@ describe('npm pack --dry-run', () => {
 
   it('has an exports map with types that point at shipped files, the bin, and engines', () => {
     const browser = { types: './dist/browser.d.ts', default: './dist/browser.js' };
-    expect(pkg.exports['.']).toEqual({ browser, types: './dist/index.d.ts', import: './dist/index.js', default: './dist/index.js' });
+    // Node gets the bundle (scripts/bundle.mjs: one file and lazy chunks instead of ~80 modules); the types are tsc's.
+    expect(pkg.exports['.']).toEqual({ browser, types: './dist/index.d.ts', import: './dist/bundle/index.js', default: './dist/bundle/index.js' });
+    expect(pkg.main).toBe('dist/bundle/index.js');
     // The browser condition first: Node never matches it, bundlers for the web match it before import.
     expect(Object.keys(pkg.exports['.'] as object)[0]).toBe('browser');
     expect(pkg.exports['./browser']).toEqual(browser);
