@@ -128,9 +128,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.removeContentTypeParser('text/plain');
   if (options.cors?.length) app.register(fastifyCors, { origin: [...options.cors], methods: ['GET', 'HEAD', 'POST'] });
 
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
-  });
+  // Without a logger (serve --quiet, tests) the hook would only build records nobody reads.
+  if (options.logger) {
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
+    });
+  }
 
   app.setErrorHandler((err, request, reply) => {
     const { status, body } = errorReply(err as FastifyError);
