@@ -14,7 +14,7 @@ import type { ModelInput } from '../../src/model/schema.js';
 import {
   binaryHead, constrainedCounterfactuals, inputGroups, partialDependence, permutationImportance,
 } from '../../src/explain/attributions/index.js';
-import { layer } from './networks.js';
+import { counterfactualCaseFields, layer } from './networks.js';
 
 interface PlainLayer { activation: ActivationName; weights: number[][]; bias: number[] }
 
@@ -81,15 +81,7 @@ describe('constrained counterfactuals', () => {
     }
   });
 
-  const arb = fc.record({
-    // Integers scaled to [−2, 2]: fast-check's doubles favour 0 and the extremes, which make flat networks.
-    values: fc.array(fc.integer({ min: -1000, max: 1000 }).map((v) => v / 500), { minLength: 200, maxLength: 200 }),
-    categorical: fc.boolean(),
-    hidden: fc.integer({ min: 1, max: 4 }),
-    immutable: fc.integer({ min: 0, max: 3 }),
-    maxChanges: fc.integer({ min: 1, max: 2 }),
-    rangeWidth: fc.double({ min: 0.5, max: 6, noNaN: true }),
-  });
+  const arb = fc.record(counterfactualCaseFields);
 
   it('respect immutables and ranges and cross the threshold (fast-check: 3 inputs, maybe one categorical, 1–4 hidden units, k = 1–2)', () => {
     let withAnswers = 0;

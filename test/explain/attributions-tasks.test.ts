@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
 import { loadModel } from '../../src/model/file.js';
 import { assertBuilt, REPO, removeTempDirs, runCliAsync, tempDir } from '../cli/helpers.js';
+import { plainEncode, plainForward } from './plain-reference.js';
 
 type Raw = Record<string, number | string>;
 interface FileInput { name: string; kind: 'numeric' | 'categorical'; mean?: number; std?: number; categories?: string[] }
@@ -22,30 +23,9 @@ interface FileModel {
   target: { name: string; classes?: string[]; mean?: number; std?: number };
 }
 
-/** The model file's encoder, written out: (v − mean)/std or raw, one-hot in `categories` order. */
-function encode(model: FileModel, record: Raw): number[] {
-  return model.inputs.flatMap((input) => {
-    const v = record[input.name];
-    if (input.kind === 'numeric') return [input.mean === undefined ? Number(v) : (Number(v) - input.mean) / (input.std || 1)];
-    return (input.categories as string[]).map((c) => (c === v ? 1 : 0));
-  });
-}
-
-/** The output layer for one raw record: a plain loop over the file's weights. */
+/** The output layer for one raw record: the plain encoder and forward pass over the file's weights. */
 function forward(model: FileModel, record: Raw): number[] {
-  let a = encode(model, record);
-  for (const l of model.layers) {
-    const z = l.weights.map((row, j) => row.reduce((s, w, i) => s + w * a[i], l.bias[j]));
-    if (l.activation === 'softmax') {
-      const max = Math.max(...z);
-      const e = z.map((v) => Math.exp(v - max));
-      const sum = e.reduce((s, v) => s + v, 0);
-      a = e.map((v) => v / sum);
-    } else if (l.activation === 'tanh') a = z.map(Math.tanh);
-    else if (l.activation === 'linear') a = z;
-    else throw new Error(`the plain forward pass has no ${l.activation}`);
-  }
-  return a;
+  return plainForward(model.layers, plainEncode(model.inputs, record));
 }
 
 /** The explained output: P(class) for multiclass, the value in raw units (·std + mean) for regression. */

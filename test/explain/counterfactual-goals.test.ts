@@ -11,42 +11,16 @@ import type { Network } from '../../src/math/network.js';
 import type { ModelInput } from '../../src/model/schema.js';
 import type { CounterfactualGoal, OutputHead } from '../../src/explain/attributions/index.js';
 import { constrainedCounterfactuals, inputGroups } from '../../src/explain/attributions/index.js';
-import { FC_SEED, layer } from './networks.js';
+import { counterfactualCaseFields, FC_SEED, layer } from './networks.js';
+import { plainEncode, plainForward } from './plain-reference.js';
 
-interface PlainLayer { activation: ActivationName; weights: number[][]; bias: number[] }
-
-/** The output layer of a plain forward pass (tanh hidden units; softmax or linear output). */
-function plainForward(layers: readonly PlainLayer[], x: readonly number[]): number[] {
-  let a = [...x];
-  for (const l of layers) {
-    const z = l.weights.map((row, j) => row.reduce((s, w, i) => s + w * a[i], l.bias[j]));
-    if (l.activation === 'softmax') {
-      const max = Math.max(...z);
-      const e = z.map((v) => Math.exp(v - max));
-      const sum = e.reduce((s, v) => s + v, 0);
-      a = e.map((v) => v / sum);
-    } else a = l.activation === 'tanh' ? z.map(Math.tanh) : z;
-  }
-  return a;
-}
-
-function encodePlain(inputs: readonly ModelInput[], record: Record<string, number | string>): number[] {
-  return inputs.flatMap((input) => {
-    const v = record[input.name];
-    if (input.kind === 'numeric') return [input.mean === undefined ? (v as number) : ((v as number) - input.mean) / (input.std as number)];
-    return input.categories.map((c) => (c === v ? 1 : 0));
-  });
-}
+/** A random case's layer, as the reference reads it and as `layer()` builds the network's. */
+interface CaseLayer { activation: ActivationName; weights: number[][]; bias: number[] }
 
 const argmax = (p: readonly number[]) => p.reduce((best, v, i) => (v > p[best] ? i : best), 0);
 
 const arb = fc.record({
-  values: fc.array(fc.integer({ min: -1000, max: 1000 }).map((v) => v / 500), { minLength: 200, maxLength: 200 }),
-  categorical: fc.boolean(),
-  hidden: fc.integer({ min: 1, max: 4 }),
-  immutable: fc.integer({ min: 0, max: 3 }),
-  maxChanges: fc.integer({ min: 1, max: 2 }),
-  rangeWidth: fc.double({ min: 0.5, max: 6, noNaN: true }),
+  ...counterfactualCaseFields,
   /** Multiclass: −1 for any class but the current one, else an offset to the desired class. */
   desired: fc.integer({ min: -1, max: 1 }),
   /** Regression: where the desired range starts, in output std units from the current value. */
@@ -66,7 +40,7 @@ function randomCase(c: ArbCase, outputs: number, activation: ActivationName) {
     { name: 'c', kind: 'numeric' },
   ];
   const width = c.categorical ? 5 : 3;
-  const layers: PlainLayer[] = [
+  const layers: CaseLayer[] = [
     { activation: 'tanh', weights: Array.from({ length: c.hidden }, () => Array.from({ length: width }, () => 2 * next())), bias: Array.from({ length: c.hidden }, next) },
     { activation, weights: Array.from({ length: outputs }, () => Array.from({ length: c.hidden }, () => 3 * next())), bias: Array.from({ length: outputs }, next) },
   ];
@@ -78,7 +52,7 @@ function randomCase(c: ArbCase, outputs: number, activation: ActivationName) {
     c: [record.c as number - c.rangeWidth / 3, record.c as number + c.rangeWidth],
   };
   const net: Network = { loss: activation === 'softmax' ? 'cross_entropy' : 'mse', layers: layers.map((l) => layer(l.activation, l.weights, l.bias)) } as Network;
-  return { inputs, layers, record, frozen, ranges, net, x: Float64Array.from(encodePlain(inputs, record)) };
+  return { inputs, layers, record, frozen, ranges, net, x: Float64Array.from(plainEncode(inputs, record)) };
 }
 
 type Case = ReturnType<typeof randomCase>;
@@ -118,7 +92,7 @@ describe('counterfactuals with a multiclass or regression goal', () => {
       const found = constrainedCounterfactuals(c.net, head, inputGroups(c.inputs), c.x, options);
       if (found.length > 0) withAnswers++;
       for (const cf of found) {
-        const p = plainForward(c.layers, encodePlain(c.inputs, changedRecord(c, cf)));
+        const p = plainForward(c.layers, plainEncode(c.inputs, changedRecord(c, cf)));
         expect(units).toContain(argmax(p));
         // Ahead of every other class, not on a tie.
         const others = p.filter((_v, i) => !units.includes(i));
@@ -147,7 +121,7 @@ describe('counterfactuals with a multiclass or regression goal', () => {
       if (found.length > 0) withAnswers++;
       if (found.length > 0 && arbCase.openEnd) openWithAnswers++;
       for (const cf of found) {
-        const v = plainForward(c.layers, encodePlain(c.inputs, changedRecord(c, cf)))[0] * scale + shift;
+        const v = plainForward(c.layers, plainEncode(c.inputs, changedRecord(c, cf)))[0] * scale + shift;
         expect(v).toBeGreaterThanOrEqual(lo);
         expect(v).toBeLessThanOrEqual(hi);
         expect(Math.abs(v - cf.prediction)).toBeLessThan(1e-9 * Math.abs(v));

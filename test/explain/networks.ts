@@ -63,3 +63,18 @@ export function net2(p: Net2Params): Network {
     ],
   };
 }
+
+/**
+ * The fields of a random counterfactual case (3 inputs, maybe one categorical, 1–4 hidden units,
+ * up to 3 immutables, k = 1–2 changes): the binary and the multiclass/regression property tests
+ * build their networks and constraints from them. Integers scaled to [−2, 2]: fast-check's
+ * doubles favour 0 and the extremes, which make flat networks.
+ */
+export const counterfactualCaseFields = {
+  values: fc.array(fc.integer({ min: -1000, max: 1000 }).map((v) => v / 500), { minLength: 200, maxLength: 200 }),
+  categorical: fc.boolean(),
+  hidden: fc.integer({ min: 1, max: 4 }),
+  immutable: fc.integer({ min: 0, max: 3 }),
+  maxChanges: fc.integer({ min: 1, max: 2 }),
+  rangeWidth: fc.double({ min: 0.5, max: 6, noNaN: true }),
+};
