@@ -7,11 +7,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
-import { RESULTS, usePlayground } from './playground-server.js';
+import { axeViolations, RESULTS, usePlayground } from './playground-server.js';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const RUN = '#dataset=circle&hidden=2&activation=sigmoid&optimizer=sgd&lr=0.5&batch=10&epoch=20&point=3';
 
 const { errors, open: openAt } = usePlayground();
@@ -34,15 +32,6 @@ const shown = (page: Page): Promise<Shown> => page.$eval('[data-testid=attributi
     ig: [...el.querySelectorAll('[data-testid=ig-value]')].map(v),
   };
 });
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const results = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    return (await axe.run(document, { resultTypes: ['violations'] })).violations;
-  });
-  return results.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describe('the playground\'s attributions of the selected point', () => {
   it('shows Shapley bars for the point (summing to prediction − base) and conductance through a1, a2; another point changes them', async () => {

@@ -12,16 +12,15 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { start, type Running } from '../server/helpers.js';
 import { loadModel } from '../../src/model/file.js';
 import { launch, type Browser } from './browser.js';
+import { axeViolations } from './playground-server.js';
 
 const WEB_ROOT = join(process.cwd(), 'dist', 'web');
 const CLI = join(process.cwd(), 'dist', 'cli', 'main.js');
 const RESULTS = join(process.cwd(), 'test-results');
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let server: Running;
 let browser: Browser;
@@ -135,16 +134,6 @@ function compare(cards: CardState[], doc: any): number {
 
 async function notesCase(page: Page) {
   return JSON.parse((await page.textContent('[data-testid=notes-model]'))!);
-}
-
-/** axe-core injected into the page: the serious and critical violations, as "rule: target" lines. */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const results = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    return (await axe.run(document, { resultTypes: ['violations'] })).violations;
-  });
-  return results.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 const heatmapImage = async (page: Page) => createHash('sha1').update(await page.$eval('[data-testid=heatmap]', (c) => (c as HTMLCanvasElement).toDataURL())).digest('hex');
